@@ -1,0 +1,96 @@
+# Makefile — builds faultline: the kernel ELF, its bootable ISO, and the tests.
+#
+#   make            kernel + ISO            make run      boot the ISO in QEMU
+#   make test       the test suite          make debug    QEMU waiting for gdb
+#   make gdb        attach gdb              make clean
+#   make test T=name   one test             make test ACCEL=kvm   (only with vmx/svm)
+#   make CC=clang   build with clang        make compile_commands.json   for clangd
+
+BUILD   := build
+CROSS   := $(if $(shell command -v x86_64-elf-gcc 2>/dev/null),x86_64-elf-,)
+ifeq ($(origin CC),default)
+CC      := $(CROSS)gcc
+endif
+LD      := $(CROSS)ld
+NASM    := nasm
+PYTHON  := python3
+ACCEL   ?= tcg
+QEMU    := qemu-system-x86_64
+
+CFLAGS  := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
+           -mgeneral-regs-only -nostdlib -fno-stack-protector -fno-omit-frame-pointer \
+           -fno-asynchronous-unwind-tables -O2 -g -Wall -Wextra -Werror -I.
+LDFLAGS := -T linker.ld -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments
+NASMFLAGS := -f elf64 -g -F dwarf -Werror
+
+CSRC    := $(wildcard kernel/*.c arch/*.c mm/*.c tests/kernel/*.c)
+ASRC    := $(wildcard boot/*.asm arch/*.asm)
+OBJS    := $(CSRC:%.c=$(BUILD)/obj/%.o) $(ASRC:%.asm=$(BUILD)/obj/%.o)
+KERNEL  := $(BUILD)/kernel.elf
+ISO     := $(BUILD)/faultline.iso
+
+all: $(KERNEL) $(ISO)
+iso: $(ISO)
+kernel: $(KERNEL)
+
+# Tools the build needs; tools/need installs missing ones (as root) or names them.
+$(BUILD)/.deps: tools/need
+	@tools/need build
+	@mkdir -p $(BUILD) && touch $@
+
+$(BUILD)/obj/%.o: %.c | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/%.o: %.asm boot/layout.inc | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
+
+# Two links: the first finds where every function is, tools/ksyms turns that
+# into a symbol table, the second embeds it (without moving any function).
+$(BUILD)/ksyms0.c: tools/ksyms | $(BUILD)/.deps
+	$(PYTHON) tools/ksyms > $@
+$(BUILD)/kernel.pass1.elf: $(OBJS) $(BUILD)/ksyms0.o linker.ld
+	$(LD) $(LDFLAGS) -o $@ $(OBJS) $(BUILD)/ksyms0.o
+$(BUILD)/ksyms.c: $(BUILD)/kernel.pass1.elf tools/ksyms
+	$(PYTHON) tools/ksyms $< > $@
+$(BUILD)/%.o: $(BUILD)/%.c
+	$(CC) $(CFLAGS) -c $< -o $@
+$(KERNEL): $(BUILD)/kernel.pass1.elf $(BUILD)/ksyms.o
+	$(LD) $(LDFLAGS) -o $@ $(OBJS) $(BUILD)/ksyms.o
+	$(PYTHON) tools/ksyms --check $(BUILD)/kernel.pass1.elf $@
+
+$(ISO): $(KERNEL) tools/mkiso iso/grub.cfg
+	tools/mkiso $@ $(KERNEL) --menu
+
+# QEMU for humans: serial on this terminal (Ctrl-A X quits), a window if there
+# is a display. KVM only where the CPU really has vmx/svm (see tests/qemu.py).
+QEMU_RUN = $(QEMU) -cdrom $(ISO) -m 256M -serial mon:stdio -no-reboot \
+           -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+           $(shell $(PYTHON) tests/qemu.py --accel-args $(ACCEL)) \
+           $(if $(DISPLAY),,-display none)
+
+run: all | $(BUILD)/.deps
+	$(QEMU_RUN)
+
+debug: all | $(BUILD)/.deps
+	@echo "QEMU is waiting for gdb on localhost:1234: run 'make gdb' in another terminal"
+	$(QEMU_RUN) -s -S
+
+gdb: $(KERNEL)
+	@tools/need gdb
+	gdb -q -x tools/gdbinit $(KERNEL)
+
+test: all
+	@tools/need test
+	$(PYTHON) tests/run --kernel $(KERNEL) --iso $(ISO) --accel $(ACCEL) $(if $(T),-t $(T))
+
+# clangd reads this to know how every file is compiled.
+compile_commands.json: $(CSRC) Makefile
+	$(PYTHON) tools/compile-commands $(CC) "$(CFLAGS)" $(CSRC) > $@
+
+clean:
+	rm -rf $(BUILD) compile_commands.json
+
+.PHONY: all iso kernel run debug gdb test clean
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,50 @@
+; arch/context.asm — moving between C contexts by hand.
+; kjmp_save/kjmp_restore save and resume a context: only the callee-saved
+; registers, the stack, the resume point and RFLAGS (so IF and AC come back as
+; they were, even when resumed from inside an exception handler).
+; call_on_stack runs a function on another stack (boot leaves the unguarded
+; boot stack for a kernel stack with a guard page).
+
+section .text
+bits 64
+
+global kjmp_save
+kjmp_save:                              ; rdi = struct jmpbuf *
+    mov [rdi + 0], rbx
+    mov [rdi + 8], rbp
+    mov [rdi + 16], r12
+    mov [rdi + 24], r13
+    mov [rdi + 32], r14
+    mov [rdi + 40], r15
+    lea rax, [rsp + 8]                  ; the caller's RSP after our return
+    mov [rdi + 48], rax
+    mov rax, [rsp]
+    mov [rdi + 56], rax
+    pushfq
+    pop qword [rdi + 64]
+    xor eax, eax
+    ret
+
+global kjmp_restore
+kjmp_restore:                           ; rdi = struct jmpbuf *, esi = value
+    mov rbx, [rdi + 0]
+    mov rbp, [rdi + 8]
+    mov r12, [rdi + 16]
+    mov r13, [rdi + 24]
+    mov r14, [rdi + 32]
+    mov r15, [rdi + 40]
+    mov rsp, [rdi + 48]
+    push qword [rdi + 64]
+    popfq
+    mov eax, esi
+    jmp [rdi + 56]
+
+global call_on_stack
+call_on_stack:                          ; rdi = new stack top, rsi = function (never returns)
+    mov rsp, rdi
+    xor ebp, ebp                        ; backtraces end here
+    call rsi
+.hang:
+    cli
+    hlt
+    jmp .hang

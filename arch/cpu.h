@@ -1,0 +1,14 @@
+/* arch/cpu.h — what this CPU can do, and the protections turned on from it. */
+#pragma once
+#include "kernel/types.h"
+
+struct cpu_features {
+	bool nx, smep, smap, erms, fsrm, pcid, rdrand, pge;
+	char vendor[13];
+};
+
+extern struct cpu_features cpu;
+
+void cpu_init(void);       /* detect; enable NX, WP, PGE (before the kernel page tables) */
+void cpu_protect(void);    /* enable SMEP and SMAP unless nosmep / nosmap */
+void cpu_print(void);

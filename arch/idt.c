@@ -1,0 +1,43 @@
+/* arch/idt.c — points all 32 exception vectors and the 16 legacy IRQ vectors
+ * at the stubs in arch/isr.asm. All are interrupt gates (IF cleared on entry),
+ * so a handler is never interrupted before it has saved state. NMI, #DF and
+ * #MC switch to their own IST stacks: they can arrive when the current stack
+ * is unusable. */
+#include "arch/idt.h"
+#include "arch/gdt.h"
+#include "arch/trapframe.h"
+#include "kernel/types.h"
+
+struct PACKED gate {
+	u16 off_lo, sel;
+	u8 ist, type;
+	u16 off_mid;
+	u32 off_hi, reserved;
+};
+
+struct PACKED idtr {
+	u16 limit;
+	u64 base;
+};
+
+#define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
+
+extern const u64 isr_table[NVECTORS];
+static struct gate idt[256];
+
+static void set_gate(int v, u64 handler, u8 ist)
+{
+	idt[v] = (struct gate){ (u16)handler, KERNEL_CS, ist, GATE_INTERRUPT,
+				(u16)(handler >> 16), (u32)(handler >> 32), 0 };
+}
+
+void idt_init(void)
+{
+	for (int v = 0; v < NVECTORS; v++)
+		set_gate(v, isr_table[v], 0);
+	idt[T_NMI].ist = IST_NMI;
+	idt[T_DF].ist = IST_DF;
+	idt[T_MC].ist = IST_MC;
+	struct idtr idtr = { sizeof(idt) - 1, (u64)idt };
+	asm volatile("lidt %0" : : "m"(idtr));
+}

@@ -1,0 +1,7 @@
+/* arch/serial.h — the COM1 16550 UART, the kernel's first and most reliable console. */
+#pragma once
+#include "kernel/types.h"
+
+void serial_init(void);
+void serial_write(const char *s, size_t n);
+int serial_getc(void); /* -1 when no byte is waiting */

@@ -1,0 +1,110 @@
+/* kernel/ktest.c — the self-test runner. Prints TAP (one `ok`/`not ok` line
+ * per test), then the marker `faultline: tests done`, then leaves QEMU
+ * through the isa-debug-exit port with a distinct success code, because a
+ * triple fault under -no-reboot also ends QEMU "successfully". Tests that
+ * provoke an exception on purpose use ktest_catch, which resumes after the
+ * oops with kjmp_restore instead of halting. */
+#include "kernel/ktest.h"
+#include "arch/context.h"
+#include "arch/x86.h"
+#include "kernel/printk.h"
+#include "kernel/string.h"
+
+#define DEBUG_EXIT_PORT 0xf4
+#define EXIT_SUCCESS_CODE 0x10 /* QEMU exits with (code << 1) | 1 = 33 */
+#define EXIT_FAILURE_CODE 0x11 /* 35 */
+
+extern const struct ktest __start_ktests[], __stop_ktests[];
+
+static bool running, failed;
+static struct jmpbuf *catcher;
+static struct caught *caught;
+
+void qemu_exit(bool success)
+{
+	outl(DEBUG_EXIT_PORT, success ? EXIT_SUCCESS_CODE : EXIT_FAILURE_CODE);
+	for (;;) /* not under QEMU: nothing to exit, so stop here */
+		hlt();
+}
+
+void ktest_check(bool ok, const char *expr, const char *file, int line)
+{
+	if (!ok) {
+		printk("# FAIL %s:%d: %s\n", file, line, expr);
+		failed = true;
+	}
+}
+
+void ktest_check_eq(u64 a, u64 b, const char *ea, const char *eb, const char *file, int line)
+{
+	if (a != b) {
+		printk("# FAIL %s:%d: %s == %s (%lx != %lx)\n", file, line, ea, eb, a, b);
+		failed = true;
+	}
+}
+
+struct caught ktest_catch(void (*fn)(void *), void *arg)
+{
+	struct jmpbuf buf;
+	struct caught c = { 0 };
+	catcher = &buf;
+	caught = &c;
+	if (kjmp_save(&buf) == 0)
+		fn(arg);
+	catcher = NULL;
+	caught = NULL;
+	return c;
+}
+
+static void resume(void)
+{
+	struct jmpbuf *b = catcher;
+	catcher = NULL;
+	printk("# (fault expected by the test: resuming)\n");
+	kjmp_restore(b, 1);
+}
+
+void ktest_fault(struct trapframe *tf, u64 addr)
+{
+	if (!catcher)
+		return;
+	*caught = (struct caught){ true, false, tf->vector, tf->error, addr, tf->rip };
+	resume();
+}
+
+void ktest_panic(const char *msg)
+{
+	(void)msg;
+	if (catcher) {
+		caught->faulted = caught->panicked = true;
+		resume();
+	}
+	if (running) {
+		printk("not ok - kernel panic during the self-tests\nfaultline: tests done\n");
+		qemu_exit(false);
+	}
+}
+
+void ktest_run(const char *only)
+{
+	int total = 0, nfailed = 0, n = 0;
+	for (const struct ktest *t = __start_ktests; t < __stop_ktests; t++)
+		total += !*only || strcmp(only, t->name) == 0;
+	running = true;
+	printk("TAP version 13\n1..%d\n", total ? total : 1);
+	for (const struct ktest *t = __start_ktests; t < __stop_ktests; t++) {
+		if (*only && strcmp(only, t->name) != 0)
+			continue;
+		failed = false;
+		printk("# %s\n", t->name);
+		t->fn();
+		printk("%s %d - %s\n", failed ? "not ok" : "ok", ++n, t->name);
+		nfailed += failed;
+	}
+	if (!total) {
+		printk("not ok 1 - %s # no such test\n", only);
+		nfailed = 1;
+	}
+	printk("faultline: tests done\n");
+	qemu_exit(nfailed == 0);
+}

@@ -1,0 +1,65 @@
+/* kernel/main.c — the order in which faultline comes up. Each step needs the
+ * ones before it: serial first so anything can be reported; the boot
+ * information copied out before its memory is reused; the IDT before
+ * anything can fault; frames before page tables; page tables before the
+ * heap, the guarded kernel stacks and the mapped framebuffer. */
+#include "arch/context.h"
+#include "arch/cpu.h"
+#include "arch/gdt.h"
+#include "arch/idt.h"
+#include "arch/pic.h"
+#include "arch/pit.h"
+#include "arch/serial.h"
+#include "arch/x86.h"
+#include "kernel/bootinfo.h"
+#include "kernel/cmdline.h"
+#include "kernel/ktest.h"
+#include "kernel/printk.h"
+#include "kernel/screen.h"
+#include "mm/frame.h"
+#include "mm/kstack.h"
+#include "mm/vm.h"
+
+#define VERSION "0.1"
+
+static void banner(void)
+{
+	printk("faultline: booted via %s by %s (faultline %s)\n", bootinfo.uefi ? "UEFI" : "BIOS",
+	       *bootinfo.loader ? bootinfo.loader : "an unknown loader", VERSION);
+	pr_info("cmdline: %s\n", bootinfo.cmdline);
+	if (bootinfo.fb.phys)
+		pr_info("screen: %s %ux%u\n",
+			bootinfo.fb.type == FB_TYPE_EGA_TEXT ? "EGA text" : "framebuffer",
+			bootinfo.fb.width, bootinfo.fb.height);
+	cpu_print();
+}
+
+/* Runs on a kernel stack with a guard page. */
+static void kmain_stacked(void)
+{
+	pic_init();
+	pit_init();
+	sti();
+	if (cmdline_has("test"))
+		ktest_run(cmdline_get("test"));
+	pr_info("faultline: nothing to run yet; idling\n");
+	for (;;)
+		hlt();
+}
+
+void kmain(u64 info_phys)
+{
+	serial_init();
+	bootinfo_parse(info_phys);
+	cmdline_init(bootinfo.cmdline);
+	printk_quiet = cmdline_has("quiet");
+	idt_init();
+	cpu_init();
+	frame_init();
+	vm_init();
+	gdt_init();
+	cpu_protect();
+	screen_init(&bootinfo.fb);
+	banner();
+	call_on_stack(kstack_alloc(), kmain_stacked);
+}

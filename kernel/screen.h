@@ -1,0 +1,20 @@
+/* kernel/screen.h — the screen console: a linear framebuffer drawn with the
+ * built-in font, or EGA text mode, whichever GRUB handed over. */
+#pragma once
+#include "kernel/types.h"
+
+struct fbinfo {
+	u64 phys;      /* physical address of the framebuffer / EGA text buffer */
+	u32 pitch;     /* bytes per scan line */
+	u32 width;     /* pixels, or columns in EGA text mode */
+	u32 height;    /* pixels, or rows in EGA text mode */
+	u8 bpp;        /* bits per pixel (16 in EGA text: char + attribute) */
+	u8 type;       /* 1 = direct RGB, 2 = EGA text (Multiboot2 values) */
+	u8 red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
+};
+
+#define FB_TYPE_RGB 1
+#define FB_TYPE_EGA_TEXT 2
+
+void screen_init(const struct fbinfo *fb); /* after paging: maps the buffer with ioremap() */
+void screen_write(const char *s, size_t n); /* does nothing before screen_init */

@@ -1,0 +1,15 @@
+/* kernel/string.h — the memory and string routines the compiler and the kernel
+ * expect (gcc and clang may emit calls to memcpy/memset/memmove/memcmp). */
+#pragma once
+#include "kernel/types.h"
+
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+size_t strnlen(const char *s, size_t max);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strchr(const char *s, int c);
+bool str_starts_with(const char *s, const char *prefix);

@@ -1,0 +1,164 @@
+/* mm/frame.c — the physical frame allocator: one bit per 4 KiB frame, set
+ * when the frame is in use. A bitmap makes a double free detectable (the bit
+ * is already clear) and keeps the whole state in one visible array.
+ *
+ * It is built from the Multiboot2 memory map: everything starts "in use",
+ * usable RAM ranges are released, then the frames below 1 MiB (BIOS data,
+ * real-mode structures), the kernel image, the boot information, the GRUB
+ * modules (initramfs) and the bitmap itself are taken back. Holes, reserved
+ * and ACPI ranges are never released, and RAM above 4 GiB is handled like any
+ * other. */
+#include "mm/frame.h"
+#include "kernel/bootinfo.h"
+#include "kernel/printk.h"
+#include "kernel/string.h"
+#include "mm/layout.h"
+
+#define LOW_MEMORY (1ul << 20)
+#define BOOT_MAPPED (4ul << 30) /* the boot tables direct-map this much */
+
+extern char _kernel_start[], _kernel_end[];
+
+static u64 *bitmap;
+static size_t nframes, nfree, nusable, hint;
+
+static bool used(size_t f) { return bitmap[f / 64] & (1ul << (f % 64)); }
+static void set_used(size_t f) { bitmap[f / 64] |= 1ul << (f % 64); }
+static void set_free(size_t f) { bitmap[f / 64] &= ~(1ul << (f % 64)); }
+
+struct range {
+	u64 start, end;
+};
+
+/* Physical ranges that must never be handed out, apart from non-RAM. */
+static int reserved_ranges(struct range *r)
+{
+	int n = 0;
+	r[n++] = (struct range){ 0, LOW_MEMORY };
+	r[n++] = (struct range){ virt_to_phys(_kernel_start), virt_to_phys(_kernel_end) };
+	r[n++] = (struct range){ bootinfo.info_phys, bootinfo.info_phys + bootinfo.info_size };
+	for (int i = 0; i < bootinfo.nmod; i++)
+		r[n++] = (struct range){ bootinfo.mod[i].start, bootinfo.mod[i].end };
+	return n;
+}
+
+/* First page-aligned spot of 'len' bytes in usable RAM below 4 GiB that
+ * avoids every reserved range. */
+static u64 find_home(u64 len, const struct range *res, int nres)
+{
+	for (int i = 0; i < bootinfo.nmem; i++) {
+		const struct memrange *m = &bootinfo.mem[i];
+		if (m->type != MEM_USABLE)
+			continue;
+		u64 end = MIN(m->base + m->len, BOOT_MAPPED);
+		for (u64 at = ALIGN_UP(m->base, PAGE_SIZE); at + len <= end;) {
+			int j;
+			for (j = 0; j < nres; j++)
+				if (at < res[j].end && res[j].start < at + len)
+					break;
+			if (j == nres)
+				return at;
+			at = ALIGN_UP(res[j].end, PAGE_SIZE);
+		}
+	}
+	panic("frame_init: no room for the frame bitmap (%lu bytes)", len);
+}
+
+static void mark(u64 start, u64 end, bool make_free)
+{
+	for (size_t f = start / PAGE_SIZE; f < end / PAGE_SIZE && f < nframes; f++) {
+		if (make_free && used(f)) {
+			set_free(f);
+			nfree++;
+		} else if (!make_free && !used(f)) {
+			set_used(f);
+			nfree--;
+		}
+	}
+}
+
+void frame_init(void)
+{
+	u64 top = 0;
+	for (int i = 0; i < bootinfo.nmem; i++)
+		if (bootinfo.mem[i].type == MEM_USABLE)
+			top = MAX(top, bootinfo.mem[i].base + bootinfo.mem[i].len);
+	nframes = top / PAGE_SIZE;
+
+	struct range res[4 + MAX_MODULES];
+	int nres = reserved_ranges(res);
+	u64 bytes = ALIGN_UP(nframes, 64) / 8;
+	u64 home = find_home(bytes, res, nres);
+	bitmap = phys_to_virt(home);
+	memset(bitmap, 0xff, bytes);
+
+	for (int i = 0; i < bootinfo.nmem; i++) {
+		const struct memrange *m = &bootinfo.mem[i];
+		if (m->type == MEM_USABLE)
+			mark(ALIGN_UP(m->base, PAGE_SIZE), ALIGN_DOWN(m->base + m->len, PAGE_SIZE), true);
+	}
+	nusable = nfree;
+	res[nres++] = (struct range){ home, home + bytes };
+	for (int i = 0; i < nres; i++)
+		mark(ALIGN_DOWN(res[i].start, PAGE_SIZE), ALIGN_UP(res[i].end, PAGE_SIZE), false);
+	nusable = nfree;
+	pr_info("frame: %lu MiB usable in %lu frames, top of RAM %lx\n",
+	       nusable * PAGE_SIZE >> 20, nusable, top);
+}
+
+/* Index of the first run of n free frames at or after 'from', or nframes. */
+static size_t find_free(size_t from, size_t n)
+{
+	size_t run = 0;
+	for (size_t f = from; f < nframes; f++) {
+		if (run == 0 && f % 64 == 0 && bitmap[f / 64] == ~0ul) {
+			f += 63; /* a whole word in use: skip it */
+			continue;
+		}
+		run = used(f) ? 0 : run + 1;
+		if (run == n)
+			return f + 1 - n;
+	}
+	return nframes;
+}
+
+u64 frame_alloc_contig(size_t n)
+{
+	size_t f = find_free(hint, n);
+	if (f == nframes)
+		f = find_free(0, n);
+	if (f == nframes)
+		return 0;
+	for (size_t i = f; i < f + n; i++)
+		set_used(i);
+	nfree -= n;
+	hint = f + n;
+	u64 pa = (u64)f * PAGE_SIZE;
+	memset(phys_to_virt(pa), 0, n * PAGE_SIZE);
+	return pa;
+}
+
+u64 frame_alloc(void)
+{
+	return frame_alloc_contig(1);
+}
+
+void frame_free_contig(u64 pa, size_t n)
+{
+	for (size_t f = pa / PAGE_SIZE; f < pa / PAGE_SIZE + n; f++) {
+		if (pa % PAGE_SIZE || f >= nframes || !used(f))
+			panic("frame_free: double free or bad frame %lx", (u64)f * PAGE_SIZE);
+		set_free(f);
+		nfree++;
+	}
+	if (pa / PAGE_SIZE < hint)
+		hint = pa / PAGE_SIZE;
+}
+
+void frame_free(u64 pa)
+{
+	frame_free_contig(pa, 1);
+}
+
+size_t frames_free(void) { return nfree; }
+size_t frames_usable(void) { return nusable; }

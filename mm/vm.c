@@ -1,0 +1,210 @@
+/* mm/vm.c — four-level page tables, built and edited in C.
+ *
+ * An x86-64 virtual address is split 9/9/9/9/12: PML4, PDPT, PD and PT
+ * indexes and a page offset. walk() descends the four levels, creating
+ * missing tables on request; everything else (mappages, unmappages, protect,
+ * translate, freevm) is written on top of it. vm_init() replaces the boot
+ * tables with the kernel's own: the image mapped W^X section by section, all
+ * RAM direct-mapped at DIRECT_MAP with 2 MiB pages, and the kernel half's
+ * top-level entries created once so every address space can share them. */
+#include "mm/vm.h"
+#include "arch/x86.h"
+#include "kernel/bootinfo.h"
+#include "kernel/errno.h"
+#include "kernel/printk.h"
+#include "kernel/string.h"
+#include "mm/frame.h"
+
+pte_t *kernel_pml4;
+
+extern char _text_start[], _text_end[], _rodata_start[], _rodata_end[];
+extern char _data_start[], _data_end[];
+
+static unsigned pt_index(u64 va, int level) /* level 4 = PML4 ... 1 = PT */
+{
+	return (va >> (PAGE_SHIFT + 9 * (level - 1))) & 511;
+}
+
+/* The table an entry points to, creating it when asked. NULL for a missing
+ * table (without alloc) or a large page, which has no table below it. */
+static pte_t *descend(pte_t *entry, u64 va, bool alloc)
+{
+	if (*entry & PTE_P)
+		return (*entry & PTE_PS) ? NULL : phys_to_virt(PTE_ADDR(*entry));
+	if (!alloc)
+		return NULL;
+	u64 pa = frame_alloc();
+	if (!pa)
+		return NULL;
+	/* Intermediate entries grant everything; the leaf decides. User bit only
+	 * in the lower half, so no kernel table is ever user-reachable. */
+	*entry = pa | PTE_P | PTE_W | (va < TASK_SIZE_MAX ? PTE_U : 0);
+	return phys_to_virt(pa);
+}
+
+pte_t *walk(pte_t *pml4, u64 va, bool alloc)
+{
+	pte_t *table = pml4;
+	for (int level = 4; level > 1; level--) {
+		table = descend(&table[pt_index(va, level)], va, alloc);
+		if (!table)
+			return NULL;
+	}
+	return &table[pt_index(va, 1)];
+}
+
+int mappages(pte_t *pml4, u64 va, u64 pa, u64 size, u64 flags)
+{
+	for (u64 off = 0; off < size; off += PAGE_SIZE) {
+		pte_t *pte = walk(pml4, va + off, true);
+		if (!pte)
+			return -ENOMEM;
+		if (*pte & PTE_P)
+			panic("mappages: %lx already mapped", va + off);
+		*pte = (pa + off) | flags | PTE_P;
+	}
+	return 0;
+}
+
+void unmappages(pte_t *pml4, u64 va, u64 size, bool free_frames)
+{
+	for (u64 a = va; a < va + size; a += PAGE_SIZE) {
+		pte_t *pte = walk(pml4, a, false);
+		if (!pte || !(*pte & PTE_P))
+			continue;
+		if (free_frames)
+			frame_free(PTE_ADDR(*pte));
+		*pte = 0;
+		invlpg(a);
+	}
+}
+
+int protect(pte_t *pml4, u64 va, u64 size, u64 flags)
+{
+	for (u64 a = va; a < va + size; a += PAGE_SIZE) {
+		pte_t *pte = walk(pml4, a, false);
+		if (!pte || !(*pte & PTE_P))
+			return -EFAULT;
+		*pte = PTE_ADDR(*pte) | flags | PTE_P;
+		invlpg(a);
+	}
+	return 0;
+}
+
+bool translate(pte_t *pml4, u64 va, u64 *pa, u64 *flags)
+{
+	pte_t *table = pml4;
+	for (int level = 4; level >= 1; level--) {
+		pte_t e = table[pt_index(va, level)];
+		if (!(e & PTE_P))
+			return false;
+		if (level == 1 || (e & PTE_PS)) {
+			u64 span = 1ul << (PAGE_SHIFT + 9 * (level - 1));
+			*pa = PTE_ADDR(e) + (va & (span - 1));
+			*flags = e & PTE_FLAGS_MASK;
+			return true;
+		}
+		table = phys_to_virt(PTE_ADDR(e));
+	}
+	return false;
+}
+
+/* Free the tables below 'table' (at 'level'); with 'leaves', the mapped
+ * frames too. Large pages are kernel direct-map only and never freed here. */
+static void free_level(pte_t *table, int level, bool leaves)
+{
+	for (int i = 0; i < 512; i++) {
+		pte_t e = table[i];
+		if (!(e & PTE_P) || (e & PTE_PS))
+			continue;
+		if (level > 1)
+			free_level(phys_to_virt(PTE_ADDR(e)), level - 1, leaves);
+		else if (leaves)
+			frame_free(PTE_ADDR(e));
+	}
+	frame_free(virt_to_phys(table));
+}
+
+pte_t *vm_new(void)
+{
+	u64 pa = frame_alloc();
+	if (!pa)
+		return NULL;
+	pte_t *pml4 = phys_to_virt(pa);
+	memcpy(pml4 + 256, kernel_pml4 + 256, 256 * sizeof(pte_t));
+	return pml4;
+}
+
+void freevm(pte_t *pml4)
+{
+	for (int i = 0; i < 256; i++)
+		if (pml4[i] & PTE_P)
+			free_level(phys_to_virt(PTE_ADDR(pml4[i])), 3, true);
+	frame_free(virt_to_phys(pml4));
+}
+
+static void map_or_die(u64 va, u64 pa, u64 size, u64 flags)
+{
+	if (mappages(kernel_pml4, va, pa, size, flags) < 0)
+		panic("vm_init: out of memory mapping %lx", va);
+}
+
+static void map_image_part(const char *start, const char *end, u64 flags)
+{
+	u64 s = ALIGN_DOWN((u64)start, PAGE_SIZE), e = ALIGN_UP((u64)end, PAGE_SIZE);
+	map_or_die(s, virt_to_phys((void *)s), e - s, flags | PTE_G);
+}
+
+/* Direct-map [start, end) of physical memory: 2 MiB pages where alignment
+ * allows (fewer tables, fewer TLB misses), 4 KiB pages at the ragged edges. */
+static void map_direct(u64 start, u64 end)
+{
+	const u64 flags = PTE_P | PTE_W | PTE_NX | PTE_G;
+	for (u64 pa = ALIGN_DOWN(start, PAGE_SIZE); pa < end;) {
+		u64 va = DIRECT_MAP + pa;
+		if (pa % HUGE_PAGE_SIZE == 0 && pa + HUGE_PAGE_SIZE <= end) {
+			pte_t *pdpt = descend(&kernel_pml4[pt_index(va, 4)], va, true);
+			pte_t *pd = pdpt ? descend(&pdpt[pt_index(va, 3)], va, true) : NULL;
+			if (!pd)
+				panic("vm_init: out of memory for the direct map");
+			if (!(pd[pt_index(va, 2)] & PTE_P))
+				pd[pt_index(va, 2)] = pa | flags | PTE_PS;
+			pa += HUGE_PAGE_SIZE;
+		} else {
+			pte_t *pte = walk(kernel_pml4, va, true);
+			if (!pte)
+				panic("vm_init: out of memory for the direct map");
+			if (!(*pte & PTE_P))
+				*pte = pa | flags;
+			pa += PAGE_SIZE;
+		}
+	}
+}
+
+void vm_init(void)
+{
+	kernel_pml4 = phys_to_virt(frame_alloc());
+	map_image_part(_text_start, _text_end, 0);                  /* R+X */
+	map_image_part(_rodata_start, _rodata_end, PTE_NX);         /* R */
+	map_image_part(_data_start, _data_end, PTE_W | PTE_NX);     /* RW */
+	for (int i = 0; i < bootinfo.nmem; i++) {
+		const struct memrange *m = &bootinfo.mem[i];
+		if (m->type == MEM_USABLE || m->type == MEM_ACPI || m->type == MEM_NVS)
+			map_direct(m->base, m->base + m->len);
+	}
+	/* Create the kernel half's top-level entries now: a process's PML4 copies
+	 * them once, so later kernel mappings below them appear everywhere. */
+	for (int i = 256; i < 512; i++)
+		descend(&kernel_pml4[i], 0xffff000000000000ul | ((u64)i << 39), true);
+	write_cr3(virt_to_phys(kernel_pml4));
+}
+
+void *ioremap(u64 phys, u64 size)
+{
+	static u64 next = IOREMAP_AREA;
+	u64 off = phys % PAGE_SIZE, va = next;
+	size = ALIGN_UP(size + off, PAGE_SIZE);
+	map_or_die(va, phys - off, size, PTE_W | PTE_NX | PTE_PCD | PTE_PWT | PTE_G);
+	next += size + PAGE_SIZE;
+	return (void *)(va + off);
+}

@@ -1,0 +1,34 @@
+/* mm/vm.h — four-level page tables: the kernel's own, and the API every
+ * address space uses (walk, mappages, unmappages, protect, translate, freevm). */
+#pragma once
+#include "kernel/types.h"
+#include "mm/layout.h"
+
+typedef u64 pte_t;
+
+#define PTE_P (1ul << 0)   /* present */
+#define PTE_W (1ul << 1)   /* writable */
+#define PTE_U (1ul << 2)   /* user accessible */
+#define PTE_PWT (1ul << 3) /* write-through */
+#define PTE_PCD (1ul << 4) /* cache disable */
+#define PTE_A (1ul << 5)   /* accessed: set by the CPU, read by page replacement */
+#define PTE_D (1ul << 6)   /* dirty */
+#define PTE_PS (1ul << 7)  /* large page (2 MiB in a PD entry) */
+#define PTE_G (1ul << 8)   /* global: survives CR3 reloads */
+#define PTE_NX (1ul << 63) /* no execute (needs EFER.NXE) */
+#define PTE_ADDR_MASK 0x000ffffffffff000ul
+#define PTE_FLAGS_MASK (~PTE_ADDR_MASK)
+
+#define PTE_ADDR(pte) ((pte) & PTE_ADDR_MASK)
+
+extern pte_t *kernel_pml4;
+
+void vm_init(void);                                        /* build and load the kernel tables */
+pte_t *walk(pte_t *pml4, u64 va, bool alloc);              /* the 4 KiB PTE for va, or NULL */
+int mappages(pte_t *pml4, u64 va, u64 pa, u64 size, u64 flags); /* 0 or -ENOMEM */
+void unmappages(pte_t *pml4, u64 va, u64 size, bool free_frames);
+int protect(pte_t *pml4, u64 va, u64 size, u64 flags);     /* 0 or -EFAULT if unmapped */
+bool translate(pte_t *pml4, u64 va, u64 *pa, u64 *flags);  /* follows 2 MiB pages too */
+pte_t *vm_new(void);                                       /* user PML4 sharing the kernel half */
+void freevm(pte_t *pml4);                                  /* free user half and the PML4 */
+void *ioremap(u64 phys, u64 size);                         /* device memory, uncached */
