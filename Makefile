@@ -27,6 +27,16 @@ CSRC    := $(wildcard kernel/*.c arch/*.c mm/*.c tests/kernel/*.c)
 ASRC    := $(wildcard boot/*.asm arch/*.asm)
 OBJS    := $(CSRC:%.c=$(BUILD)/obj/%.o) $(ASRC:%.asm=$(BUILD)/obj/%.o)
 KERNEL  := $(BUILD)/kernel.elf
+FLAGS_STAMP := $(BUILD)/flags
+
+# `make V=1` shows every command; by default one short line per step.
+ifeq ($(V),1)
+Q :=
+say :=
+else
+Q := @
+say = @printf '  %-7s %s\n' $(1) $(2);
+endif
 ISO     := $(BUILD)/faultline.iso
 
 all: $(KERNEL) $(ISO)
@@ -38,30 +48,35 @@ $(BUILD)/.deps: tools/need
 	@tools/need build
 	@mkdir -p $(BUILD) && touch $@
 
-$(BUILD)/obj/%.o: %.c | $(BUILD)/.deps
+# Objects depend on the compiler and flags too: `make CC=clang` after a gcc
+# build must rebuild everything, not mix the two.
+$(FLAGS_STAMP): FORCE | $(BUILD)/.deps
+	@echo '$(CC) $(CFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS)' > $@
+
+$(BUILD)/obj/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(call say,CC,$<)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/obj/%.o: %.asm boot/layout.inc | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
-	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
+	$(call say,NASM,$<)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
 
 # Two links: the first finds where every function is, tools/ksyms turns that
 # into a symbol table, the second embeds it (without moving any function).
 $(BUILD)/ksyms0.c: tools/ksyms | $(BUILD)/.deps
-	$(PYTHON) tools/ksyms > $@
+	$(Q)$(PYTHON) tools/ksyms > $@
 $(BUILD)/kernel.pass1.elf: $(OBJS) $(BUILD)/ksyms0.o linker.ld
-	$(LD) $(LDFLAGS) -o $@ $(OBJS) $(BUILD)/ksyms0.o
+	$(call say,LD,$@)$(LD) $(LDFLAGS) -o $@ $(OBJS) $(BUILD)/ksyms0.o
 $(BUILD)/ksyms.c: $(BUILD)/kernel.pass1.elf tools/ksyms
-	$(PYTHON) tools/ksyms $< > $@
-$(BUILD)/%.o: $(BUILD)/%.c
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(call say,KSYMS,$@)$(PYTHON) tools/ksyms $< > $@
+$(BUILD)/%.o: $(BUILD)/%.c $(FLAGS_STAMP)
+	$(call say,CC,$<)$(CC) $(CFLAGS) -c $< -o $@
 $(KERNEL): $(BUILD)/kernel.pass1.elf $(BUILD)/ksyms.o
-	$(LD) $(LDFLAGS) -o $@ $(OBJS) $(BUILD)/ksyms.o
-	$(PYTHON) tools/ksyms --check $(BUILD)/kernel.pass1.elf $@
+	$(call say,LD,$@)$(LD) $(LDFLAGS) -o $@ $(OBJS) $(BUILD)/ksyms.o
+	$(Q)$(PYTHON) tools/ksyms --check $(BUILD)/kernel.pass1.elf $@
 
 $(ISO): $(KERNEL) tools/mkiso iso/grub.cfg
-	tools/mkiso $@ $(KERNEL) --menu
+	$(call say,ISO,$@)tools/mkiso $@ $(KERNEL) --menu
 
 # QEMU for humans: serial on this terminal (Ctrl-A X quits), a window if there
 # is a display. KVM only where the CPU really has vmx/svm (see tests/qemu.py).
@@ -92,5 +107,5 @@ compile_commands.json: $(CSRC) Makefile
 clean:
 	rm -rf $(BUILD) compile_commands.json
 
-.PHONY: all iso kernel run debug gdb test clean
+.PHONY: all iso kernel run debug gdb test clean FORCE
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

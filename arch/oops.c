@@ -86,8 +86,9 @@ void oops(struct trapframe *tf, u64 addr)
 	printk("KERNEL OOPS: %s, error %lx%s%s%s\n", trap_name(tf->vector), tf->error,
 	       *why ? " [" : "", why, *why ? "]" : "");
 	if (tf->vector == T_PF || tf->vector == T_DF) {
-		printk("CR2: %016lx (fault address) %s\n", addr ? addr : read_cr2(),
-		       kstack_guard_hit(addr ? addr : read_cr2()) ? "in a kernel stack guard page: stack overflow" : "");
+		u64 cr2 = addr ? addr : read_cr2();
+		printk("CR2: %016lx (fault address)%s\n", cr2,
+		       kstack_guard_hit(cr2) ? ", in a kernel stack guard page: stack overflow" : "");
 	}
 	print_regs(tf);
 	backtrace(tf->rip, tf->rbp);
