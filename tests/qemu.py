@@ -1,0 +1,202 @@
+"""tests/qemu.py — owns booting an image in QEMU for the host-side tools.
+
+tests/run and tests/run-program both boot ISOs headless and judge a boot only
+by what the kernel says on COM1 and how QEMU exits. Keeping the QEMU command
+line in one place means every tool boots the machine the same way, and a
+change of firmware or device setup is made once.
+
+How a boot ends (the kernel's side of the contract):
+  - isa-debug-exit: the kernel writes v to port 0xf4, QEMU exits with
+    (v << 1) | 1, so 0x10 (success) gives 33 and 0x11 (failure) gives 35;
+  - a triple fault under -no-reboot ends QEMU with status 0;
+  - a hang never ends, hence the per-boot timeout.
+
+Boot media, as checked with QEMU 7.2, SeaBIOS 1.16 and OVMF (Debian 12):
+  - 'cdrom': the ISO on the IDE CD drive; SeaBIOS and OVMF boot it.
+  - 'usb': the ISO as a usb-storage stick on a qemu-xhci controller, with
+    bootindex=0 so the firmware tries it first; SeaBIOS and OVMF both boot
+    it (the ISO is hybrid: grub-mkrescue adds an MBR and an EFI partition).
+"""
+
+import collections
+import os
+import re
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS.fd"
+
+# Status QEMU exits with when the kernel reports success / failure.
+EXIT_SUCCESS = (0x10 << 1) | 1
+EXIT_FAILURE = (0x11 << 1) | 1
+
+Boot = collections.namedtuple("Boot", "status serial timed_out")
+Boot.__doc__ = """status: QEMU's exit status, None if we killed it (timeout or
+stopped by the line callback); serial: all serial output, as text;
+timed_out: True if the timeout killed it."""
+
+# Firmware and GRUB redraw the screen with terminal escapes; they end up
+# glued to the front of the kernel's first line.
+_ESCAPE = re.compile(r"\x1b\[[0-9;:=?]*[A-Za-z]")
+
+
+def strip_escapes(line):
+    """The line without terminal control sequences."""
+    return _ESCAPE.sub("", line)
+
+
+def pick_accel(requested=None):
+    """'kvm' if asked for and usable, else 'tcg'; asking for an unusable KVM
+    exits 2, because a silent fall-back would make timings meaningless."""
+    if requested in (None, "tcg"):
+        return "tcg"
+    problem = _kvm_problem() if requested == "kvm" else "want tcg or kvm"
+    if problem:
+        print(f"error: --accel {requested}: {problem}", file=sys.stderr)
+        sys.exit(2)
+    return "kvm"
+
+
+def _kvm_problem():
+    """Why KVM cannot be used here, or None if it can."""
+    try:
+        os.close(os.open("/dev/kvm", os.O_RDWR))
+    except OSError as err:
+        return f"cannot open /dev/kvm read-write ({err.strerror})"
+    with open("/proc/cpuinfo") as cpuinfo:
+        flags = set(cpuinfo.read().split())
+    if not flags & {"vmx", "svm"}:
+        return "the CPU has no vmx/svm (hardware virtualisation) flag"
+    return None
+
+
+def accel_args(accel):
+    """KVM can only offer the host's own CPU; TCG emulates any, so take the
+    one with every feature QEMU knows."""
+    return ["-accel", accel, "-cpu", "host" if accel == "kvm" else "max"]
+
+
+def qemu_command(image, firmware, media, memory, accel, vars_copy, extra_args):
+    """The full QEMU argument list for one boot."""
+    cmd = ["qemu-system-x86_64", *accel_args(accel), "-m", memory,
+           "-display", "none", "-serial", "stdio", "-monitor", "none",
+           "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+           # No NIC: a failed disk boot would otherwise sit in PXE for minutes.
+           "-nic", "none"]
+    cmd += _firmware_args(firmware, vars_copy) + _media_args(image, media)
+    return cmd + list(extra_args)
+
+
+def _firmware_args(firmware, vars_copy):
+    if firmware == "bios":
+        return []               # QEMU's default firmware is SeaBIOS
+    if firmware == "uefi":
+        return ["-drive", f"if=pflash,format=raw,readonly=on,file={OVMF_CODE}",
+                "-drive", f"if=pflash,format=raw,file={vars_copy}"]
+    raise ValueError(f"firmware must be 'bios' or 'uefi', not {firmware!r}")
+
+
+def _media_args(image, media):
+    if media == "cdrom":
+        return ["-drive", f"file={image},format=raw,media=cdrom,if=none,id=boot",
+                "-device", "ide-cd,drive=boot,bootindex=0"]
+    if media == "usb":
+        # snapshot=on: the stick looks writable to the guest, the ISO stays as built.
+        return ["-device", "qemu-xhci,id=xhci",
+                "-drive", f"file={image},format=raw,if=none,id=boot,snapshot=on",
+                "-device", "usb-storage,bus=xhci.0,drive=boot,bootindex=0"]
+    raise ValueError(f"media must be 'cdrom' or 'usb', not {media!r}")
+
+
+def boot(image, *, firmware="bios", media="cdrom", memory="256M",
+         accel="tcg", extra_args=(), timeout=120, on_line=None,
+         log_path=None):
+    """Boot IMAGE and feed each serial line (without CR/LF) to on_line.
+
+    If on_line returns a true value the boot has told us enough and QEMU is
+    killed. The serial log is also written to log_path as it arrives, so a
+    boot that hangs still leaves its log behind. Returns a Boot tuple.
+    """
+    with tempfile.TemporaryDirectory(prefix="faultline-qemu.") as tmp:
+        # OVMF writes its boot entries into VARS; a fresh copy per boot keeps
+        # boots independent of each other and the system file untouched.
+        vars_copy = os.path.join(tmp, "OVMF_VARS.fd")
+        if firmware == "uefi":
+            shutil.copyfile(OVMF_VARS, vars_copy)
+        cmd = qemu_command(image, firmware, media, memory, accel, vars_copy,
+                           extra_args)
+        log = open(log_path, "wb") if log_path else None
+        try:
+            return _run(cmd, timeout, on_line or (lambda line: None), log)
+        finally:
+            if log:
+                log.close()
+
+
+def _run(cmd, timeout, on_line, log):
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE)
+    try:
+        serial, stopped, timed_out = _pump(proc.stdout, timeout, on_line, log)
+        if stopped or timed_out:
+            proc.kill()
+        # Otherwise QEMU closed the serial pipe because it is exiting.
+        status = proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+    if stopped or timed_out:
+        status = None
+    return Boot(status, serial.decode("utf-8", "replace"), timed_out)
+
+
+def _pump(pipe, timeout, on_line, log):
+    """Read PIPE until EOF, the deadline, or on_line asking to stop.
+    Returns (all bytes, stopped by on_line, timed out)."""
+    deadline = time.monotonic() + timeout
+    data = bytearray()
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return bytes(data), False, True
+        ready, _, _ = select.select([pipe], [], [], left)
+        if not ready:
+            continue
+        chunk = os.read(pipe.fileno(), 65536)
+        if log:
+            log.write(chunk)
+            log.flush()
+        start = data.rfind(b"\n") + 1      # first byte not yet handed out
+        data += chunk
+        for line in _lines(bytes(data[start:]), at_eof=not chunk):
+            if on_line(line):
+                return bytes(data), True, False
+        if not chunk:
+            return bytes(data), False, False
+
+
+def _lines(tail, at_eof):
+    """The complete lines in TAIL, as text without CR/LF. A partial last line
+    waits for more bytes, unless no more will come."""
+    lines = tail.split(b"\n")
+    partial = lines.pop()
+    if at_eof and partial:
+        lines.append(partial)
+    return [line.decode("utf-8", "replace").replace("\r", "") for line in lines]
+
+
+# `make run` boots QEMU by hand but wants the same accelerator choice:
+#   python3 tests/qemu.py --accel-args tcg|kvm   prints e.g. "-accel tcg -cpu max"
+if __name__ == "__main__":
+    import argparse
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accel-args", metavar="ACCEL", required=True,
+                        help="print the QEMU options for ACCEL (tcg or kvm)")
+    print(" ".join(accel_args(pick_accel(parser.parse_args().accel_args))))
