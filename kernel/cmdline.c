@@ -9,21 +9,37 @@ static char buf[512];
 static const char *words[MAX_WORDS];
 static int nwords, ninit = -1; /* ninit: index of the first word after `--` */
 
+/* Cut the next word out of p, in place: spaces separate words except inside
+ * double quotes, and a backslash keeps the next character as it is (GRUB
+ * passes `a "b c" it\'s` for the arguments a, b c and it's). */
+static char *next_word(char **pp)
+{
+	char *p = *pp, *out;
+	while (*p == ' ')
+		p++;
+	if (!*p)
+		return NULL;
+	char *word = out = p;
+	for (bool quoted = false; *p && (quoted || *p != ' '); p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (*p == '\\' && p[1])
+			*out++ = *++p;
+		else
+			*out++ = *p;
+	}
+	*pp = *p ? p + 1 : p;
+	*out = '\0';
+	return word;
+}
+
 void cmdline_init(const char *line)
 {
 	size_t n = strnlen(line, sizeof(buf) - 1);
 	memcpy(buf, line, n);
 	buf[n] = '\0';
-	for (char *p = buf; *p;) {
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			break;
-		char *w = p;
-		while (*p && *p != ' ')
-			p++;
-		if (*p)
-			*p++ = '\0';
+	char *p = buf, *w;
+	while ((w = next_word(&p)) != NULL) {
 		if (ninit < 0 && strcmp(w, "--") == 0)
 			ninit = nwords;
 		else if (nwords < MAX_WORDS)
