@@ -5,6 +5,7 @@
 #   make gdb        attach gdb              make clean
 #   make test T=name   one test             make test ACCEL=kvm   (only with vmx/svm)
 #   make CC=clang   build with clang        make compile_commands.json   for clangd
+#   make test-linux the ring-3 tests on this machine's Linux (the reference)
 
 BUILD   := build
 CROSS   := $(if $(shell command -v x86_64-elf-gcc 2>/dev/null),x86_64-elf-,)
@@ -19,9 +20,9 @@ QEMU    := qemu-system-x86_64
 
 CFLAGS  := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
            -mgeneral-regs-only -nostdlib -fno-stack-protector -fno-omit-frame-pointer \
-           -fno-asynchronous-unwind-tables -O2 -g -Wall -Wextra -Werror -I.
+           -fno-asynchronous-unwind-tables -fno-strict-aliasing -O2 -g -Wall -Wextra -Werror -I.
 LDFLAGS := -T linker.ld -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments
-NASMFLAGS := -f elf64 -g -F dwarf -Werror
+NASMFLAGS := -f elf64 -g -F dwarf -Werror -I.
 
 CSRC    := $(wildcard kernel/*.c arch/*.c mm/*.c tests/kernel/*.c)
 ASRC    := $(wildcard boot/*.asm arch/*.asm)
@@ -57,7 +58,7 @@ $(BUILD)/obj/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/obj/%.o: %.asm boot/layout.inc | $(BUILD)/.deps
+$(BUILD)/obj/%.o: %.asm | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	$(call say,NASM,$<)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
 
@@ -71,9 +72,10 @@ $(BUILD)/ksyms.c: $(BUILD)/kernel.pass1.elf tools/ksyms
 	$(call say,KSYMS,$@)$(PYTHON) tools/ksyms $< > $@
 $(BUILD)/%.o: $(BUILD)/%.c $(FLAGS_STAMP)
 	$(call say,CC,$<)$(CC) $(CFLAGS) -c $< -o $@
-$(KERNEL): $(BUILD)/kernel.pass1.elf $(BUILD)/ksyms.o
+$(KERNEL): $(BUILD)/kernel.pass1.elf $(BUILD)/ksyms.o tools/sortextable
 	$(call say,LD,$@)$(LD) $(LDFLAGS) -o $@ $(OBJS) $(BUILD)/ksyms.o
 	$(Q)$(PYTHON) tools/ksyms --check $(BUILD)/kernel.pass1.elf $@
+	$(call say,SORTEX,$@)$(PYTHON) tools/sortextable $@
 
 $(ISO): $(KERNEL) tools/mkiso iso/grub.cfg
 	$(call say,ISO,$@)tools/mkiso $@ $(KERNEL) --menu
@@ -96,7 +98,9 @@ gdb: $(KERNEL)
 	@tools/need gdb
 	gdb -q -x tools/gdbinit $(KERNEL)
 
-test: all
+include user/build.mk
+
+test: all user-progs
 	@tools/need test
 	$(PYTHON) tests/run --kernel $(KERNEL) --iso $(ISO) --accel $(ACCEL) $(if $(T),-t $(T))
 

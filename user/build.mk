@@ -1,0 +1,38 @@
+# user/build.mk — builds the ring-3 test programs; included by the top Makefile.
+#
+#   make test-linux     build them and run them on this (Linux) host
+#
+# Every user/NAME.c becomes the static binary build/user/NAME. They are
+# ordinary musl programs, so Linux can run them too: Linux is the reference
+# for what they must print, and tests/run-linux proves them there before
+# faultline ever runs them.
+#
+# -fno-pie -no-pie: a fixed-address ET_EXEC is the simplest thing a loader
+# can start and keeps addresses the same on every run. (-static alone links
+# ET_EXEC too, but from PIC code; and Debian's musl-gcc -static-pie quietly
+# makes a *dynamic* PIE that needs /lib/ld-musl-x86_64.so.1, so static-PIE
+# tests for faultline's loader would need their own link line.)
+
+USER_BUILD  := build/user
+USER_CC     := musl-gcc
+USER_CFLAGS := -static -O2 -g -Wall -Wextra -Werror -fno-pie -no-pie
+USER_SRCS   := $(wildcard user/*.c)
+USER_PROGS  := $(USER_SRCS:user/%.c=$(USER_BUILD)/%)
+
+# initregs replaces the entry point to see the registers before musl's _start.
+USER_LDFLAGS_initregs := -Wl,-e,initregs_entry
+
+# Defining targets here must not change the including Makefile's default goal.
+user_saved_goal := $(.DEFAULT_GOAL)
+
+$(USER_BUILD)/%: user/%.c $(wildcard user/*.h) user/build.mk
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(USER_CC) $(USER_CFLAGS) $(USER_LDFLAGS_$*) -o $@ $<
+
+user-progs: $(USER_PROGS)
+
+test-linux: $(USER_PROGS)
+	tests/run-linux
+
+.PHONY: user-progs test-linux
+.DEFAULT_GOAL := $(user_saved_goal)

@@ -1,0 +1,113 @@
+/* user/tap.h — the TAP output every ring-3 test program prints.
+ *
+ * TAP because both runners (tests/run-linux on the host, faultline's runner
+ * over the serial console) already parse it: one "ok N - name" or
+ * "not ok N - name" line per case, "# ..." diagnostics, a "1..N" plan.
+ * The plan comes last (done_testing), so a program that is killed halfway
+ * has no plan and the runner counts it as failed even if every line so far
+ * said ok. Each line is flushed at once for the same reason: a crash must
+ * not swallow the cases that ran before it.
+ */
+#pragma once
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+static int tap_count, tap_failed;
+
+static inline void tap_diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("# ", stdout);
+	vprintf(fmt, ap);
+	fputs("\n", stdout);
+	fflush(stdout);
+	va_end(ap);
+}
+
+static inline int tap_vok(int pass, const char *fmt, va_list ap)
+{
+	tap_count++;
+	tap_failed += !pass;
+	printf("%s %d - ", pass ? "ok" : "not ok", tap_count);
+	vprintf(fmt, ap);
+	fputs("\n", stdout);
+	fflush(stdout);
+	return pass;
+}
+
+static inline int tap_ok(int pass, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tap_vok(pass, fmt, ap);
+	va_end(ap);
+	return pass;
+}
+
+/* Equality of two machine words, shown in hex on failure. */
+static inline int tap_eq(unsigned long got, unsigned long want, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tap_vok(got == want, fmt, ap);
+	va_end(ap);
+	if (got != want)
+		tap_diag("expected %#lx, got %#lx", want, got);
+	return got == want;
+}
+
+/* Only the errnos these programs expect; anything else prints as a number. */
+static inline const char *tap_errname(int e)
+{
+	static char num[16];
+
+	switch (e) {
+	case 0: return "0";
+	case EFAULT: return "EFAULT";
+	case EINVAL: return "EINVAL";
+	case ENOMEM: return "ENOMEM";
+	case EEXIST: return "EEXIST";
+	case ENOENT: return "ENOENT";
+	case EBADF: return "EBADF";
+	case ENOSYS: return "ENOSYS";
+	case ENAMETOOLONG: return "ENAMETOOLONG";
+	}
+	snprintf(num, sizeof num, "errno %d", e);
+	return num;
+}
+
+/* A raw syscall result: want >= 0 is the exact return value; want == -1
+ * means failure with errno want_err. `extra`, if not NULL, is a further
+ * reason the case failed (a guard byte changed, ...). */
+static inline int tap_syscall(long got, int got_err, long want, int want_err,
+			      const char *extra, const char *fmt, ...)
+{
+	int match = got == want && (want != -1 || got_err == want_err);
+	va_list ap;
+
+	va_start(ap, fmt);
+	tap_vok(match && !extra, fmt, ap);
+	va_end(ap);
+	if (!match)
+		tap_diag("expected %ld (%s), got %ld (%s)", want,
+			 want == -1 ? tap_errname(want_err) : "ok", got,
+			 got == -1 ? tap_errname(got_err) : "ok");
+	if (extra)
+		tap_diag("%s", extra);
+	return match && !extra;
+}
+
+/* Prints the plan; returns the exit status: 0 if every case passed. */
+static inline int done_testing(void)
+{
+	printf("1..%d\n", tap_count);
+	if (tap_failed)
+		printf("# failed %d of %d\n", tap_failed, tap_count);
+	fflush(stdout);
+	return tap_failed ? 1 : 0;
+}
