@@ -4,6 +4,7 @@
 ; they were, even when resumed from inside an exception handler).
 ; call_on_stack runs a function on another stack (boot leaves the unguarded
 ; boot stack for a kernel stack with a guard page).
+; swtch moves from one kernel stack to another: the heart of the scheduler.
 
 section .text
 bits 64
@@ -48,3 +49,26 @@ call_on_stack:                          ; rdi = new stack top, rsi = function (n
     cli
     hlt
     jmp .hang
+
+; void swtch(u64 *save_rsp, u64 next_rsp): push the callee-saved registers,
+; park RSP in *save_rsp, load next_rsp and pop the registers it parked. The
+; caller-saved ones are the C compiler's business; RIP is the return address
+; already on each stack. A new process's stack is prepared by proc_alloc() so
+; that this `ret` lands in trap_return, which enters ring 3.
+global swtch
+swtch:
+    push rbp
+    push rbx
+    push r12
+    push r13
+    push r14
+    push r15
+    mov [rdi], rsp
+    mov rsp, rsi
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop rbx
+    pop rbp
+    ret

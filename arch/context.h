@@ -11,3 +11,4 @@ struct jmpbuf {
 __attribute__((returns_twice)) int kjmp_save(struct jmpbuf *b); /* 0, then the value passed to kjmp_restore */
 NORETURN void kjmp_restore(struct jmpbuf *b, int value);
 NORETURN void call_on_stack(u64 stack_top, void (*fn)(void));
+void swtch(u64 *save_rsp, u64 next_rsp);

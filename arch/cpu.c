@@ -6,7 +6,8 @@
  *             copy-on-write pages written through copy_to_user);
  *   CR4.SMEP  ring 0 cannot execute user pages (no ret2usr);
  *   CR4.SMAP  ring 0 cannot read or write user pages unless RFLAGS.AC is set,
- *             which only the uaccess primitives do (STAC/CLAC). */
+ *             which only the uaccess primitives do (STAC/CLAC);
+ *   CR4.OSFXSR/OSXMMEXCPT  SSE for user programs. */
 #include "arch/cpu.h"
 #include "arch/x86.h"
 #include "kernel/cmdline.h"
@@ -37,12 +38,29 @@ static void detect(void)
 	cpu.nx = d & (1u << 20);
 }
 
+/* STAC and CLAC (arch/extable.inc) raise #UD on a CPU without SMAP. Before
+ * the kernel's own page tables make the text read-only, overwrite every
+ * recorded site with a 3-byte NOP: the uaccess routines then run unchanged. */
+static void patch_out_stac_clac(void)
+{
+	extern u8 *const __start_smap_sites[], *const __stop_smap_sites[];
+	static const u8 nop3[3] = { 0x0f, 0x1f, 0x00 };
+	for (u8 *const *site = __start_smap_sites; site < __stop_smap_sites; site++)
+		memcpy(*site, nop3, sizeof(nop3));
+}
+
 void cpu_init(void)
 {
 	detect();
+	if (!cpu.smap)
+		patch_out_stac_clac();
 	if (cpu.nx)
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
-	write_cr0(read_cr0() | CR0_WP);
+	write_cr0((read_cr0() | CR0_WP | CR0_MP) & ~CR0_EM);
+	/* User programs use SSE (musl does, for memcpy and floating point): the
+	 * OS promises to save the FXSAVE state on every switch (kernel/sched.c).
+	 * The kernel itself is built -mgeneral-regs-only and never touches it. */
+	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
 	if (cpu.pge)
 		write_cr4(read_cr4() | CR4_PGE);
 }

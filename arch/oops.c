@@ -74,7 +74,7 @@ static void print_regs(const struct trapframe *tf)
 	printk("CR0: %016lx CR3: %016lx CR4: %016lx\n", read_cr0(), read_cr3(), read_cr4());
 }
 
-void oops(struct trapframe *tf, u64 addr)
+void oops(struct trapframe *tf, u64 addr, const char *reason)
 {
 	static int depth;
 	if (depth++) /* the oops itself faulted: say so and stop before recursing */
@@ -90,6 +90,8 @@ void oops(struct trapframe *tf, u64 addr)
 		printk("CR2: %016lx (fault address)%s\n", cr2,
 		       kstack_guard_hit(cr2) ? ", in a kernel stack guard page: stack overflow" : "");
 	}
+	if (reason)
+		printk("%s, in %s\n", reason, ksym_format(tf->rip));
 	print_regs(tf);
 	backtrace(tf->rip, tf->rbp);
 	depth = 0;

@@ -1,10 +1,14 @@
 /* arch/traps.c — where every interrupt and exception lands after
  * arch/isr.asm has saved the registers: the one place that decides what
- * each vector means. */
-#include "arch/trapframe.h"
+ * each vector means. Exceptions from ring 3 cost the process a signal;
+ * exceptions in ring 0 are kernel bugs, except a #GP inside a uaccess
+ * routine (a non-canonical user pointer faults with #GP, not #PF). */
 #include "arch/oops.h"
 #include "arch/pic.h"
 #include "arch/pit.h"
+#include "arch/trapframe.h"
+#include "kernel/signal.h"
+#include "mm/extable.h"
 #include "mm/fault.h"
 
 static void irq(int line)
@@ -14,15 +18,24 @@ static void irq(int line)
 	pic_eoi(line);
 }
 
+static void kernel_gp(struct trapframe *tf)
+{
+	const struct extable_entry *e = extable_search(tf->rip);
+	if (!e)
+		oops(tf, 0, NULL);
+	extable_fixup(tf, e, 0); /* #GP reports no address */
+}
+
 void trap(struct trapframe *tf)
 {
-	if (tf->vector >= T_IRQ0 && tf->vector < T_IRQ0 + 16) {
+	if (tf->vector >= T_IRQ0 && tf->vector < T_IRQ0 + 16)
 		irq((int)(tf->vector - T_IRQ0));
-		return;
-	}
-	if (tf->vector == T_PF) {
+	else if (tf->vector == T_PF)
 		page_fault(tf);
-		return;
-	}
-	oops(tf, 0);
+	else if (user_mode(tf))
+		user_fault(tf, signal_for_vector(tf->vector), tf->rip);
+	else if (tf->vector == T_GP)
+		kernel_gp(tf);
+	else
+		oops(tf, 0, NULL);
 }

@@ -8,14 +8,20 @@
 #include "arch/gdt.h"
 #include "arch/idt.h"
 #include "arch/pic.h"
+#include "arch/percpu.h"
 #include "arch/pit.h"
 #include "arch/serial.h"
+#include "arch/syscall.h"
 #include "arch/x86.h"
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
+#include "kernel/init.h"
+#include "kernel/initramfs.h"
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
 #include "kernel/screen.h"
+#include "kernel/time.h"
+#include "mm/extable.h"
 #include "mm/frame.h"
 #include "mm/kstack.h"
 #include "mm/vm.h"
@@ -24,7 +30,7 @@
 
 static void banner(void)
 {
-	printk("faultline: booted via %s by %s (faultline %s)\n", bootinfo.uefi ? "UEFI" : "BIOS",
+	pr_info("faultline: booted via %s by %s (faultline %s)\n", bootinfo.uefi ? "UEFI" : "BIOS",
 	       *bootinfo.loader ? bootinfo.loader : "an unknown loader", VERSION);
 	pr_info("cmdline: %s\n", bootinfo.cmdline);
 	if (bootinfo.fb.phys)
@@ -39,12 +45,14 @@ static void kmain_stacked(void)
 {
 	pic_init();
 	pit_init();
+	time_init();
+	syscall_init();
+	extable_init();
 	sti();
+	initramfs_init();
 	if (cmdline_has("test"))
 		ktest_run(cmdline_get("test"));
-	pr_info("faultline: nothing to run yet; idling\n");
-	for (;;)
-		hlt();
+	run_init();
 }
 
 void kmain(u64 info_phys)
@@ -58,6 +66,7 @@ void kmain(u64 info_phys)
 	frame_init();
 	vm_init();
 	gdt_init();
+	percpu_init();
 	cpu_protect();
 	screen_init(&bootinfo.fb);
 	banner();

@@ -70,7 +70,7 @@ void unmappages(pte_t *pml4, u64 va, u64 size, bool free_frames)
 {
 	for (u64 a = va; a < va + size; a += PAGE_SIZE) {
 		pte_t *pte = walk(pml4, a, false);
-		if (!pte || !(*pte & PTE_P))
+		if (!pte || !*pte)
 			continue;
 		if (free_frames)
 			frame_free(PTE_ADDR(*pte));
@@ -83,9 +83,9 @@ int protect(pte_t *pml4, u64 va, u64 size, u64 flags)
 {
 	for (u64 a = va; a < va + size; a += PAGE_SIZE) {
 		pte_t *pte = walk(pml4, a, false);
-		if (!pte || !(*pte & PTE_P))
+		if (!pte || !*pte)
 			return -EFAULT;
-		*pte = PTE_ADDR(*pte) | flags | PTE_P;
+		*pte = PTE_ADDR(*pte) | flags;
 		invlpg(a);
 	}
 	return 0;
@@ -110,16 +110,16 @@ bool translate(pte_t *pml4, u64 va, u64 *pa, u64 *flags)
 }
 
 /* Free the tables below 'table' (at 'level'); with 'leaves', the mapped
- * frames too. Large pages are kernel direct-map only and never freed here. */
+ * frames too. Large pages are kernel direct-map only and never freed here.
+ * A leaf that is not present but not zero still owns its frame: that is how
+ * a PROT_NONE page keeps its contents (see protect()). */
 static void free_level(pte_t *table, int level, bool leaves)
 {
 	for (int i = 0; i < 512; i++) {
 		pte_t e = table[i];
-		if (!(e & PTE_P) || (e & PTE_PS))
-			continue;
-		if (level > 1)
+		if (level > 1 && (e & PTE_P) && !(e & PTE_PS))
 			free_level(phys_to_virt(PTE_ADDR(e)), level - 1, leaves);
-		else if (leaves)
+		else if (level == 1 && leaves && e)
 			frame_free(PTE_ADDR(e));
 	}
 	frame_free(virt_to_phys(table));

@@ -27,7 +27,10 @@ void vm_init(void);                                        /* build and load the
 pte_t *walk(pte_t *pml4, u64 va, bool alloc);              /* the 4 KiB PTE for va, or NULL */
 int mappages(pte_t *pml4, u64 va, u64 pa, u64 size, u64 flags); /* 0 or -ENOMEM */
 void unmappages(pte_t *pml4, u64 va, u64 size, bool free_frames);
-int protect(pte_t *pml4, u64 va, u64 size, u64 flags);     /* 0 or -EFAULT if unmapped */
+/* New flags for mapped pages, keeping their frames; flags without PTE_P
+ * leave the frame in a non-present entry (PROT_NONE keeps the data). 0, or
+ * -EFAULT where nothing is mapped. */
+int protect(pte_t *pml4, u64 va, u64 size, u64 flags);
 bool translate(pte_t *pml4, u64 va, u64 *pa, u64 *flags);  /* follows 2 MiB pages too */
 pte_t *vm_new(void);                                       /* user PML4 sharing the kernel half */
 void freevm(pte_t *pml4);                                  /* free user half and the PML4 */

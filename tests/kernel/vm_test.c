@@ -25,7 +25,7 @@ KTEST(vm_map_translate_unmap)
 	write_byte((void *)(SCRATCH + 7));
 	KEXPECT_EQ(((u8 *)phys_to_virt(pa))[7], 0x5a); /* same frame via the direct map */
 
-	KEXPECT_EQ(protect(kernel_pml4, SCRATCH, PAGE_SIZE, PTE_NX), 0);
+	KEXPECT_EQ(protect(kernel_pml4, SCRATCH, PAGE_SIZE, PTE_P | PTE_NX), 0);
 	struct caught c = ktest_catch(write_byte, (void *)SCRATCH);
 	KEXPECT(c.faulted && c.vector == T_PF);
 	KEXPECT_EQ(c.error, PF_PRESENT | PF_WRITE);

@@ -1,0 +1,23 @@
+/* kernel/dev.h — character devices, found by device number as Linux's
+ * chrdev table finds them, so a /dev node from the initramfs works too. */
+#pragma once
+#include "kernel/types.h"
+
+struct file;
+struct uio;
+
+/* Linux's encoding of a device number, as stat's st_rdev shows it (new_encode_dev). */
+#define MKDEV(major, minor) \
+	((u32)(((minor) & 0xff) | ((major) << 8) | (((minor) & ~0xffu) << 12)))
+#define DEV_NULL MKDEV(1, 3)
+#define DEV_ZERO MKDEV(1, 5)
+#define DEV_CONSOLE MKDEV(5, 1)
+
+struct devops {
+	long (*read)(struct file *f, struct uio *u);
+	long (*write)(struct file *f, struct uio *u);
+	long (*ioctl)(struct file *f, u32 cmd, u64 arg); /* NULL: not a tty, -ENOTTY */
+	bool seekable; /* lseek succeeds and returns 0 (Linux's null_lseek); else -ESPIPE */
+};
+
+const struct devops *dev_find(u32 rdev); /* NULL if no driver: open gives ENXIO */

@@ -1,0 +1,227 @@
+/* kernel/file.c — open files and descriptor tables. A file is an inode plus
+ * an offset and the open flags; descriptors share one through dup and fork
+ * (hence the count), as Linux's struct file is shared. Reads and writes of
+ * regular files are here; devices have their own in kernel/dev.c. */
+#include "kernel/file.h"
+#include "kernel/dev.h"
+#include "kernel/proc.h"
+#include "mm/kheap.h"
+
+#define FILE_FLAGS (O_ACCMODE | O_APPEND | O_NONBLOCK)
+#define RAMFS_DEV 1      /* an anonymous device number (major 0), as tmpfs has */
+#define WRITE_CHUNK 512  /* user bytes staged on the stack per ramfs_write */
+
+enum uio_op { TO_USER, FROM_USER, CLEAR_USER };
+
+static size_t uio_move(struct uio *u, char *kbuf, size_t n, enum uio_op op)
+{
+	size_t done = 0;
+	n = MIN(n, u->resid);
+	while (done < n) {
+		if (u->seg_off == u->iov->iov_len) {
+			u->iov++;
+			u->seg_off = 0;
+			continue;
+		}
+		size_t chunk = MIN(n - done, u->iov->iov_len - u->seg_off);
+		char __user *p = (char __user *)u->iov->iov_base + u->seg_off;
+		size_t left = op == TO_USER     ? copy_to_user(p, kbuf + done, chunk)
+			      : op == FROM_USER ? copy_from_user(kbuf + done, p, chunk)
+						: clear_user(p, chunk);
+		chunk -= left;
+		done += chunk;
+		u->seg_off += chunk;
+		u->resid -= chunk;
+		if (left) {
+			u->fault = true;
+			break;
+		}
+	}
+	return done;
+}
+
+size_t uio_copy_out(struct uio *u, const void *src, size_t n)
+{
+	return uio_move(u, (char *)src, n, TO_USER);
+}
+
+size_t uio_copy_in(struct uio *u, void *dst, size_t n) { return uio_move(u, dst, n, FROM_USER); }
+size_t uio_clear(struct uio *u, size_t n) { return uio_move(u, NULL, n, CLEAR_USER); }
+
+/* Linux's rule for a fault part way: the bytes before it are the result. */
+long uio_result(const struct uio *u, size_t done)
+{
+	return done ? (long)done : u->fault ? -EFAULT : 0;
+}
+
+/* A character device without a driver is ENXIO, as chrdev_open says. */
+int file_open(struct inode *ip, int flags, struct file **out)
+{
+	const struct devops *dev = NULL;
+	if (S_ISCHR(ip->mode) && !(dev = dev_find(ip->rdev)))
+		return -ENXIO;
+	struct file *f = kmalloc(sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	*f = (struct file){ .ip = ip, .dev = dev, .flags = (u32)flags & FILE_FLAGS, .ref = 1 };
+	*out = f;
+	return 0;
+}
+
+struct file *file_dup(struct file *f)
+{
+	f->ref++;
+	return f;
+}
+
+void file_close(struct file *f)
+{
+	if (--f->ref == 0)
+		kfree(f);
+}
+
+/* Access mode 3 is neither: Linux lets such a file be used only for ioctl. */
+bool file_readable(const struct file *f)
+{
+	u32 acc = f->flags & O_ACCMODE;
+	return acc == O_RDONLY || acc == O_RDWR;
+}
+
+bool file_writable(const struct file *f)
+{
+	u32 acc = f->flags & O_ACCMODE;
+	return acc == O_WRONLY || acc == O_RDWR;
+}
+
+/* rw_verify_area: the offset must stay representable after the transfer. */
+static bool range_ok(const struct file *f, const struct uio *u)
+{
+	return f->off + u->resid <= INT64_MAX;
+}
+
+long file_read(struct file *f, struct uio *u)
+{
+	struct inode *ip = f->ip;
+	if (S_ISCHR(ip->mode))
+		return f->dev->read(f, u);
+	if (!range_ok(f, u))
+		return -EINVAL;
+	if (S_ISDIR(ip->mode))
+		return -EISDIR;
+	if (f->off >= ip->size)
+		return 0;
+	size_t n = uio_copy_out(u, ip->data + f->off, ip->size - f->off);
+	f->off += n;
+	return uio_result(u, n);
+}
+
+/* The offset moves only if something was written, as in Linux (an empty or
+ * failed O_APPEND write leaves it alone). */
+long file_write(struct file *f, struct uio *u)
+{
+	struct inode *ip = f->ip;
+	if (S_ISCHR(ip->mode))
+		return f->dev->write(f, u);
+	if (!range_ok(f, u))
+		return -EINVAL;
+	u64 off = f->flags & O_APPEND ? ip->size : f->off;
+	char buf[WRITE_CHUNK];
+	size_t done = 0;
+	while (u->resid && !u->fault) {
+		size_t got = uio_copy_in(u, buf, sizeof(buf));
+		long err = ramfs_write(ip, off + done, buf, got);
+		if (err < 0) {
+			if (!done)
+				return err;
+			break;
+		}
+		done += got;
+	}
+	if (done)
+		f->off = off + done;
+	return uio_result(u, done);
+}
+
+/* tmpfs keeps no holes we could report: all data up to the size. */
+static long seek_data_hole(const struct inode *ip, i64 off, u32 whence)
+{
+	if (off < 0 || (u64)off >= ip->size)
+		return -ENXIO;
+	return whence == SEEK_DATA ? off : (i64)ip->size;
+}
+
+/* Devices answer as their drivers do; directories take only SEEK_SET and
+ * SEEK_CUR (dcache_dir_lseek); a position below 0 is EINVAL. */
+long file_lseek(struct file *f, i64 off, u32 whence)
+{
+	struct inode *ip = f->ip;
+	i64 base, pos;
+	if (whence > SEEK_HOLE)
+		return -EINVAL;
+	if (S_ISCHR(ip->mode)) {
+		if (!f->dev->seekable)
+			return -ESPIPE;
+		f->off = 0;
+		return 0;
+	}
+	if (whence == SEEK_SET)
+		base = 0;
+	else if (whence == SEEK_CUR)
+		base = (i64)f->off;
+	else if (S_ISDIR(ip->mode))
+		return -EINVAL;
+	else if (whence == SEEK_END)
+		base = (i64)ip->size;
+	else
+		return seek_data_hole(ip, off, whence);
+	if (__builtin_add_overflow(base, off, &pos) || pos < 0)
+		return -EINVAL;
+	f->off = (u64)pos;
+	return pos;
+}
+
+long file_ioctl(struct file *f, u32 cmd, u64 arg)
+{
+	if (S_ISCHR(f->ip->mode) && f->dev->ioctl)
+		return f->dev->ioctl(f, cmd, arg);
+	return -ENOTTY;
+}
+
+/* tmpfs counts whole pages for a file's blocks (in 512-byte units) and none
+ * for directories. No clock yet: the times are all zero. */
+void stat_inode(const struct inode *ip, struct stat *st)
+{
+	*st = (struct stat){
+		.st_dev = RAMFS_DEV,
+		.st_ino = ip->ino,
+		.st_nlink = ip->nlink,
+		.st_mode = ip->mode,
+		.st_rdev = ip->rdev,
+		.st_size = (i64)ip->size,
+		.st_blksize = PAGE_SIZE,
+		.st_blocks = S_ISREG(ip->mode) ? (i64)(ALIGN_UP(ip->size, PAGE_SIZE) / 512) : 0,
+	};
+}
+
+int fd_reserve(void)
+{
+	struct proc *p = myproc();
+	for (int fd = 0; fd < NOFILE; fd++)
+		if (!p->ofile[fd])
+			return fd;
+	return -EMFILE;
+}
+
+void fd_install(int fd, struct file *f) { myproc()->ofile[fd] = f; }
+
+struct file *fd_get(unsigned fd) { return fd < NOFILE ? myproc()->ofile[fd] : NULL; }
+
+int fd_close(unsigned fd)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	myproc()->ofile[fd] = NULL;
+	file_close(f);
+	return 0;
+}

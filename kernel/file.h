@@ -1,0 +1,87 @@
+/* kernel/file.h — open files, descriptors, and the user buffers that read
+ * and write move bytes through. */
+#pragma once
+#include "kernel/ramfs.h"
+#include "mm/uaccess.h"
+
+/* Linux's x86-64 open(2) flags. */
+#define O_ACCMODE 03
+#define O_RDONLY 00
+#define O_WRONLY 01
+#define O_RDWR 02
+#define O_CREAT 0100
+#define O_EXCL 0200
+#define O_TRUNC 01000
+#define O_APPEND 02000
+#define O_NONBLOCK 04000
+#define O_DIRECTORY 0200000
+
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+#define SEEK_DATA 3
+#define SEEK_HOLE 4
+
+/* Linux caps every read and write at this many bytes (INT_MAX & PAGE_MASK). */
+#define MAX_RW_COUNT 0x7ffff000ul
+
+struct devops;
+
+struct file {
+	struct inode *ip;
+	const struct devops *dev; /* character devices */
+	u64 off;
+	u32 flags;                /* O_ACCMODE | O_APPEND | O_NONBLOCK */
+	int ref;                  /* descriptors (in any process) naming this file */
+};
+
+struct iovec {
+	void __user *iov_base;
+	size_t iov_len;
+};
+
+/* User memory being read or written: Linux's iov_iter, reduced to iovecs.
+ * A fault stops the transfer; the bytes moved before it still count. */
+struct uio {
+	const struct iovec *iov; /* current segment (a kernel copy) */
+	size_t seg_off;          /* bytes of it already done */
+	size_t resid;            /* bytes still wanted */
+	bool fault;
+};
+
+size_t uio_copy_out(struct uio *u, const void *src, size_t n); /* to user */
+size_t uio_copy_in(struct uio *u, void *dst, size_t n);        /* from user */
+size_t uio_clear(struct uio *u, size_t n);
+long uio_result(const struct uio *u, size_t done);  /* done, or -EFAULT if nothing moved */
+
+int file_open(struct inode *ip, int flags, struct file **out);
+struct file *file_dup(struct file *f);
+void file_close(struct file *f);
+bool file_readable(const struct file *f);
+bool file_writable(const struct file *f);
+long file_read(struct file *f, struct uio *u);
+long file_write(struct file *f, struct uio *u);
+long file_lseek(struct file *f, i64 off, u32 whence);
+long file_ioctl(struct file *f, u32 cmd, u64 arg);
+
+/* Linux's x86-64 struct stat. */
+struct timespec64 {
+	i64 tv_sec, tv_nsec;
+};
+struct stat {
+	u64 st_dev, st_ino, st_nlink;
+	u32 st_mode, st_uid, st_gid, pad0;
+	u64 st_rdev;
+	i64 st_size, st_blksize, st_blocks;
+	struct timespec64 st_atim, st_mtim, st_ctim;
+	i64 reserved[3];
+};
+_Static_assert(sizeof(struct stat) == 144, "struct stat must match Linux x86-64");
+
+void stat_inode(const struct inode *ip, struct stat *st);
+
+/* The current process's descriptor table. */
+int fd_reserve(void);                    /* lowest free descriptor, or -EMFILE */
+void fd_install(int fd, struct file *f);
+struct file *fd_get(unsigned fd);        /* NULL if fd is not open */
+int fd_close(unsigned fd);

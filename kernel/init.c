@@ -1,0 +1,81 @@
+/* kernel/init.c — runs /init (or `init=PATH`) as the first process, with the
+ * words after `--` on the command line as its arguments, and reports how it
+ * ended: `faultline: init exited with status S`, S being its exit code or
+ * 128 + the signal that killed it (the shell's convention, which
+ * tests/run-program passes on as its own exit status). After init, nothing
+ * is left to run: under QEMU the machine exits, on hardware it halts. */
+#include "kernel/init.h"
+#include "arch/x86.h"
+#include "kernel/cmdline.h"
+#include "kernel/exec.h"
+#include "kernel/file.h"
+#include "kernel/ktest.h"
+#include "kernel/path.h"
+#include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "mm/frame.h"
+#include "mm/kheap.h"
+
+#define MAX_INIT_ARGS 32
+
+/* As Linux does for init: /dev/console as descriptors 0, 1 and 2. */
+static void open_console(struct proc *p)
+{
+	struct inode *con;
+	struct file *f;
+	if (path_lookup(ramfs_root(), "/dev/console", &con) == 0 && file_open(con, O_RDWR, &f) == 0) {
+		p->ofile[0] = f;
+		p->ofile[1] = file_dup(f);
+		p->ofile[2] = file_dup(f);
+	}
+}
+
+static int start(const char *path)
+{
+	struct inode *ip;
+	int err = path_lookup(ramfs_root(), path, &ip);
+	if (err)
+		return err;
+	if (!S_ISREG(ip->mode))
+		return -EACCES;
+	const char *argv[MAX_INIT_ARGS + 2] = { path };
+	int argc = 1 + cmdline_init_args(argv + 1, MAX_INIT_ARGS);
+	argv[argc] = NULL;
+	static const char *const envp[] = { "HOME=/", "TERM=linux", "PATH=/bin:/", NULL };
+	struct proc *p = proc_alloc("init");
+	if (!p)
+		return -ENOMEM;
+	open_console(p);
+	err = exec_image(p, (const u8 *)ip->data, ip->size, path, argv, envp);
+	if (err)
+		p->state = P_UNUSED;
+	return err;
+}
+
+static int shell_status(int wstatus)
+{
+	return (wstatus & 0x7f) ? 128 + (wstatus & 0x7f) : (wstatus >> 8) & 0xff;
+}
+
+void run_init(void)
+{
+	const char *path = cmdline_get("init");
+	if (!path || !*path)
+		path = "/init";
+	size_t frames0 = frames_free(), heap0 = kheap_in_use();
+	int err = start(path);
+	if (err) {
+		printk("faultline: cannot run %s (error %d); nothing to do\n", path, err);
+		for (;;)
+			hlt();
+	}
+	scheduler();
+	struct proc *init = NULL;
+	for (struct proc *p = proctable; p < proctable + NPROC; p++)
+		if (p->state == P_ZOMBIE && p->pid == 1)
+			init = p;
+	pr_info("faultline: frames free %lu (before init %lu), heap %lu bytes (before init %lu)\n",
+		frames_free(), frames0, kheap_in_use(), heap0);
+	printk("faultline: init exited with status %d\n", init ? shell_status(init->exit_status) : -1);
+	qemu_exit(true);
+}

@@ -1,0 +1,31 @@
+/* kernel/proc.h — a process: an address space, a kernel stack, open files,
+ * and the registers it left in the kernel when it last entered. */
+#pragma once
+#include "arch/trapframe.h"
+#include "kernel/types.h"
+#include "mm/vma.h"
+
+#define NPROC 64
+#define NOFILE 64 /* open files per process */
+
+struct file;
+
+enum procstate { P_UNUSED, P_RUNNABLE, P_RUNNING, P_ZOMBIE };
+
+struct proc {
+	int pid;
+	char name[16];
+	enum procstate state;
+	struct mm mm;                 /* user address space: page tables and VMAs */
+	u64 kstack;                   /* top of the kernel stack (guard page below) */
+	struct trapframe *tf;         /* user registers, at the top of kstack */
+	u64 ksp;                      /* saved kernel RSP while switched out */
+	u64 fs_base;                  /* arch_prctl(ARCH_SET_FS): musl's thread pointer */
+	u64 clear_child_tid;          /* set_tid_address */
+	struct file *ofile[NOFILE];   /* open files, indexed by descriptor */
+	char cwd[256];
+	int exit_status;              /* wait(2) encoding: code << 8, or the signal */
+	u8 fxstate[512] __attribute__((aligned(16))); /* x87/SSE registers (FXSAVE image) */
+};
+
+struct proc *myproc(void); /* the process running on this CPU, NULL in kernel threads */

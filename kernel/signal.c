@@ -1,0 +1,64 @@
+/* kernel/signal.c — what happens to a process that faults in ring 3. There
+ * are no user signal handlers yet, so every such signal takes its default
+ * action: the process dies with it, and only the process. The kernel says
+ * why in one line a student can read: who, where, what access, which area. */
+#include "kernel/signal.h"
+#include "arch/oops.h"
+#include "kernel/printk.h"
+#include "kernel/proc.h"
+#include "kernel/sched.h"
+
+static const char *signame(int sig)
+{
+	switch (sig) {
+	case SIGILL: return "SIGILL";
+	case SIGTRAP: return "SIGTRAP";
+	case SIGBUS: return "SIGBUS";
+	case SIGFPE: return "SIGFPE";
+	case SIGSEGV: return "SIGSEGV";
+	default: return "signal";
+	}
+}
+
+/* The signal Linux sends for each exception raised in ring 3. */
+int signal_for_vector(u64 vector)
+{
+	switch (vector) {
+	case T_DE: case T_MF: case T_XM: return SIGFPE;
+	case T_UD: return SIGILL;
+	case T_DB: case T_BP: return SIGTRAP;
+	case T_NP: case T_SS: case T_AC: return SIGBUS;
+	default: return SIGSEGV;
+	}
+}
+
+static const char *hex(u64 v)
+{
+	static char buf[20];
+	snprintf(buf, sizeof(buf), "%lx", v);
+	return buf;
+}
+
+static void describe_area(struct proc *p, u64 addr, char *buf, size_t size)
+{
+	struct vma *v = vma_find(&p->mm, addr);
+	if (!v) {
+		snprintf(buf, size, "no vma");
+		return;
+	}
+	snprintf(buf, size, "in %s vma %lx-%lx %c%c%c", vma_kind_name(v->kind), v->start, v->end,
+		 (v->prot & 1) ? 'r' : '-', (v->prot & 2) ? 'w' : '-', (v->prot & 4) ? 'x' : '-');
+}
+
+void user_fault(struct trapframe *tf, int sig, u64 addr)
+{
+	struct proc *p = myproc();
+	char what[128] = "", area[96];
+	if (tf->vector == T_PF)
+		describe_pf_error(tf->error, what, sizeof(what));
+	describe_area(p, addr, area, sizeof(area));
+	printk("faultline: %s[%d] killed by %s: %s%s%s at rip %lx%s%s (%s)\n", p->name, p->pid,
+	       signame(sig), trap_name(tf->vector), *what ? " " : "", what, tf->rip,
+	       tf->vector == T_PF ? ", address " : "", tf->vector == T_PF ? hex(addr) : "", area);
+	proc_exit(sig);
+}

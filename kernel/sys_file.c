@@ -1,0 +1,217 @@
+/* kernel/sys_file.c — the file system calls: read, write, readv, writev,
+ * open, openat, close, fstat, lseek, ioctl. Arguments are checked in the
+ * order Linux checks them, so a call that breaks two rules gets Linux's
+ * errno; argument types are Linux's (an fd is an unsigned int, so -1 is
+ * EBADF and high bits are ignored). */
+#include "kernel/file.h"
+#include "kernel/path.h"
+#include "kernel/syscall.h"
+#include "mm/kheap.h"
+
+#define UIO_MAXIOV 1024
+/* No umask(2) yet: every process has the default umask init gets. */
+#define UMASK 022
+
+static struct file *fd_for(unsigned fd, bool write)
+{
+	struct file *f = fd_get(fd);
+	if (f && !(write ? file_writable(f) : file_readable(f)))
+		return NULL;
+	return f;
+}
+
+/* vfs_read/vfs_write: EBADF, then access_ok over the whole count (even for
+ * /dev/null, which then never reads the buffer), then the MAX_RW_COUNT cap. */
+static long rw_one(unsigned fd, void __user *buf, size_t count, bool write)
+{
+	struct file *f = fd_for(fd, write);
+	if (!f)
+		return -EBADF;
+	if (!access_ok(buf, count))
+		return -EFAULT;
+	struct iovec iov = { buf, MIN(count, MAX_RW_COUNT) };
+	struct uio u = { &iov, 0, iov.iov_len, false };
+	return write ? file_write(f, &u) : file_read(f, &u);
+}
+
+SYSCALL3(read, unsigned int, fd, char __user *, buf, size_t, count)
+{
+	return rw_one(fd, buf, count, false);
+}
+
+SYSCALL3(write, unsigned int, fd, const char __user *, buf, size_t, count)
+{
+	return rw_one(fd, (void __user *)buf, count, true);
+}
+
+/* Linux's import_iovec: a length that is negative as ssize_t is EINVAL
+ * (checked while copying, so before any EFAULT from later entries), every
+ * segment must pass access_ok, and the total is capped at MAX_RW_COUNT
+ * rather than refused. A single segment goes through import_ubuf instead,
+ * which caps its length *before* access_ok. */
+static long import_iovec(const struct iovec __user *uvec, unsigned long n, struct iovec **out,
+			 struct uio *u)
+{
+	if (n > UIO_MAXIOV)
+		return -EINVAL;
+	struct iovec *iov = kmalloc(n * sizeof(*iov));
+	if (!iov)
+		return -ENOMEM;
+	size_t bytes = n * sizeof(*iov);
+	size_t whole = (bytes - copy_from_user(iov, uvec, bytes)) / sizeof(*iov);
+	long err = whole < n ? -EFAULT : 0;
+	for (size_t i = 0; i < whole; i++)
+		if ((ssize_t)iov[i].iov_len < 0)
+			err = -EINVAL;
+	size_t total = 0;
+	for (size_t i = 0; i < n && !err; i++) {
+		size_t len = MIN(iov[i].iov_len, MAX_RW_COUNT - total);
+		if (!access_ok(iov[i].iov_base, n == 1 ? len : iov[i].iov_len))
+			err = -EFAULT;
+		total += len;
+	}
+	if (err) {
+		kfree(iov);
+		return err;
+	}
+	*out = iov;
+	*u = (struct uio){ iov, 0, total, false };
+	return 0;
+}
+
+/* A fault in a later segment ends the transfer with the bytes done so far. */
+static long rw_vec(unsigned fd, const struct iovec __user *uvec, unsigned long n, bool write)
+{
+	struct file *f = fd_for(fd, write);
+	if (!f)
+		return -EBADF;
+	struct iovec *iov;
+	struct uio u;
+	long ret = import_iovec(uvec, n, &iov, &u);
+	if (ret)
+		return ret;
+	if (u.resid)
+		ret = write ? file_write(f, &u) : file_read(f, &u);
+	kfree(iov);
+	return ret;
+}
+
+SYSCALL3(readv, unsigned int, fd, const struct iovec __user *, vec, unsigned long, vlen)
+{
+	return rw_vec(fd, vec, vlen, false);
+}
+
+SYSCALL3(writev, unsigned int, fd, const struct iovec __user *, vec, unsigned long, vlen)
+{
+	return rw_vec(fd, vec, vlen, true);
+}
+
+/* The last component, as Linux's open_last_lookups and do_open judge it.
+ * With O_CREAT: a trailing slash is EISDIR, an existing name is EEXIST
+ * under O_EXCL, and a directory (even ".") is EISDIR. Without: a trailing
+ * slash or O_DIRECTORY demands a directory. */
+static int lookup_open(struct inode *start, const char *path, int flags, u32 mode,
+		       struct inode **out)
+{
+	struct nameparts np;
+	int err = path_parent(start, path, &np);
+	if (err)
+		return err;
+	if (!(flags & O_CREAT)) {
+		err = path_step(np.dir, np.name, np.len, out);
+		if (!err && (np.slash || flags & O_DIRECTORY) && !S_ISDIR((*out)->mode))
+			err = -ENOTDIR;
+		return err;
+	}
+	if (np.dots)
+		return flags & O_EXCL ? -EEXIST : -EISDIR;
+	if (np.slash)
+		return -EISDIR;
+	*out = ramfs_find(np.dir, np.name, np.len);
+	if (!*out)
+		return ramfs_create(np.dir, np.name, np.len, S_IFREG | (mode & 07777 & ~UMASK), 0,
+				    out);
+	if (flags & O_EXCL)
+		return -EEXIST;
+	return S_ISDIR((*out)->mode) ? -EISDIR : 0;
+}
+
+/* may_open: a directory opened for writing, or with O_TRUNC, is EISDIR.
+ * O_TRUNC empties a regular file even when opened read-only, as on Linux;
+ * O_CLOEXEC is accepted; there is no execve yet for it to matter to. */
+static int open_inode(struct inode *ip, int flags, struct file **out)
+{
+	if (S_ISDIR(ip->mode) && ((flags & O_ACCMODE) != O_RDONLY || flags & O_TRUNC))
+		return -EISDIR;
+	int err = file_open(ip, flags, out);
+	if (!err && S_ISREG(ip->mode) && flags & O_TRUNC)
+		ramfs_truncate(ip, 0); /* shrinking cannot fail */
+	return err;
+}
+
+/* do_sys_openat2's order: flags, the path name, a free descriptor (EMFILE
+ * before any lookup error), then dirfd and the walk. Since Linux 6.4,
+ * O_CREAT | O_DIRECTORY is EINVAL; other unknown flags are ignored. */
+static long open_at(int dirfd, const char __user *upath, int flags, u32 mode)
+{
+	if ((flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
+		return -EINVAL;
+	char *path;
+	int err = path_from_user(upath, &path);
+	if (err)
+		return err;
+	struct inode *start, *ip;
+	struct file *f;
+	int fd = fd_reserve();
+	err = fd < 0 ? fd : path_start(dirfd, path, &start);
+	if (!err)
+		err = lookup_open(start, path, flags, mode, &ip);
+	kfree(path);
+	if (!err)
+		err = open_inode(ip, flags, &f);
+	if (err)
+		return err;
+	fd_install(fd, f);
+	return fd;
+}
+
+SYSCALL3(open, const char __user *, path, int, flags, unsigned short, mode)
+{
+	return open_at(AT_FDCWD, path, flags, mode);
+}
+
+SYSCALL4(openat, int, dirfd, const char __user *, path, int, flags, unsigned short, mode)
+{
+	return open_at(dirfd, path, flags, mode);
+}
+
+SYSCALL1(close, unsigned int, fd)
+{
+	return fd_close(fd);
+}
+
+SYSCALL2(fstat, unsigned int, fd, struct stat __user *, ust)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	struct stat st;
+	stat_inode(f->ip, &st);
+	return copy_to_user(ust, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+SYSCALL3(lseek, unsigned int, fd, i64, off, unsigned int, whence)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	return file_lseek(f, off, whence);
+}
+
+SYSCALL3(ioctl, unsigned int, fd, unsigned int, cmd, unsigned long, arg)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	return file_ioctl(f, cmd, arg);
+}

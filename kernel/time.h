@@ -1,0 +1,7 @@
+/* kernel/time.h — wall-clock and monotonic time. */
+#pragma once
+#include "kernel/types.h"
+
+void time_init(void);      /* read the RTC once at boot */
+u64 time_boot_epoch(void); /* seconds since 1970 at boot */
+u64 time_uptime_ns(void);  /* from the timer tick */

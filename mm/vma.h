@@ -1,0 +1,49 @@
+/* mm/vma.h — a process's address space: its page tables and the list of
+ * virtual memory areas (VMAs) that say what may be mapped where. Page tables
+ * are a cache of the VMAs: a page is only put in them on first touch. */
+#pragma once
+#include "kernel/types.h"
+#include "mm/vm.h"
+
+/* Linux's PROT_* and MAP_* values (the ABI is Linux's). */
+#define PROT_NONE 0
+#define PROT_READ 1
+#define PROT_WRITE 2
+#define PROT_EXEC 4
+#define MAP_SHARED 0x01
+#define MAP_PRIVATE 0x02
+#define MAP_FIXED 0x10
+#define MAP_ANONYMOUS 0x20
+#define MAP_GROWSDOWN 0x100
+#define MAP_NORESERVE 0x4000
+#define MAP_FIXED_NOREPLACE 0x100000
+
+enum vma_kind { VMA_ANON, VMA_STACK, VMA_HEAP, VMA_IMAGE };
+
+struct vma {
+	u64 start, end;        /* [start, end), page aligned */
+	u32 prot;              /* PROT_* */
+	enum vma_kind kind;    /* what the fault report calls it */
+	struct vma *next;      /* sorted by address */
+};
+
+struct mm {
+	pte_t *pml4;
+	struct vma *vmas;
+	u64 brk_start, brk;    /* the heap: [brk_start, brk) */
+	u64 mmap_base;         /* mmap without a hint searches down from here */
+};
+
+struct vma *vma_find(struct mm *mm, u64 addr);  /* the VMA containing addr, or NULL */
+int vma_map(struct mm *mm, u64 start, u64 len, u32 prot, enum vma_kind kind); /* replaces overlaps */
+int vma_unmap(struct mm *mm, u64 start, u64 len);
+int vma_protect(struct mm *mm, u64 start, u64 len, u32 prot);
+u64 vma_free_area(struct mm *mm, u64 len);       /* a gap of len bytes, or 0 */
+bool vma_free_gap(struct mm *mm, u64 start, u64 end); /* no VMA overlaps [start, end) */
+int mm_init(struct mm *mm);
+void mm_free(struct mm *mm);
+const char *vma_kind_name(enum vma_kind kind);
+/* Write kernel bytes into another address space through the direct map,
+ * creating its pages as needed (exec builds a new image this way). */
+int mm_write(struct mm *mm, u64 va, const void *src, u64 n);
+u64 prot_to_pte(u32 prot);
