@@ -44,11 +44,8 @@ global call_on_stack
 call_on_stack:                          ; rdi = new stack top, rsi = function (never returns)
     mov rsp, rdi
     xor ebp, ebp                        ; backtraces end here
-    call rsi
-.hang:
-    cli
-    hlt
-    jmp .hang
+    push rbp                            ; zero return address: so do gdb's
+    jmp rsi
 
 ; void swtch(u64 *save_rsp, u64 next_rsp): push the callee-saved registers,
 ; park RSP in *save_rsp, load next_rsp and pop the registers it parked. The

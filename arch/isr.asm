@@ -6,6 +6,8 @@
 ; trap() in C. Coming from ring 3 the GS bases are swapped so that the kernel
 ; always finds its per-CPU area in GS.
 
+%include "arch/trapframe.inc"
+
 section .text
 bits 64
 extern trap
@@ -31,21 +33,7 @@ trap_common:
     jz .from_kernel
     swapgs
 .from_kernel:
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15
+    PUSH_GPRS
     cld
     ; An exception inside a uaccess routine arrives with RFLAGS.AC set (STAC).
     ; The handler must not run with SMAP disabled, so clear AC for it; iretq
@@ -59,21 +47,7 @@ trap_common:
 
 global trap_return
 trap_return:
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rbx
-    pop rax
+    POP_GPRS
     add rsp, 16                         ; vector and error code
     test qword [rsp + 8], 3             ; returning to ring 3?
     jz .to_kernel

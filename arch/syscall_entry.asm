@@ -11,6 +11,7 @@
 ; Intel CPUs after RSP is already the user's (CVE-2012-0217).
 
 %include "arch/gdt.inc"
+%include "arch/trapframe.inc"
 
 section .text
 bits 64
@@ -29,42 +30,14 @@ syscall_entry:
     push rcx
     push 0                              ; error code
     push 0x80                           ; "vector": marks a syscall frame
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15
+    PUSH_GPRS
     xor ebp, ebp                        ; backtraces stop at the user boundary
     mov rdi, rsp
     call syscall_dispatch               ; true: SYSRET is safe
     test al, al
     jz trap_return                      ; IRETQ restores everything from the frame
 
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rbx
-    pop rax
+    POP_GPRS
     add rsp, 16                         ; vector, error
     pop rcx                             ; user RIP (checked canonical by syscall_dispatch)
     add rsp, 8                          ; CS

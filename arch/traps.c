@@ -7,6 +7,7 @@
 #include "arch/pic.h"
 #include "arch/pit.h"
 #include "arch/trapframe.h"
+#include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "mm/extable.h"
 #include "mm/fault.h"
@@ -16,6 +17,15 @@ static void irq(int line)
 	if (line == 0)
 		pit_tick();
 	pic_eoi(line);
+}
+
+/* Leaving for ring 3: end the time slice on a timer tick, and let a
+ * process that was killed meanwhile die instead of going back. */
+static void to_user(const struct trapframe *tf)
+{
+	if (tf->vector == T_IRQ0)
+		yield();
+	return_to_user();
 }
 
 static void kernel_gp(struct trapframe *tf)
@@ -38,4 +48,6 @@ void trap(struct trapframe *tf)
 		kernel_gp(tf);
 	else
 		oops(tf, 0, NULL);
+	if (user_mode(tf))
+		to_user(tf);
 }

@@ -163,13 +163,10 @@ long_mode_low:
 
 long_mode_high:
     mov rsp, boot_stack_top
-    xor ebp, ebp                        ; backtraces stop here
+    xor ebp, ebp                        ; the oops backtrace stops at a zero frame pointer
     mov edi, esi                        ; kmain(physical address of the boot information)
-    call kmain
-.hang:
-    cli
-    hlt
-    jmp .hang
+    push rbp                            ; a zero return address: gdb's `bt` ends at kmain
+    jmp kmain                           ; (kmain never returns)
 
 section .rodata
 msg_not_mb2: db "faultline: not started by a Multiboot2 loader (use GRUB 2).", 13, 10, 0

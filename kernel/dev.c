@@ -1,14 +1,19 @@
 /* kernel/dev.c — the character devices: /dev/null, /dev/zero and
  * /dev/console. Each behaves as its Linux driver does where a program could
  * tell the difference: what a fault in the user buffer returns, what lseek
- * and ioctl answer, that /dev/null never reads the buffer it is given. */
+ * and ioctl answer, that /dev/null never reads the buffer it is given, that
+ * ^C at the console interrupts the programs waiting for it. */
 #include "kernel/dev.h"
 #include "arch/serial.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/file.h"
+#include "kernel/sched.h"
+#include "kernel/signal.h"
+#include "kernel/wait.h"
 
 #define TIOCGWINSZ 0x5413
+#define CTRL_C 0x03
 #define CTRL_D 0x04
 #define DEL 0x7f
 #define TTY_WRITE_CHUNK 2048 /* Linux's default tty write buffer */
@@ -30,10 +35,22 @@ static struct {
 	bool ready;   /* the line is complete: reads may take it */
 } line;
 
+/* Every process blocked in con_read sleeps on &line, polling the UART once
+ * a tick: ^C interrupts all of them. Linux would signal the terminal's
+ * foreground process group; without job control, the readers are the
+ * processes at the keyboard. */
+static void interrupt_readers(void)
+{
+	for (struct proc *p = proctable; p < proctable + NPROC; p++)
+		if (p->chan == &line)
+			signal_send(p, SIGINT);
+	signal_send(myproc(), SIGINT);
+}
+
 /* The part of Linux's canonical mode a shell prompt needs: CR becomes NL
  * (ICRNL), DEL and ^H erase, ^D ends the line without being part of it (so
- * at the start of a line the read returns 0, end of file), and input is
- * echoed as it is typed. */
+ * at the start of a line the read returns 0, end of file), ^C discards the
+ * line and sends SIGINT (ISIG), and input is echoed as it is typed. */
 static void con_input(int c)
 {
 	char ch = c == '\r' ? '\n' : (char)c;
@@ -42,6 +59,12 @@ static void con_input(int c)
 			line.len--;
 			console_write("\b \b", 3);
 		}
+		return;
+	}
+	if (ch == CTRL_C) {
+		line.len = 0;
+		console_write("^C\n", 3);
+		interrupt_readers();
 		return;
 	}
 	if (ch == CTRL_D) {
@@ -53,21 +76,33 @@ static void con_input(int c)
 	line.ready = ch == '\n' || line.len == sizeof(line.buf);
 }
 
-/* Blocks until a line is complete. A read of 0 bytes returns at once, as
- * n_tty_read does. The UART raises no interrupts: poll it on each tick. */
-static long con_read(struct file *f, struct uio *u)
+/* Until a line is complete: 0, or -EINTR once the reader is killed (by ^C
+ * or anything else; it dies on its way out), or -EAGAIN. The UART raises
+ * no interrupts: it is polled once a tick, and others run in between. */
+static int wait_line(struct file *f)
 {
-	if (!u->resid)
-		return 0;
 	while (!line.ready) {
+		if (myproc()->killed)
+			return -EINTR;
 		int c = serial_getc();
 		if (c >= 0)
 			con_input(c);
 		else if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
-		else
-			asm volatile("sti; hlt" ::: "memory");
+		else if (sleep_on(&line, 1))
+			return -EINTR;
 	}
+	return 0;
+}
+
+/* A read of 0 bytes returns at once, as n_tty_read does. */
+static long con_read(struct file *f, struct uio *u)
+{
+	if (!u->resid)
+		return 0;
+	int err = wait_line(f);
+	if (err)
+		return err;
 	size_t n = uio_copy_out(u, line.buf + line.start, line.len - line.start);
 	line.start += n;
 	if (line.start == line.len) {

@@ -2,8 +2,10 @@
 #pragma once
 #include "kernel/proc.h"
 
-#define MAX_ARG_STRINGS 4096
-#define MAX_ARG_BYTES (128 * 1024) /* argv + envp strings together */
+#define MAX_ARG_STRINGS 0x7fffffff
+/* argv and envp together, strings plus pointers: Linux allows a quarter of
+ * the stack limit (8 MiB by default). */
+#define MAX_ARG_BYTES (2ul << 20)
 
 /* Load the ELF image (bytes in kernel memory) into a fresh address space for
  * p, with the SysV initial stack built from kernel strings, and set p's

@@ -1,13 +1,15 @@
-/* kernel/file.c — open files and descriptor tables. A file is an inode plus
- * an offset and the open flags; descriptors share one through dup and fork
- * (hence the count), as Linux's struct file is shared. Reads and writes of
- * regular files are here; devices have their own in kernel/dev.c. */
+/* kernel/file.c — open files. A file is an inode plus an offset and the
+ * open flags; descriptors share one through dup and fork (hence the count),
+ * as Linux's struct file is shared. Reads and writes of regular files are
+ * here; devices have theirs in kernel/dev.c, pipes in kernel/pipe.c. */
 #include "kernel/file.h"
 #include "kernel/dev.h"
-#include "kernel/proc.h"
+#include "kernel/pipe.h"
 #include "mm/kheap.h"
 
-#define FILE_FLAGS (O_ACCMODE | O_APPEND | O_NONBLOCK)
+/* The open flags a file keeps, and F_GETFL shows: Linux drops O_CREAT,
+ * O_EXCL, O_TRUNC and O_CLOEXEC, which only mattered to the open. */
+#define FILE_FLAGS (O_ACCMODE | O_APPEND | O_NONBLOCK | O_LARGEFILE | O_DIRECTORY)
 #define RAMFS_DEV 1      /* an anonymous device number (major 0), as tmpfs has */
 #define WRITE_CHUNK 512  /* user bytes staged on the stack per ramfs_write */
 
@@ -54,16 +56,26 @@ long uio_result(const struct uio *u, size_t done)
 	return done ? (long)done : u->fault ? -EFAULT : 0;
 }
 
-/* A character device without a driver is ENXIO, as chrdev_open says. */
+struct file *file_alloc(struct inode *ip, u32 flags)
+{
+	struct file *f = kmalloc(sizeof(*f));
+	if (f)
+		*f = (struct file){ .ip = ip, .flags = flags & FILE_FLAGS, .ref = 1 };
+	return f;
+}
+
+/* A character device without a driver is ENXIO, as chrdev_open says. The
+ * file holds its inode: unlinked, it stays readable until the last close. */
 int file_open(struct inode *ip, int flags, struct file **out)
 {
 	const struct devops *dev = NULL;
 	if (S_ISCHR(ip->mode) && !(dev = dev_find(ip->rdev)))
 		return -ENXIO;
-	struct file *f = kmalloc(sizeof(*f));
+	struct file *f = file_alloc(ip, (u32)flags);
 	if (!f)
 		return -ENOMEM;
-	*f = (struct file){ .ip = ip, .dev = dev, .flags = (u32)flags & FILE_FLAGS, .ref = 1 };
+	f->dev = dev;
+	ramfs_get(ip);
 	*out = f;
 	return 0;
 }
@@ -76,8 +88,13 @@ struct file *file_dup(struct file *f)
 
 void file_close(struct file *f)
 {
-	if (--f->ref == 0)
-		kfree(f);
+	if (--f->ref)
+		return;
+	if (f->pipe)
+		pipe_close(f);
+	else
+		ramfs_put(f->ip);
+	kfree(f);
 }
 
 /* Access mode 3 is neither: Linux lets such a file be used only for ioctl. */
@@ -93,38 +110,50 @@ bool file_writable(const struct file *f)
 	return acc == O_WRONLY || acc == O_RDWR;
 }
 
-/* rw_verify_area: the offset must stay representable after the transfer. */
-static bool range_ok(const struct file *f, const struct uio *u)
+/* Pipes and ttys are streams: no position (Linux's FMODE_LSEEK and
+ * FMODE_PREAD are off); /dev/null and /dev/zero take any and ignore it. */
+bool file_seekable(const struct file *f)
 {
-	return f->off + u->resid <= INT64_MAX;
+	return !f->pipe && (!f->dev || f->dev->seekable);
 }
 
-long file_read(struct file *f, struct uio *u)
+/* rw_verify_area: the offset must stay representable after the transfer. */
+static bool range_ok(u64 pos, const struct uio *u)
+{
+	return pos + u->resid <= INT64_MAX;
+}
+
+long file_read(struct file *f, struct uio *u, u64 *pos)
 {
 	struct inode *ip = f->ip;
+	if (f->pipe)
+		return pipe_read(f, u);
 	if (S_ISCHR(ip->mode))
 		return f->dev->read(f, u);
-	if (!range_ok(f, u))
+	if (!range_ok(*pos, u))
 		return -EINVAL;
 	if (S_ISDIR(ip->mode))
 		return -EISDIR;
-	if (f->off >= ip->size)
+	if (*pos >= ip->size)
 		return 0;
-	size_t n = uio_copy_out(u, ip->data + f->off, ip->size - f->off);
-	f->off += n;
+	size_t n = uio_copy_out(u, ip->data + *pos, ip->size - *pos);
+	*pos += n;
 	return uio_result(u, n);
 }
 
 /* The offset moves only if something was written, as in Linux (an empty or
- * failed O_APPEND write leaves it alone). */
-long file_write(struct file *f, struct uio *u)
+ * failed O_APPEND write leaves it alone). O_APPEND wins over pwrite's
+ * offset too: Linux documents that as a bug it keeps. */
+long file_write(struct file *f, struct uio *u, u64 *pos)
 {
 	struct inode *ip = f->ip;
+	if (f->pipe)
+		return pipe_write(f, u);
 	if (S_ISCHR(ip->mode))
 		return f->dev->write(f, u);
-	if (!range_ok(f, u))
+	if (!range_ok(*pos, u))
 		return -EINVAL;
-	u64 off = f->flags & O_APPEND ? ip->size : f->off;
+	u64 off = f->flags & O_APPEND ? ip->size : *pos;
 	char buf[WRITE_CHUNK];
 	size_t done = 0;
 	while (u->resid && !u->fault) {
@@ -138,7 +167,7 @@ long file_write(struct file *f, struct uio *u)
 		done += got;
 	}
 	if (done)
-		f->off = off + done;
+		*pos = off + done;
 	return uio_result(u, done);
 }
 
@@ -151,16 +180,16 @@ static long seek_data_hole(const struct inode *ip, i64 off, u32 whence)
 }
 
 /* Devices answer as their drivers do; directories take only SEEK_SET and
- * SEEK_CUR (dcache_dir_lseek); a position below 0 is EINVAL. */
+ * SEEK_CUR (offset_dir_llseek); a position below 0 is EINVAL. */
 long file_lseek(struct file *f, i64 off, u32 whence)
 {
 	struct inode *ip = f->ip;
 	i64 base, pos;
 	if (whence > SEEK_HOLE)
 		return -EINVAL;
+	if (!file_seekable(f))
+		return -ESPIPE;
 	if (S_ISCHR(ip->mode)) {
-		if (!f->dev->seekable)
-			return -ESPIPE;
 		f->off = 0;
 		return 0;
 	}
@@ -201,27 +230,4 @@ void stat_inode(const struct inode *ip, struct stat *st)
 		.st_blksize = PAGE_SIZE,
 		.st_blocks = S_ISREG(ip->mode) ? (i64)(ALIGN_UP(ip->size, PAGE_SIZE) / 512) : 0,
 	};
-}
-
-int fd_reserve(void)
-{
-	struct proc *p = myproc();
-	for (int fd = 0; fd < NOFILE; fd++)
-		if (!p->ofile[fd])
-			return fd;
-	return -EMFILE;
-}
-
-void fd_install(int fd, struct file *f) { myproc()->ofile[fd] = f; }
-
-struct file *fd_get(unsigned fd) { return fd < NOFILE ? myproc()->ofile[fd] : NULL; }
-
-int fd_close(unsigned fd)
-{
-	struct file *f = fd_get(fd);
-	if (!f)
-		return -EBADF;
-	myproc()->ofile[fd] = NULL;
-	file_close(f);
-	return 0;
 }

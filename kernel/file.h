@@ -1,5 +1,5 @@
-/* kernel/file.h — open files, descriptors, and the user buffers that read
- * and write move bytes through. */
+/* kernel/file.h — open files, descriptor tables, and the user buffers that
+ * read and write move bytes through. */
 #pragma once
 #include "kernel/ramfs.h"
 #include "mm/uaccess.h"
@@ -14,7 +14,9 @@
 #define O_TRUNC 01000
 #define O_APPEND 02000
 #define O_NONBLOCK 04000
+#define O_LARGEFILE 0100000
 #define O_DIRECTORY 0200000
+#define O_CLOEXEC 02000000
 
 #define SEEK_SET 0
 #define SEEK_CUR 1
@@ -26,12 +28,14 @@
 #define MAX_RW_COUNT 0x7ffff000ul
 
 struct devops;
+struct pipe;
 
 struct file {
 	struct inode *ip;
 	const struct devops *dev; /* character devices */
+	struct pipe *pipe;        /* either end of a pipe (ip is the pipe's) */
 	u64 off;
-	u32 flags;                /* O_ACCMODE | O_APPEND | O_NONBLOCK */
+	u32 flags;                /* what F_GETFL shows: FILE_FLAGS in file.c */
 	int ref;                  /* descriptors (in any process) naming this file */
 };
 
@@ -54,13 +58,16 @@ size_t uio_copy_in(struct uio *u, void *dst, size_t n);        /* from user */
 size_t uio_clear(struct uio *u, size_t n);
 long uio_result(const struct uio *u, size_t done);  /* done, or -EFAULT if nothing moved */
 
+struct file *file_alloc(struct inode *ip, u32 flags); /* NULL: no memory */
 int file_open(struct inode *ip, int flags, struct file **out);
 struct file *file_dup(struct file *f);
 void file_close(struct file *f);
 bool file_readable(const struct file *f);
 bool file_writable(const struct file *f);
-long file_read(struct file *f, struct uio *u);
-long file_write(struct file *f, struct uio *u);
+bool file_seekable(const struct file *f); /* lseek, pread and pwrite work: not ESPIPE */
+/* pos: &f->off for read and write, the caller's offset for pread and pwrite. */
+long file_read(struct file *f, struct uio *u, u64 *pos);
+long file_write(struct file *f, struct uio *u, u64 *pos);
 long file_lseek(struct file *f, i64 off, u32 whence);
 long file_ioctl(struct file *f, u32 cmd, u64 arg);
 
@@ -80,8 +87,17 @@ _Static_assert(sizeof(struct stat) == 144, "struct stat must match Linux x86-64"
 
 void stat_inode(const struct inode *ip, struct stat *st);
 
-/* The current process's descriptor table. */
-int fd_reserve(void);                    /* lowest free descriptor, or -EMFILE */
-void fd_install(int fd, struct file *f);
+/* The current process's descriptor table (kernel/fd.c). */
+int fd_reserve(unsigned from);           /* lowest free descriptor >= from, or -EMFILE */
+/* Whatever fd named before is closed, as dup2 closes it. */
+void fd_install(unsigned fd, struct file *f, bool cloexec);
 struct file *fd_get(unsigned fd);        /* NULL if fd is not open */
 int fd_close(unsigned fd);
+bool fd_cloexec(unsigned fd);
+void fd_set_cloexec(unsigned fd, bool on);
+
+/* Whole tables: fork copies one (sharing every file), exit and execve close. */
+struct proc;
+void files_fork(struct proc *child, struct proc *parent);
+void files_close_all(struct proc *p);
+void files_close_on_exec(struct proc *p);

@@ -57,12 +57,25 @@ static int shell_status(int wstatus)
 	return (wstatus & 0x7f) ? 128 + (wstatus & 0x7f) : (wstatus >> 8) & 0xff;
 }
 
+/* Everything the processes had must be back: frames (counting those the
+ * heap keeps for reuse as free) and heap bytes. Files left in the ramfs
+ * would count as heap: tests clean up after themselves. */
+static void leak_check(size_t frames0, size_t heap0)
+{
+	size_t frames = frames_free() + kheap_frames(), heap = kheap_in_use();
+	if (frames == frames0 && heap == heap0)
+		pr_info("faultline: leak check passed: frames and heap back to their baseline\n");
+	else
+		printk("faultline: leak check FAILED: %ld frames and %ld heap bytes not returned\n",
+		       (long)(frames0 - frames), (long)(heap - heap0));
+}
+
 void run_init(void)
 {
 	const char *path = cmdline_get("init");
 	if (!path || !*path)
 		path = "/init";
-	size_t frames0 = frames_free(), heap0 = kheap_in_use();
+	size_t frames0 = frames_free() + kheap_frames(), heap0 = kheap_in_use();
 	int err = start(path);
 	if (err) {
 		printk("faultline: cannot run %s (error %d); nothing to do\n", path, err);
@@ -74,8 +87,9 @@ void run_init(void)
 	for (struct proc *p = proctable; p < proctable + NPROC; p++)
 		if (p->state == P_ZOMBIE && p->pid == 1)
 			init = p;
-	pr_info("faultline: frames free %lu (before init %lu), heap %lu bytes (before init %lu)\n",
-		frames_free(), frames0, kheap_in_use(), heap0);
+	if (init)
+		init->state = P_UNUSED; /* reaped by the kernel: nobody else will */
+	leak_check(frames0, heap0);
 	printk("faultline: init exited with status %d\n", init ? shell_status(init->exit_status) : -1);
 	qemu_exit(true);
 }

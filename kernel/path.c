@@ -6,6 +6,7 @@
 #include "kernel/path.h"
 #include "kernel/file.h"
 #include "kernel/proc.h"
+#include "kernel/string.h"
 #include "mm/kheap.h"
 
 /* One step from dir. An empty name (the root, "/") is dir itself. */
@@ -117,5 +118,43 @@ int path_from_user(const char __user *upath, char **out)
 		return err;
 	}
 	*out = buf;
+	return 0;
+}
+
+int path_at(int dirfd, const char __user *upath, struct inode **out)
+{
+	char *path;
+	struct inode *start;
+	int err = path_from_user(upath, &path);
+	if (err)
+		return err;
+	err = path_start(dirfd, path, &start);
+	if (!err)
+		err = path_lookup(start, path, out);
+	kfree(path);
+	return err;
+}
+
+/* Built from the end, as Linux's d_path does: each directory's name in its
+ * parent, up to the root. A removed directory has no name: ENOENT, which
+ * is what getcwd says in one. */
+int path_name(struct inode *ip, char *buf, size_t size)
+{
+	size_t at = size - 1;
+	buf[at] = '\0';
+	for (; ip != ramfs_root(); ip = ip->parent) {
+		struct dentry *de = ip->nlink ? ramfs_entry_of(ip->parent, ip) : NULL;
+		if (!de)
+			return -ENOENT;
+		size_t len = strlen(de->name);
+		if (len + 1 > at)
+			return -ENAMETOOLONG;
+		at -= len;
+		memcpy(buf + at, de->name, len);
+		buf[--at] = '/';
+	}
+	if (at == size - 1)
+		buf[--at] = '/';
+	memmove(buf, buf + at, size - at);
 	return 0;
 }

@@ -5,6 +5,8 @@
 
 #define PATH_MAX 4096  /* bytes, including the NUL */
 #define AT_FDCWD (-100)
+/* No umask(2) yet: every process has the default umask init gets. */
+#define UMASK 022
 
 /* A path split before its last component. */
 struct nameparts {
@@ -23,3 +25,7 @@ int path_lookup(struct inode *start, const char *path, struct inode **out);
 int path_cwd(struct inode **out);
 int path_start(int dirfd, const char *path, struct inode **out);
 int path_from_user(const char __user *upath, char **out); /* kfree(*out) when done */
+/* All three: what (dirfd, upath) names. */
+int path_at(int dirfd, const char __user *upath, struct inode **out);
+/* The absolute name of directory ip, as getcwd shows it. */
+int path_name(struct inode *ip, char *buf, size_t size);

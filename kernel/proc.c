@@ -7,6 +7,8 @@
 #include "kernel/file.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
+#include "kernel/signal.h"
+#include "kernel/wait.h"
 #include "kernel/string.h"
 #include "mm/kstack.h"
 
@@ -57,17 +59,40 @@ void proc_release(struct proc *p)
 	p->kstack = 0;
 }
 
+/* Orphans go to init, which reaps them; if init itself is leaving, nothing
+ * else may stay behind. */
+static void reparent_children(struct proc *p)
+{
+	struct proc *init = &proctable[0];
+	for (struct proc *c = proctable; c < proctable + NPROC; c++) {
+		if (c->state == P_UNUSED || c->parent != p)
+			continue;
+		c->parent = init;
+		if (p == init)
+			signal_send(c, SIGKILL);
+	}
+	wakeup(init);
+}
+
 void proc_exit(int status)
 {
 	struct proc *p = myproc();
-	for (int fd = 0; fd < NOFILE; fd++) {
-		if (p->ofile[fd]) {
-			file_close(p->ofile[fd]);
-			p->ofile[fd] = NULL;
-		}
-	}
+	files_close_all(p);
+	reparent_children(p);
 	p->exit_status = status;
 	p->state = P_ZOMBIE;
+	vfork_release(p);
+	wakeup(p->parent);
 	sched();
 	panic("proc_exit: a zombie ran again");
+}
+
+/* A vfork parent sleeps until its child has its own memory again: the child
+ * exec'd or exited. */
+void vfork_release(struct proc *child)
+{
+	if (child->vfork_parent) {
+		child->vfork_parent = NULL;
+		wakeup(child);
+	}
 }

@@ -10,7 +10,7 @@
 
 struct file;
 
-enum procstate { P_UNUSED, P_RUNNABLE, P_RUNNING, P_ZOMBIE };
+enum procstate { P_UNUSED, P_RUNNABLE, P_RUNNING, P_SLEEPING, P_ZOMBIE };
 
 struct proc {
 	int pid;
@@ -22,7 +22,15 @@ struct proc {
 	u64 ksp;                      /* saved kernel RSP while switched out */
 	u64 fs_base;                  /* arch_prctl(ARCH_SET_FS): musl's thread pointer */
 	u64 clear_child_tid;          /* set_tid_address */
+	struct proc *parent;
+	struct proc *vfork_parent;    /* CLONE_VFORK: waits until this process execs or exits */
+	const void *chan;             /* P_SLEEPING: what it waits for (kernel/wait.h) */
+	u64 wake_tick;                /* P_SLEEPING with a timeout: when to wake anyway */
+	int killed;                   /* a fatal signal is pending: die at the next chance */
+	u64 ignored;                  /* bit sig-1: SIG_IGN set with rt_sigaction */
+	u64 sigmask;                  /* rt_sigprocmask: recorded for musl, not yet enforced */
 	struct file *ofile[NOFILE];   /* open files, indexed by descriptor */
+	u64 cloexec;                  /* bit fd set: close ofile[fd] on execve (O_CLOEXEC) */
 	char cwd[256];
 	int exit_status;              /* wait(2) encoding: code << 8, or the signal */
 	u8 fxstate[512] __attribute__((aligned(16))); /* x87/SSE registers (FXSAVE image) */

@@ -12,19 +12,32 @@
 #define S_IFCHR 0020000
 #define S_IFREG 0100000
 #define S_IFLNK 0120000
+#define S_IFIFO 0010000
 #define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
 #define S_ISCHR(m) (((m) & S_IFMT) == S_IFCHR)
 #define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
 
+/* getdents positions, numbered as tmpfs numbers them (Linux 6.18): 0 is
+ * ".", 1 is "..", 2 the newest entry. Entries get increasing cookies from 3
+ * as they are created and are listed newest first; position c resumes at
+ * the newest entry whose cookie is at most c, so removing or adding names
+ * during a listing never makes it skip or repeat one. */
+#define DIR_POS_FIRST 2
+#define DIR_POS_EOD 0x7fffffffu /* end of directory: DIR_OFFSET_EOD */
+
 struct dentry {
-	struct dentry *next;   /* in creation order, as getdents will list them */
+	struct dentry *next;   /* newest first, as getdents lists them */
 	struct inode *ip;
+	u64 cookie;            /* its getdents position */
 	char name[];           /* NUL-terminated, at most NAME_MAX bytes */
 };
 
+/* An inode lives while a name links it (nlink) or something holds it
+ * (ref): tmpfs keeps an unlinked file readable until its last close. */
 struct inode {
 	u32 mode;              /* S_IF* type | permission bits */
-	u32 nlink;
+	u32 nlink;             /* 0: removed, freed when ref drops to 0 too */
+	u32 ref;               /* open files, and child directories (their "..") */
 	u64 ino;
 	u64 size;              /* regular: data bytes; directory: tmpfs's bogus size */
 	u32 rdev;              /* character device: Linux's encoded number (dev.h) */
@@ -32,13 +45,24 @@ struct inode {
 	u64 cap;
 	struct dentry *entries; /* directory */
 	struct inode *parent;   /* directory: what ".." names; the root is its own */
+	u64 next_cookie;        /* directory: what the next entry gets */
 };
 
 struct inode *ramfs_root(void);
+/* An inode outside the tree (a pipe's), in memory the caller owns. */
+void ramfs_init_inode(struct inode *ip, u32 mode, u32 rdev);
 /* name[0..len) is one component, never "." or "..". */
 struct inode *ramfs_find(struct inode *dir, const char *name, size_t len);
 int ramfs_create(struct inode *dir, const char *name, size_t len, u32 mode, u32 rdev,
 		 struct inode **out);
+/* unlink (isdir false) or rmdir (isdir true) of one name in dir. */
+int ramfs_remove(struct inode *dir, const char *name, size_t len, bool isdir);
+void ramfs_get(struct inode *ip);
+void ramfs_put(struct inode *ip);
+/* The entry at getdents position pos (at least DIR_POS_FIRST), or NULL at the end. */
+struct dentry *ramfs_entry_at(struct inode *dir, u64 pos);
+/* The name dir gives ip (a directory linked there), or NULL. */
+struct dentry *ramfs_entry_of(struct inode *dir, struct inode *ip);
 
 /* Regular files, with kernel buffers. */
 long ramfs_read(struct inode *ip, u64 off, void *buf, size_t n);

@@ -1,12 +1,18 @@
 /* kernel/sched.c — the scheduler: a loop on its own kernel stack that picks a
- * runnable process, loads its address space and kernel stack pointers, and
- * switches to it; the process comes back here through sched(). Switching
- * CR3 is what makes the lower half of the address space "this process's":
- * the kernel half is shared by every page table (mm/vm.c). */
+ * runnable process round-robin, loads its address space and kernel stack
+ * pointers, and switches to it; the process comes back here through sched()
+ * when it sleeps, exits, or its time slice (one timer tick) ends in ring 3.
+ * Switching CR3 is what makes the lower half of the address space "this
+ * process's": the kernel half is shared by every page table (mm/vm.c).
+ *
+ * The kernel is not preemptible: only a process running in ring 3 is
+ * preempted by the timer. Kernel code runs with interrupts off, so on one
+ * CPU nothing needs a lock. */
 #include "kernel/sched.h"
 #include "arch/context.h"
 #include "arch/gdt.h"
 #include "arch/percpu.h"
+#include "arch/pit.h"
 #include "arch/x86.h"
 #include "mm/vm.h"
 
@@ -24,21 +30,52 @@ static void run(struct proc *p)
 	swtch(&scheduler_rsp, p->ksp);
 	write_cr3(virt_to_phys(kernel_pml4));
 	percpu.proc = NULL;
-	if (p->state == P_RUNNING)
-		p->state = P_RUNNABLE;
 	if (p->state == P_ZOMBIE && p->kstack)
 		proc_release(p);
 }
 
+/* Wake timed sleepers whose time has come; true if anyone still sleeps. */
+static bool wake_timed(void)
+{
+	bool sleeping = false;
+	for (struct proc *p = proctable; p < proctable + NPROC; p++) {
+		if (p->state != P_SLEEPING)
+			continue;
+		if ((p->wake_tick && ticks() >= p->wake_tick) || p->killed)
+			p->state = P_RUNNABLE;
+		else
+			sleeping = true;
+	}
+	return sleeping;
+}
+
+static struct proc *pick(void)
+{
+	static int last;
+	for (int i = 1; i <= NPROC; i++) {
+		struct proc *p = &proctable[(last + i) % NPROC];
+		if (p->state == P_RUNNABLE) {
+			last = (int)(p - proctable);
+			return p;
+		}
+	}
+	return NULL;
+}
+
 void scheduler(void)
 {
-	for (bool ran = true; ran;) {
-		ran = false;
-		for (struct proc *p = proctable; p < proctable + NPROC; p++) {
-			if (p->state == P_RUNNABLE) {
-				run(p);
-				ran = true;
-			}
+	cli();
+	for (;;) {
+		bool sleeping = wake_timed();
+		struct proc *p = pick();
+		if (p) {
+			run(p);
+		} else if (sleeping) {
+			sti(); /* idle until the next interrupt, then look again */
+			hlt();
+			cli();
+		} else {
+			return;
 		}
 	}
 }
@@ -49,4 +86,17 @@ void sched(void)
 	p->fs_base = rdmsr(MSR_FS_BASE);
 	asm volatile("fxsave64 %0" : "=m"(p->fxstate));
 	swtch(&p->ksp, scheduler_rsp);
+}
+
+void yield(void)
+{
+	myproc()->state = P_RUNNABLE;
+	sched();
+}
+
+void return_to_user(void)
+{
+	struct proc *p = myproc();
+	if (p->killed)
+		proc_exit(p->killed);
 }

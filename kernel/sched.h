@@ -6,6 +6,9 @@ extern struct proc proctable[NPROC];
 
 struct proc *proc_alloc(const char *name);
 void proc_release(struct proc *p);
+void vfork_release(struct proc *child);
 NORETURN void proc_exit(int status);  /* wait status: code << 8, or the signal number */
 void scheduler(void);                 /* returns when no process can run any more */
 void sched(void);                     /* from a process: give the CPU back to the scheduler */
+void yield(void);                     /* stay runnable, let others run first */
+void return_to_user(void);            /* last stop before ring 3: a killed process dies here */

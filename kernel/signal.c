@@ -62,3 +62,15 @@ void user_fault(struct trapframe *tf, int sig, u64 addr)
 	       tf->vector == T_PF ? ", address " : "", tf->vector == T_PF ? hex(addr) : "", area);
 	proc_exit(sig);
 }
+
+void signal_send(struct proc *p, int sig)
+{
+	if (sig == SIGCHLD || p->state == P_UNUSED || p->state == P_ZOMBIE)
+		return; /* SIGCHLD's default action is to ignore it */
+	if (p->ignored & (1ul << (sig - 1)) && sig != SIGKILL)
+		return;
+	if (!p->killed)
+		p->killed = sig;
+	if (p->state == P_SLEEPING)
+		p->state = P_RUNNABLE;
+}

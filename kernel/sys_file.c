@@ -1,37 +1,39 @@
-/* kernel/sys_file.c — the file system calls: read, write, readv, writev,
- * open, openat, close, fstat, lseek, ioctl. Arguments are checked in the
- * order Linux checks them, so a call that breaks two rules gets Linux's
- * errno; argument types are Linux's (an fd is an unsigned int, so -1 is
- * EBADF and high bits are ignored). */
+/* kernel/sys_file.c — the system calls that move data through open files:
+ * read, write, readv, writev, pread64, pwrite64, lseek, ioctl, ftruncate,
+ * and open, openat, close. Arguments are checked in the order Linux checks
+ * them, so a call that breaks two rules gets Linux's errno; argument types
+ * are Linux's (an fd is an unsigned int, so -1 is EBADF and high bits are
+ * ignored). */
 #include "kernel/file.h"
 #include "kernel/path.h"
 #include "kernel/syscall.h"
 #include "mm/kheap.h"
 
 #define UIO_MAXIOV 1024
-/* No umask(2) yet: every process has the default umask init gets. */
-#define UMASK 022
 
-static struct file *fd_for(unsigned fd, bool write)
+static bool mode_ok(const struct file *f, bool write)
 {
-	struct file *f = fd_get(fd);
-	if (f && !(write ? file_writable(f) : file_readable(f)))
-		return NULL;
-	return f;
+	return write ? file_writable(f) : file_readable(f);
 }
 
-/* vfs_read/vfs_write: EBADF, then access_ok over the whole count (even for
- * /dev/null, which then never reads the buffer), then the MAX_RW_COUNT cap. */
-static long rw_one(unsigned fd, void __user *buf, size_t count, bool write)
+/* vfs_read/vfs_write: EBADF for the wrong access mode, then access_ok over
+ * the whole count (even for /dev/null, which then never reads the buffer),
+ * then the MAX_RW_COUNT cap. */
+static long rw_at(struct file *f, void __user *buf, size_t count, bool write, u64 *pos)
 {
-	struct file *f = fd_for(fd, write);
-	if (!f)
+	if (!mode_ok(f, write))
 		return -EBADF;
 	if (!access_ok(buf, count))
 		return -EFAULT;
 	struct iovec iov = { buf, MIN(count, MAX_RW_COUNT) };
 	struct uio u = { &iov, 0, iov.iov_len, false };
-	return write ? file_write(f, &u) : file_read(f, &u);
+	return write ? file_write(f, &u, pos) : file_read(f, &u, pos);
+}
+
+static long rw_one(unsigned fd, void __user *buf, size_t count, bool write)
+{
+	struct file *f = fd_get(fd);
+	return f ? rw_at(f, buf, count, write, &f->off) : -EBADF;
 }
 
 SYSCALL3(read, unsigned int, fd, char __user *, buf, size_t, count)
@@ -42,6 +44,31 @@ SYSCALL3(read, unsigned int, fd, char __user *, buf, size_t, count)
 SYSCALL3(write, unsigned int, fd, const char __user *, buf, size_t, count)
 {
 	return rw_one(fd, (void __user *)buf, count, true);
+}
+
+/* ksys_pread64's order: a negative offset before the descriptor, and a
+ * stream (ESPIPE) before the access mode. The file offset stays put. */
+static long rw_pos(unsigned fd, void __user *buf, size_t count, i64 pos, bool write)
+{
+	if (pos < 0)
+		return -EINVAL;
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	if (!file_seekable(f))
+		return -ESPIPE;
+	u64 off = (u64)pos;
+	return rw_at(f, buf, count, write, &off);
+}
+
+SYSCALL4(pread64, unsigned int, fd, char __user *, buf, size_t, count, i64, pos)
+{
+	return rw_pos(fd, buf, count, pos, false);
+}
+
+SYSCALL4(pwrite64, unsigned int, fd, const char __user *, buf, size_t, count, i64, pos)
+{
+	return rw_pos(fd, (void __user *)buf, count, pos, true);
 }
 
 /* Linux's import_iovec: a length that is negative as ssize_t is EINVAL
@@ -82,8 +109,8 @@ static long import_iovec(const struct iovec __user *uvec, unsigned long n, struc
 /* A fault in a later segment ends the transfer with the bytes done so far. */
 static long rw_vec(unsigned fd, const struct iovec __user *uvec, unsigned long n, bool write)
 {
-	struct file *f = fd_for(fd, write);
-	if (!f)
+	struct file *f = fd_get(fd);
+	if (!f || !mode_ok(f, write))
 		return -EBADF;
 	struct iovec *iov;
 	struct uio u;
@@ -91,7 +118,7 @@ static long rw_vec(unsigned fd, const struct iovec __user *uvec, unsigned long n
 	if (ret)
 		return ret;
 	if (u.resid)
-		ret = write ? file_write(f, &u) : file_read(f, &u);
+		ret = write ? file_write(f, &u, &f->off) : file_read(f, &u, &f->off);
 	kfree(iov);
 	return ret;
 }
@@ -137,8 +164,7 @@ static int lookup_open(struct inode *start, const char *path, int flags, u32 mod
 }
 
 /* may_open: a directory opened for writing, or with O_TRUNC, is EISDIR.
- * O_TRUNC empties a regular file even when opened read-only, as on Linux;
- * O_CLOEXEC is accepted; there is no execve yet for it to matter to. */
+ * O_TRUNC empties a regular file even when opened read-only, as on Linux. */
 static int open_inode(struct inode *ip, int flags, struct file **out)
 {
 	if (S_ISDIR(ip->mode) && ((flags & O_ACCMODE) != O_RDONLY || flags & O_TRUNC))
@@ -151,7 +177,8 @@ static int open_inode(struct inode *ip, int flags, struct file **out)
 
 /* do_sys_openat2's order: flags, the path name, a free descriptor (EMFILE
  * before any lookup error), then dirfd and the walk. Since Linux 6.4,
- * O_CREAT | O_DIRECTORY is EINVAL; other unknown flags are ignored. */
+ * O_CREAT | O_DIRECTORY is EINVAL; other unknown flags are ignored. On
+ * x86-64 every open is O_LARGEFILE (force_o_largefile), as F_GETFL shows. */
 static long open_at(int dirfd, const char __user *upath, int flags, u32 mode)
 {
 	if ((flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
@@ -162,16 +189,16 @@ static long open_at(int dirfd, const char __user *upath, int flags, u32 mode)
 		return err;
 	struct inode *start, *ip;
 	struct file *f;
-	int fd = fd_reserve();
+	int fd = fd_reserve(0);
 	err = fd < 0 ? fd : path_start(dirfd, path, &start);
 	if (!err)
 		err = lookup_open(start, path, flags, mode, &ip);
 	kfree(path);
 	if (!err)
-		err = open_inode(ip, flags, &f);
+		err = open_inode(ip, flags | O_LARGEFILE, &f);
 	if (err)
 		return err;
-	fd_install(fd, f);
+	fd_install((unsigned)fd, f, flags & O_CLOEXEC);
 	return fd;
 }
 
@@ -190,16 +217,6 @@ SYSCALL1(close, unsigned int, fd)
 	return fd_close(fd);
 }
 
-SYSCALL2(fstat, unsigned int, fd, struct stat __user *, ust)
-{
-	struct file *f = fd_get(fd);
-	if (!f)
-		return -EBADF;
-	struct stat st;
-	stat_inode(f->ip, &st);
-	return copy_to_user(ust, &st, sizeof(st)) ? -EFAULT : 0;
-}
-
 SYSCALL3(lseek, unsigned int, fd, i64, off, unsigned int, whence)
 {
 	struct file *f = fd_get(fd);
@@ -214,4 +231,18 @@ SYSCALL3(ioctl, unsigned int, fd, unsigned int, cmd, unsigned long, arg)
 	if (!f)
 		return -EBADF;
 	return file_ioctl(f, cmd, arg);
+}
+
+/* do_ftruncate: a negative length before the descriptor; anything but a
+ * regular file open for writing is EINVAL, not EBADF. */
+SYSCALL2(ftruncate, unsigned int, fd, i64, length)
+{
+	if (length < 0)
+		return -EINVAL;
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	if (!S_ISREG(f->ip->mode) || !file_writable(f))
+		return -EINVAL;
+	return ramfs_truncate(f->ip, (u64)length);
 }

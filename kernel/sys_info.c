@@ -1,5 +1,4 @@
-/* kernel/sys_info.c — syscalls that only report: uname, clock_gettime,
- * gettimeofday, getrandom, sysinfo. Each builds its answer in kernel memory
+/* kernel/sys_info.c — syscalls that only report: uname, getrandom, sysinfo. Each builds its answer in kernel memory
  * and hands it over with one copy_to_user, so a bad pointer costs -EFAULT
  * and nothing else. */
 #include "kernel/random.h"
@@ -9,20 +8,9 @@
 #include "kernel/time.h"
 #include "mm/frame.h"
 
-#define CLOCK_REALTIME 0
-#define CLOCK_MONOTONIC 1
-#define CLOCK_BOOTTIME 7
 #define GRND_NONBLOCK 1
 #define GRND_RANDOM 2
 #define GRND_INSECURE 4
-
-struct timespec {
-	i64 tv_sec, tv_nsec;
-};
-
-struct timeval {
-	i64 tv_sec, tv_usec;
-};
 
 struct utsname {
 	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
@@ -39,40 +27,10 @@ struct sysinfo {
 	char reserved[4];
 };
 
-static long copy_out(void __user *to, const void *from, size_t n)
-{
-	return copy_to_user(to, from, n) ? -EFAULT : 0;
-}
-
 SYSCALL1(uname, struct utsname __user *, buf)
 {
 	struct utsname u = { "faultline", "faultline", "0.1", "#1", "x86_64", "(none)" };
 	return copy_out(buf, &u, sizeof(u));
-}
-
-static struct timespec now(int clock)
-{
-	u64 ns = time_uptime_ns();
-	u64 base = clock == CLOCK_REALTIME ? time_boot_epoch() : 0;
-	return (struct timespec){ (i64)(base + ns / 1000000000), (i64)(ns % 1000000000) };
-}
-
-SYSCALL2(clock_gettime, int, clock, struct timespec __user *, tp)
-{
-	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME)
-		return -EINVAL;
-	struct timespec ts = now(clock);
-	return copy_out(tp, &ts, sizeof(ts));
-}
-
-SYSCALL2(gettimeofday, struct timeval __user *, tv, void __user *, tz)
-{
-	struct timespec ts = now(CLOCK_REALTIME);
-	struct timeval v = { ts.tv_sec, ts.tv_nsec / 1000 };
-	static const u32 utc[2] = { 0, 0 }; /* struct timezone: minutes west, dst */
-	if (tv && copy_out(tv, &v, sizeof(v)))
-		return -EFAULT;
-	return tz ? copy_out(tz, utc, sizeof(utc)) : 0;
 }
 
 /* Like Linux: bytes delivered before a fault count; a fault before any

@@ -25,6 +25,12 @@ SYSCALL0(getpid)
 	return myproc()->pid;
 }
 
+SYSCALL0(sched_yield)
+{
+	yield();
+	return 0;
+}
+
 SYSCALL0(gettid)
 {
 	return myproc()->pid;

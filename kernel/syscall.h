@@ -13,6 +13,13 @@
 
 typedef long (*syscall_fn)(u64, u64, u64, u64, u64, u64);
 
+/* Most syscalls that answer with a structure end with this: build it in
+ * kernel memory, hand it over in one copy, -EFAULT if that copy fell short. */
+static inline long copy_out(void __user *to, const void *from, size_t n)
+{
+	return copy_to_user(to, from, n) ? -EFAULT : 0;
+}
+
 #define SYSCALL_ENTRY(name) \
 	long sys_##name(UNUSED u64 a0, UNUSED u64 a1, UNUSED u64 a2, UNUSED u64 a3, UNUSED u64 a4, UNUSED u64 a5)
 

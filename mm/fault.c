@@ -1,7 +1,8 @@
 /* mm/fault.c — the page-fault decision tree, written once:
  *
  *   fault in ring 3
- *       address in a VMA that allows the access  -> map a zeroed page (demand paging)
+ *       address in a VMA that allows the access  -> map a zeroed page (demand paging),
+ *                                                   or copy a shared page (copy-on-write)
  *       otherwise                                -> SIGSEGV for that process only
  *   fault in ring 0 on a user address
  *       instruction fetch                        -> oops: SMEP caught a jump to user memory
@@ -20,6 +21,7 @@
 #include "arch/x86.h"
 #include "kernel/proc.h"
 #include "kernel/signal.h"
+#include "mm/cow.h"
 #include "mm/extable.h"
 #include "mm/frame.h"
 #include "mm/vma.h"
@@ -42,8 +44,10 @@ static bool access_allowed(const struct vma *v, u64 error)
 static int resolve(struct proc *p, u64 addr, u64 error)
 {
 	struct vma *v = p ? vma_find(&p->mm, addr) : NULL;
-	if (!v || !access_allowed(v, error) || (error & PF_PRESENT))
-		return SIGSEGV; /* present + fault = a permission the VMA does not grant */
+	if (!v || !access_allowed(v, error))
+		return SIGSEGV;
+	if (error & PF_PRESENT) /* allowed by the VMA yet refused by the PTE: copy-on-write */
+		return (error & PF_WRITE) && cow_break(&p->mm, ALIGN_DOWN(addr, PAGE_SIZE)) ? 0 : SIGSEGV;
 	u64 page = ALIGN_DOWN(addr, PAGE_SIZE), pa = frame_alloc();
 	if (!pa)
 		return SIGBUS;

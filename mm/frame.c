@@ -7,7 +7,11 @@
  * real-mode structures), the kernel image, the boot information, the GRUB
  * modules (initramfs) and the bitmap itself are taken back. Holes, reserved
  * and ACPI ranges are never released, and RAM above 4 GiB is handled like any
- * other. */
+ * other.
+ *
+ * Beside the bitmap, a 16-bit reference count per frame lets page tables
+ * share a frame (fork's copy-on-write): frame_free() drops one reference and
+ * releases the frame with the last. */
 #include "mm/frame.h"
 #include "kernel/bootinfo.h"
 #include "kernel/printk.h"
@@ -20,6 +24,7 @@
 extern char _kernel_start[], _kernel_end[];
 
 static u64 *bitmap;
+static u16 *refs;
 static size_t nframes, nfree, nusable, hint;
 
 static bool used(size_t f) { return bitmap[f / 64] & (1ul << (f % 64)); }
@@ -87,10 +92,12 @@ void frame_init(void)
 
 	struct range res[4 + MAX_MODULES];
 	int nres = reserved_ranges(res);
-	u64 bytes = ALIGN_UP(nframes, 64) / 8;
+	u64 map_bytes = ALIGN_UP(nframes, 64) / 8, bytes = map_bytes + nframes * sizeof(u16);
 	u64 home = find_home(bytes, res, nres);
 	bitmap = phys_to_virt(home);
-	memset(bitmap, 0xff, bytes);
+	refs = phys_to_virt(home + map_bytes);
+	memset(bitmap, 0xff, map_bytes);
+	memset(refs, 0, nframes * sizeof(u16));
 
 	for (int i = 0; i < bootinfo.nmem; i++) {
 		const struct memrange *m = &bootinfo.mem[i];
@@ -129,8 +136,10 @@ u64 frame_alloc_contig(size_t n)
 		f = find_free(0, n);
 	if (f == nframes)
 		return 0;
-	for (size_t i = f; i < f + n; i++)
+	for (size_t i = f; i < f + n; i++) {
 		set_used(i);
+		refs[i] = 1;
+	}
 	nfree -= n;
 	hint = f + n;
 	u64 pa = (u64)f * PAGE_SIZE;
@@ -143,11 +152,20 @@ u64 frame_alloc(void)
 	return frame_alloc_contig(1);
 }
 
+static size_t frame_index(u64 pa)
+{
+	size_t f = pa / PAGE_SIZE;
+	if (pa % PAGE_SIZE || f >= nframes || !used(f) || !refs[f])
+		panic("frame: %lx is not an allocated frame (double free?)", pa);
+	return f;
+}
+
 void frame_free_contig(u64 pa, size_t n)
 {
-	for (size_t f = pa / PAGE_SIZE; f < pa / PAGE_SIZE + n; f++) {
-		if (pa % PAGE_SIZE || f >= nframes || !used(f))
-			panic("frame_free: double free or bad frame %lx", (u64)f * PAGE_SIZE);
+	for (size_t i = 0; i < n; i++) {
+		size_t f = frame_index(pa + i * PAGE_SIZE);
+		if (--refs[f])
+			continue; /* still mapped elsewhere */
 		set_free(f);
 		nfree++;
 	}
@@ -158,6 +176,19 @@ void frame_free_contig(u64 pa, size_t n)
 void frame_free(u64 pa)
 {
 	frame_free_contig(pa, 1);
+}
+
+void frame_get(u64 pa)
+{
+	size_t f = frame_index(pa);
+	if (refs[f] == UINT16_MAX)
+		panic("frame_get: reference count overflow on %lx", pa);
+	refs[f]++;
+}
+
+unsigned frame_refs(u64 pa)
+{
+	return refs[frame_index(pa)];
 }
 
 size_t frames_free(void) { return nfree; }

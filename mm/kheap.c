@@ -27,7 +27,7 @@ struct freeblock {
 };
 
 static struct freeblock *freelist[NCLASSES];
-static size_t in_use;
+static size_t in_use, frames_held;
 
 /* Split a fresh frame into blocks of 1 << shift and queue them. */
 static bool refill(unsigned shift)
@@ -35,6 +35,7 @@ static bool refill(unsigned shift)
 	u64 pa = frame_alloc();
 	if (!pa)
 		return false;
+	frames_held++;
 	char *page = phys_to_virt(pa);
 	for (size_t off = 0; off < PAGE_SIZE; off += 1ul << shift) {
 		struct freeblock *b = (struct freeblock *)(page + off);
@@ -70,6 +71,7 @@ static void *alloc_large(size_t total)
 	struct header *h = phys_to_virt(pa);
 	*h = (struct header){ MAGIC_USED, 0, (u32)pages };
 	in_use += pages * PAGE_SIZE;
+	frames_held += pages;
 	return h + 1;
 }
 
@@ -91,6 +93,7 @@ void kfree(void *p)
 	if (h->shift == 0) {
 		h->magic = MAGIC_FREE;
 		in_use -= (size_t)h->pages * PAGE_SIZE;
+		frames_held -= h->pages;
 		frame_free_contig(virt_to_phys(h), h->pages);
 		return;
 	}
@@ -102,3 +105,4 @@ void kfree(void *p)
 }
 
 size_t kheap_in_use(void) { return in_use; }
+size_t kheap_frames(void) { return frames_held; }

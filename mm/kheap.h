@@ -5,3 +5,4 @@
 void *kmalloc(size_t size);  /* zeroed, 16-byte aligned; NULL when memory is exhausted */
 void kfree(void *p);         /* panics on a double or foreign free */
 size_t kheap_in_use(void);   /* bytes handed out and not yet freed: the leak check's figure */
+size_t kheap_frames(void);   /* frames the heap holds, free blocks included (never given back) */

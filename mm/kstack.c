@@ -11,12 +11,23 @@
 
 #define SLOT_SIZE ((KSTACK_PAGES + 1) * PAGE_SIZE)
 
+#define MAX_FREE_SLOTS 256
+
 static u64 next_slot = KSTACK_AREA;
+static u64 free_slots[MAX_FREE_SLOTS]; /* freed slots, reused first: no page tables pile up */
+static int nfree_slots;
+
+static u64 take_slot(void)
+{
+	if (nfree_slots)
+		return free_slots[--nfree_slots];
+	next_slot += SLOT_SIZE;
+	return next_slot - SLOT_SIZE;
+}
 
 u64 kstack_alloc(void)
 {
-	u64 base = next_slot + PAGE_SIZE; /* first page of the slot stays unmapped */
-	next_slot += SLOT_SIZE;
+	u64 base = take_slot() + PAGE_SIZE; /* first page of the slot stays unmapped */
 	for (u64 va = base; va < base + KSTACK_SIZE; va += PAGE_SIZE) {
 		u64 pa = frame_alloc();
 		if (!pa || mappages(kernel_pml4, va, pa, PAGE_SIZE, PTE_W | PTE_NX | PTE_G) < 0)
@@ -28,6 +39,8 @@ u64 kstack_alloc(void)
 void kstack_free(u64 top)
 {
 	unmappages(kernel_pml4, top - KSTACK_SIZE, KSTACK_SIZE, true);
+	if (nfree_slots < MAX_FREE_SLOTS)
+		free_slots[nfree_slots++] = top - KSTACK_SIZE - PAGE_SIZE;
 }
 
 bool kstack_guard_hit(u64 va)

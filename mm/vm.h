@@ -15,6 +15,7 @@ typedef u64 pte_t;
 #define PTE_D (1ul << 6)   /* dirty */
 #define PTE_PS (1ul << 7)  /* large page (2 MiB in a PD entry) */
 #define PTE_G (1ul << 8)   /* global: survives CR3 reloads */
+#define PTE_COW (1ul << 9) /* software bit: shared after fork, copy on the next write */
 #define PTE_NX (1ul << 63) /* no execute (needs EFER.NXE) */
 #define PTE_ADDR_MASK 0x000ffffffffff000ul
 #define PTE_FLAGS_MASK (~PTE_ADDR_MASK)

@@ -139,8 +139,13 @@ int vma_protect(struct mm *mm, u64 start, u64 len, u32 prot)
 		if (v->start < start)
 			continue;
 		v->prot = prot;
-		for (u64 a = v->start; a < v->end; a += PAGE_SIZE)
-			protect(mm->pml4, a, PAGE_SIZE, prot_to_pte(prot)); /* -EFAULT: not touched yet */
+		for (u64 a = v->start; a < v->end; a += PAGE_SIZE) {
+			pte_t *pte = walk(mm->pml4, a, false);
+			u64 flags = prot_to_pte(prot);
+			if (pte && (*pte & PTE_COW)) /* still shared: writable only after the copy */
+				flags = (flags & ~PTE_W) | PTE_COW;
+			protect(mm->pml4, a, PAGE_SIZE, flags); /* -EFAULT: not touched yet */
+		}
 	}
 	return 0;
 }

@@ -75,15 +75,17 @@ def _kvm_problem():
     return None
 
 
-def accel_args(accel):
+def accel_args(accel, cpu=None):
     """KVM can only offer the host's own CPU; TCG emulates any, so take the
-    one with every feature QEMU knows."""
-    return ["-accel", accel, "-cpu", "host" if accel == "kvm" else "max"]
+    one with every feature QEMU knows. CPU names another model, for a boot
+    that must see what a machine without some feature does."""
+    return ["-accel", accel, "-cpu", cpu or ("host" if accel == "kvm" else "max")]
 
 
-def qemu_command(image, firmware, media, memory, accel, vars_copy, extra_args):
+def qemu_command(image, firmware, media, memory, accel, cpu, vars_copy,
+                 extra_args):
     """The full QEMU argument list for one boot."""
-    cmd = ["qemu-system-x86_64", *accel_args(accel), "-m", memory,
+    cmd = ["qemu-system-x86_64", *accel_args(accel, cpu), "-m", memory,
            "-display", "none", "-serial", "stdio", "-monitor", "none",
            "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
            # No NIC: a failed disk boot would otherwise sit in PXE for minutes.
@@ -114,7 +116,7 @@ def _media_args(image, media):
 
 
 def boot(image, *, firmware="bios", media="cdrom", memory="256M",
-         accel="tcg", extra_args=(), timeout=120, on_line=None,
+         accel="tcg", cpu=None, extra_args=(), timeout=120, on_line=None,
          log_path=None):
     """Boot IMAGE and feed each serial line (without CR/LF) to on_line.
 
@@ -128,8 +130,8 @@ def boot(image, *, firmware="bios", media="cdrom", memory="256M",
         vars_copy = os.path.join(tmp, "OVMF_VARS.fd")
         if firmware == "uefi":
             shutil.copyfile(OVMF_VARS, vars_copy)
-        cmd = qemu_command(image, firmware, media, memory, accel, vars_copy,
-                           extra_args)
+        cmd = qemu_command(image, firmware, media, memory, accel, cpu,
+                           vars_copy, extra_args)
         log = open(log_path, "wb") if log_path else None
         try:
             return _run(cmd, timeout, on_line or (lambda line: None), log)

@@ -10,8 +10,10 @@
  */
 #pragma once
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 static int tap_count, tap_failed;
 
@@ -76,8 +78,36 @@ static inline const char *tap_errname(int e)
 	case EBADF: return "EBADF";
 	case ENOSYS: return "ENOSYS";
 	case ENAMETOOLONG: return "ENAMETOOLONG";
+	case ECHILD: return "ECHILD";
+	case EPIPE: return "EPIPE";
+	case EAGAIN: return "EAGAIN";
+	case ERANGE: return "ERANGE";
+	case E2BIG: return "E2BIG";
+	case ENOEXEC: return "ENOEXEC";
+	case EACCES: return "EACCES";
+	case ENOTDIR: return "ENOTDIR";
+	case EISDIR: return "EISDIR";
+	case ENOTEMPTY: return "ENOTEMPTY";
+	case ESPIPE: return "ESPIPE";
 	}
 	snprintf(num, sizeof num, "errno %d", e);
+	return num;
+}
+
+/* The signals a test program expects to see a child die of. */
+static inline const char *tap_signame(int sig)
+{
+	static char num[16];
+
+	switch (sig) {
+	case SIGSEGV: return "SIGSEGV";
+	case SIGPIPE: return "SIGPIPE";
+	case SIGKILL: return "SIGKILL";
+	case SIGBUS: return "SIGBUS";
+	case SIGILL: return "SIGILL";
+	case SIGABRT: return "SIGABRT";
+	}
+	snprintf(num, sizeof num, "signal %d", sig);
 	return num;
 }
 
@@ -100,6 +130,13 @@ static inline int tap_syscall(long got, int got_err, long want, int want_err,
 	if (extra)
 		tap_diag("%s", extra);
 	return match && !extra;
+}
+
+/* Gives up on the whole program when its setup fails: TAP's "Bail out!". */
+static inline void bail(const char *what)
+{
+	printf("Bail out! %s: %s\n", what, tap_errname(errno));
+	exit(1);
 }
 
 /* Prints the plan; returns the exit status: 0 if every case passed. */

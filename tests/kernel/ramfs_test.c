@@ -1,7 +1,9 @@
 /* tests/kernel/ramfs_test.c — the file system from the kernel side: path
  * lookup and its Linux errors, cpio unpacking (good, truncated and malformed
- * archives), and file data at offsets, holes and truncation. Each test
- * works in its own directory under the root. */
+ * archives), file data at offsets, holes and truncation, and removal: unlink
+ * and rmdir errors, open files and directories outliving their names, and
+ * everything freed at the last close. Each test works in its own directory
+ * under the root. */
 #include "kernel/dev.h"
 #include "kernel/file.h"
 #include "kernel/initramfs.h"
@@ -9,6 +11,7 @@
 #include "kernel/path.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
+#include "mm/kheap.h"
 
 static struct inode *make(struct inode *dir, const char *name, u32 mode)
 {
@@ -258,4 +261,75 @@ KTEST(ramfs_file_seek_and_stat)
 	stat_inode(null, &st);
 	KEXPECT_EQ(st.st_rdev, 0x103);
 	file_close(f);
+}
+
+KTEST(ramfs_unlink_keeps_open_files)
+{
+	size_t heap0 = kheap_in_use();
+	struct inode *top = make(ramfs_root(), "ktest-unlink", S_IFDIR | 0755);
+	struct inode *ip = make(top, "f", S_IFREG | 0644);
+	KEXPECT_EQ(ramfs_write(ip, 0, "still here", 10), 10);
+	struct file *f;
+	KEXPECT_EQ(file_open(ip, O_RDONLY, &f), 0);
+	KEXPECT_EQ(top->size, 60);
+	KEXPECT_EQ(ramfs_remove(top, "f", 1, false), 0);
+	KEXPECT_EQ(lookup_err(top, "f"), -ENOENT);
+	KEXPECT_EQ(top->size, 40);
+	KEXPECT_EQ(ip->nlink, 0);
+	char buf[16] = { 0 };
+	KEXPECT_EQ(ramfs_read(ip, 0, buf, sizeof(buf)), 10); /* the open file still reads */
+	KEXPECT(strcmp(buf, "still here") == 0);
+	file_close(f); /* and now it is gone */
+	KEXPECT_EQ(ramfs_remove(ramfs_root(), "ktest-unlink", 12, true), 0);
+	KEXPECT_EQ(kheap_in_use(), heap0);
+}
+
+KTEST(ramfs_remove_errors)
+{
+	struct inode *top = make(ramfs_root(), "ktest-rm", S_IFDIR | 0755);
+	struct inode *d = make(top, "d", S_IFDIR | 0755);
+	make(top, "f", S_IFREG | 0644);
+	make(d, "inner", S_IFREG | 0644);
+	static char longname[NAME_MAX + 1];
+	memset(longname, 'x', sizeof(longname));
+	KEXPECT_EQ(top->nlink, 3);
+	KEXPECT_EQ(ramfs_remove(top, "d", 1, false), -EISDIR);
+	KEXPECT_EQ(ramfs_remove(top, "f", 1, true), -ENOTDIR);
+	KEXPECT_EQ(ramfs_remove(top, "d", 1, true), -ENOTEMPTY);
+	KEXPECT_EQ(ramfs_remove(top, "nope", 4, false), -ENOENT);
+	KEXPECT_EQ(ramfs_remove(top, longname, NAME_MAX + 1, false), -ENAMETOOLONG);
+	KEXPECT_EQ(ramfs_remove(d, "inner", 5, false), 0);
+	KEXPECT_EQ(ramfs_remove(top, "d", 1, true), 0);
+	KEXPECT_EQ(top->nlink, 2); /* d's ".." went with it */
+	KEXPECT_EQ(ramfs_remove(top, "f", 1, false), 0);
+	KEXPECT_EQ(ramfs_remove(ramfs_root(), "ktest-rm", 8, true), 0);
+}
+
+/* A directory removed while open: no new names in it (ENOENT), ".." still
+ * leads to its old parent, even once that is removed too; both are freed
+ * with the last close. */
+KTEST(ramfs_removed_directory)
+{
+	size_t heap0 = kheap_in_use();
+	struct inode *top = make(ramfs_root(), "ktest-dead", S_IFDIR | 0755);
+	struct inode *d = make(top, "d", S_IFDIR | 0755), *ip;
+	struct file *f;
+	KEXPECT_EQ(file_open(d, O_RDONLY, &f), 0);
+	char name[64];
+	KEXPECT_EQ(path_name(d, name, sizeof(name)), 0);
+	KEXPECT(strcmp(name, "/ktest-dead/d") == 0);
+	KEXPECT_EQ(path_name(d, name, 13), -ENAMETOOLONG);
+	KEXPECT_EQ(path_name(ramfs_root(), name, sizeof(name)), 0);
+	KEXPECT(strcmp(name, "/") == 0);
+
+	KEXPECT_EQ(ramfs_remove(top, "d", 1, true), 0);
+	KEXPECT_EQ(d->nlink, 0);
+	KEXPECT_EQ(ramfs_create(d, "x", 1, S_IFREG, 0, &ip), -ENOENT);
+	KEXPECT_EQ(lookup_err(d, "x"), -ENOENT);
+	KEXPECT_EQ(path_name(d, name, sizeof(name)), -ENOENT);
+	KEXPECT_EQ(ramfs_remove(ramfs_root(), "ktest-dead", 10, true), 0);
+	KEXPECT(lookup(d, "..") == top);
+	KEXPECT(lookup(d, ".") == d);
+	file_close(f);
+	KEXPECT_EQ(kheap_in_use(), heap0);
 }

@@ -1,0 +1,26 @@
+/* kernel/wait.c — sleep and wakeup (see kernel/wait.h). Timed sleeps are
+ * woken by the scheduler, which looks at the clock every time it runs. */
+#include "kernel/wait.h"
+#include "arch/pit.h"
+#include "kernel/errno.h"
+#include "kernel/sched.h"
+
+int sleep_on(const void *chan, u64 nticks)
+{
+	struct proc *p = myproc();
+	if (p->killed)
+		return -EINTR;
+	p->chan = chan;
+	p->wake_tick = nticks ? ticks() + nticks : 0;
+	p->state = P_SLEEPING;
+	sched();
+	p->chan = NULL;
+	return p->killed ? -EINTR : 0;
+}
+
+void wakeup(const void *chan)
+{
+	for (struct proc *p = proctable; p < proctable + NPROC; p++)
+		if (p->state == P_SLEEPING && p->chan == chan)
+			p->state = P_RUNNABLE;
+}

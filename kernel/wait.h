@@ -1,0 +1,17 @@
+/* kernel/wait.h — sleeping until something happens, xv6 style: a process
+ * sleeps on a "channel" (any address that names the event) and whoever makes
+ * the event happen calls wakeup() on the same address.
+ *
+ * The kernel is not preemptible and runs with interrupts off (the syscall
+ * entry clears IF), so on one CPU there is no window between deciding to
+ * sleep and sleeping: no lost wakeups, no locks. Interrupt handlers that
+ * wake sleepers (the timer) run only while a process is in ring 3 or the
+ * scheduler is idle. */
+#pragma once
+#include "kernel/types.h"
+
+/* Sleep until wakeup(chan), or until 'ticks' timer ticks pass (0: no limit).
+ * Returns -EINTR if the process was killed meanwhile (callers give up and
+ * return; the death happens on the way out to ring 3), else 0. */
+int sleep_on(const void *chan, u64 ticks);
+void wakeup(const void *chan);

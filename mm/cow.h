@@ -1,0 +1,6 @@
+/* mm/cow.h — copy-on-write sharing of address spaces (fork). */
+#pragma once
+#include "mm/vma.h"
+
+int mm_fork(struct mm *dst, struct mm *src); /* dst: fresh from mm_init(); 0 or -ENOMEM */
+bool cow_break(struct mm *mm, u64 va);       /* give the writer its own page; false if not COW */

@@ -1,0 +1,170 @@
+"""tests/initramfs.py — owns booting a user program as faultline's /init:
+the cpio initramfs and ISO that carry it, and its console output and exit
+status read back from the serial line.
+
+tests/run-program (one program, by hand) and tests/run (every program of
+user/expect.txt) both boot programs this way, so what `make test` checks is
+exactly what `tests/run-program build/user/NAME` reproduces.
+
+  - The initramfs is a cpio "newc" archive written here, not by cpio(1), so
+    the format is visible in one place and there is nothing to install.
+  - The kernel gets `quiet -- ARGS`: kernel flags before `--`, the program's
+    argv after it. `quiet` silences the kernel's own log; any line that still
+    starts with a "[    0.123]" timestamp is the kernel's and is dropped.
+  - The kernel ends the run with "faultline: init exited with status S" and
+    exits QEMU; a signal death is S = 128 + the signal's number.
+"""
+
+import os
+import re
+import shlex
+import subprocess
+import tempfile
+
+import qemu
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STATUS_LINE = re.compile(r"faultline: init exited with status (\d+)")
+KERNEL_LOG = re.compile(r"\[[\d .]*\]")
+
+# ---- cpio newc ----------------------------------------------------------------
+# Each member: "070701", 13 fields of 8 hex digits, the name with its NUL
+# padded so the data starts on a 4-byte boundary, the data padded to 4 bytes.
+# A member named TRAILER!!! ends the archive.
+
+CPIO_MAGIC = b"070701"
+CPIO_FIELDS = ("ino", "mode", "uid", "gid", "nlink", "mtime", "filesize",
+               "devmajor", "devminor", "rdevmajor", "rdevminor", "namesize",
+               "check")
+CPIO_HEADER_SIZE = len(CPIO_MAGIC) + 8 * len(CPIO_FIELDS)   # 110
+CPIO_TRAILER = "TRAILER!!!"
+S_IFDIR = 0o040000
+S_IFREG = 0o100000
+
+
+def pad4(data):
+    return data + b"\0" * (-len(data) % 4)
+
+
+def cpio_member(ino, name, mode, data=b""):
+    fields = dict.fromkeys(CPIO_FIELDS, 0)
+    fields.update(ino=ino, mode=mode, filesize=len(data),
+                  nlink=2 if mode & S_IFDIR else 1,
+                  namesize=len(name.encode()) + 1)
+    header = CPIO_MAGIC + b"".join(b"%08x" % fields[f] for f in CPIO_FIELDS)
+    return pad4(header + name.encode() + b"\0") + pad4(data)
+
+
+def make_cpio(entries):
+    """entries: (name, mode, data) in archive order; names have no leading
+    '/', as in the archives Linux and most tools produce. mtime and owner
+    are 0 so the same input always gives the same archive."""
+    members = [cpio_member(ino, name, mode, data)
+               for ino, (name, mode, data) in enumerate(entries, start=1)]
+    return b"".join(members) + cpio_member(0, CPIO_TRAILER, 0)
+
+
+def parse_cpio(archive):
+    """The (name, mode, data) entries of a newc archive; used to check
+    make_cpio, and a reference for the kernel's own reader."""
+    entries, pos = [], 0
+    while True:
+        if archive[pos:pos + 6] != CPIO_MAGIC:
+            raise ValueError(f"no cpio magic at offset {pos}")
+        raw = archive[pos + 6:pos + CPIO_HEADER_SIZE]
+        fields = {f: int(raw[8 * i:8 * i + 8], 16) for i, f in enumerate(CPIO_FIELDS)}
+        name_end = pos + CPIO_HEADER_SIZE + fields["namesize"]
+        name = archive[pos + CPIO_HEADER_SIZE:name_end - 1].decode()
+        data_start = name_end + (-name_end % 4)
+        data_end = data_start + fields["filesize"]
+        if name == CPIO_TRAILER:
+            return entries
+        entries.append((name, fields["mode"], archive[data_start:data_end]))
+        pos = data_end + (-data_end % 4)
+
+
+def initramfs_entries(program):
+    """/init is the program; the directories are where the kernel puts its
+    device nodes and mounts, since a cpio made without root can't hold nodes."""
+    with open(program, "rb") as f:
+        init = f.read()
+    dirs = [(name, S_IFDIR | 0o755, b"") for name in ("dev", "tmp", "proc")]
+    return dirs + [("init", S_IFREG | 0o755, init)]
+
+
+def self_check():
+    """Round-trip archives whose names and sizes hit every padding case."""
+    for size in range(9):
+        entries = [("dev", S_IFDIR | 0o755, b""),
+                   ("a" * (size + 1), S_IFREG | 0o644, bytes(range(size))),
+                   ("init", S_IFREG | 0o755, b"\x7fELF" + b"x" * size)]
+        archive = make_cpio(entries)
+        assert len(archive) % 4 == 0, "archive not padded to 4 bytes"
+        assert parse_cpio(archive) == entries, f"round trip failed (size {size})"
+    print("cpio self-check passed")
+
+
+# ---- ISO ----------------------------------------------------------------------
+
+def mkiso(iso, kernel, cmdline, initrd=None):
+    """Every test ISO goes through tools/mkiso, so it boots through the same
+    GRUB setup as the release ISO; raises CalledProcessError if it fails."""
+    extra = ["--initrd", initrd] if initrd else []
+    subprocess.run([os.path.join(REPO, "tools", "mkiso"), iso, kernel,
+                    "--cmdline", cmdline, *extra], check=True)
+    return iso
+
+
+def kernel_cmdline(args):
+    """GRUB parses the command line like a shell, so each argument is quoted
+    to reach the kernel as one word."""
+    if not args:
+        return "quiet"
+    return "quiet -- " + " ".join(shlex.quote(arg) for arg in args)
+
+
+def build_iso(tmp, kernel, program, args):
+    initrd = os.path.join(tmp, "initrd.cpio")
+    with open(initrd, "wb") as f:
+        f.write(make_cpio(initramfs_entries(program)))
+    return mkiso(os.path.join(tmp, "run-program.iso"), kernel,
+                 kernel_cmdline(args), initrd)
+
+
+# ---- boot ---------------------------------------------------------------------
+
+class ConsoleCopier:
+    """Hands the program's lines to on_output as they arrive and stops the
+    boot at the status line."""
+
+    def __init__(self, on_output):
+        self.on_output = on_output
+        self.status = None
+        self.started = False
+
+    def __call__(self, line):
+        found = STATUS_LINE.fullmatch(qemu.strip_escapes(line).strip())
+        if found:
+            self.status = int(found.group(1))
+            return True
+        if not self.started:
+            # Firmware and GRUB leave screen-clearing escapes in front of
+            # the first line; the program's own escapes pass untouched.
+            line = qemu.strip_escapes(line)
+            if not line.strip():
+                return False
+        if not KERNEL_LOG.match(line):
+            self.started = True
+            self.on_output(line)
+        return False
+
+
+def run_program(kernel, program, args=(), *, on_output, **boot_options):
+    """Boot PROGRAM as /init with ARGS; each line of its console output goes
+    to on_output. Returns (its exit status, or None if the kernel never
+    said it, and the qemu.Boot); boot_options go to qemu.boot."""
+    with tempfile.TemporaryDirectory(prefix="faultline-run.") as tmp:
+        iso = build_iso(tmp, kernel, program, args)
+        copier = ConsoleCopier(on_output)
+        boot = qemu.boot(iso, on_line=copier, **boot_options)
+    return copier.status, boot
