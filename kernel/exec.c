@@ -214,5 +214,7 @@ int exec_image(struct proc *p, const u8 *image, size_t size, const char *path,
 	memset(p->fxstate, 0, sizeof(p->fxstate));
 	*(u16 *)p->fxstate = 0x37f;
 	*(u32 *)(p->fxstate + 24) = 0x1f80;
+	if (p == myproc()) /* execve: the old program's values are live in the registers */
+		asm volatile("fxrstor64 %0" : : "m"(p->fxstate));
 	return 0;
 }

@@ -1,0 +1,118 @@
+/* user/sbin/runner.c — the ring-3 test runner: run as /init, it runs every
+ * program named in /etc/expect.txt (copied from user/expect.txt) from /bin,
+ * one at a time, with fork + execve + wait4, kills any that outlives its
+ * time limit, and prints one TAP line per program saying whether it ended
+ * the way expect.txt says (exit code, or the signal that must kill it). A
+ * program that crashes is reported with its signal and the run goes on.
+ * The programs' own TAP lines pass straight through to the console.
+ *
+ * It is infrastructure, not a test: it lives apart from the programs in user/ so the
+ * host run (tests/run-linux) does not treat it as one. When it exits, the
+ * kernel checks that every frame and heap byte came back (kernel/init.c). */
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TIME_LIMIT_MS 120000
+#define POLL_MS 10
+
+struct expectation {
+	char name[64], kind[16], value[16];
+};
+
+static const char *const signames[] = {
+	[SIGSEGV] = "SIGSEGV", [SIGILL] = "SIGILL", [SIGFPE] = "SIGFPE",
+	[SIGBUS] = "SIGBUS", [SIGPIPE] = "SIGPIPE", [SIGKILL] = "SIGKILL",
+};
+
+static int signal_number(const char *name)
+{
+	for (size_t i = 0; i < sizeof(signames) / sizeof(signames[0]); i++)
+		if (signames[i] && strcmp(signames[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The status a program must end with, as wait4 reports it. */
+static int wanted_status(const struct expectation *e)
+{
+	if (strcmp(e->kind, "signal") == 0)
+		return signal_number(e->value);
+	if (strcmp(e->kind, "exit") == 0)
+		return atoi(e->value) << 8;
+	return 0; /* tap: all cases passed, exit 0 */
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec t = { ms / 1000, (ms % 1000) * 1000000 };
+	nanosleep(&t, NULL);
+}
+
+/* Run one program; its wait status, or -1 if it could not be started. */
+static int run(const char *name)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "/bin/%s", name);
+	char *argv[] = { (char *)name, NULL };
+	char *envp[] = { "BIN_DIR=/bin", "HOME=/", NULL };
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		execve(path, argv, envp);
+		_exit(127);
+	}
+	if (pid < 0)
+		return -1;
+	int status = 0;
+	for (long waited = 0; waitpid(pid, &status, WNOHANG) == 0; waited += POLL_MS) {
+		if (waited >= TIME_LIMIT_MS) {
+			printf("# %s: still running after %d s, killing it\n", name, TIME_LIMIT_MS / 1000);
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			break;
+		}
+		sleep_ms(POLL_MS);
+	}
+	return status;
+}
+
+static void describe(int status, char *buf, size_t size)
+{
+	if (WIFSIGNALED(status))
+		snprintf(buf, size, "killed by signal %d", WTERMSIG(status));
+	else
+		snprintf(buf, size, "exit %d", WEXITSTATUS(status));
+}
+
+int main(void)
+{
+	FILE *f = fopen("/etc/expect.txt", "r");
+	if (!f) {
+		printf("Bail out! no /etc/expect.txt\n");
+		return 1;
+	}
+	char line[256];
+	int n = 0, failed = 0;
+	while (fgets(line, sizeof(line), f)) {
+		struct expectation e = { 0 };
+		if (line[0] == '#' || sscanf(line, "%63s %15s %15s", e.name, e.kind, e.value) < 2)
+			continue;
+		int status = run(e.name);
+		char got[64], want[64];
+		describe(status, got, sizeof(got));
+		describe(wanted_status(&e), want, sizeof(want));
+		bool ok = status == wanted_status(&e);
+		failed += !ok;
+		printf("%s %d - runner: %s ended: %s%s%s\n", ok ? "ok" : "not ok", ++n, e.name, got,
+		       ok ? "" : ", expected ", ok ? "" : want);
+	}
+	fclose(f);
+	printf("1..%d\n", n);
+	return failed != 0;
+}
