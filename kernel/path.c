@@ -2,7 +2,9 @@
  * ENOENT for a missing component, ENOTDIR for walking through (or a trailing
  * slash after) something that is not a directory, ENAMETOOLONG for a
  * component over NAME_MAX. "." and ".." are resolved by name, as Linux does
- * (no symlinks here, so "a/.." is simply the directory holding a). */
+ * (no symlinks here, so "a/.." is simply the directory holding a). A
+ * process's working directory is its absolute name (proc.cwd), looked up
+ * again for every relative path; path_name makes such a name. */
 #include "kernel/path.h"
 #include "kernel/file.h"
 #include "kernel/proc.h"

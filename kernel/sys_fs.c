@@ -217,12 +217,13 @@ SYSCALL1(fchdir, unsigned int, fd)
 SYSCALL2(getcwd, char __user *, buf, unsigned long, size)
 {
 	struct inode *ip;
-	int err = path_cwd(&ip);
+	long err = path_cwd(&ip);
 	if (err)
 		return err;
 	const char *cwd = myproc()->cwd;
 	size_t len = strlen(cwd) + 1;
 	if (len > size)
 		return -ERANGE;
-	return copy_to_user(buf, cwd, len) ? -EFAULT : (long)len;
+	err = copy_out(buf, cwd, len);
+	return err ? err : (long)len;
 }

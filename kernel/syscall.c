@@ -13,6 +13,7 @@
 	X(60, exit) X(61, wait4) X(62, kill) X(63, uname) X(72, fcntl)           \
 	X(77, ftruncate) X(79, getcwd) X(80, chdir) X(81, fchdir) X(83, mkdir)   \
 	X(84, rmdir) X(87, unlink) X(96, gettimeofday) X(99, sysinfo)            \
+	X(102, getuid) X(104, getgid) X(107, geteuid) X(108, getegid)            \
 	X(110, getppid) X(158, arch_prctl) X(186, gettid) X(217, getdents64)     \
 	X(218, set_tid_address) X(228, clock_gettime) X(230, clock_nanosleep)    \
 	X(231, exit_group) X(257, openat) X(258, mkdirat) X(262, newfstatat)     \

@@ -22,6 +22,16 @@ USER_PROGS  := $(USER_SRCS:user/%.c=$(USER_BUILD)/%)
 # initregs replaces the entry point to see the registers before musl's _start.
 USER_LDFLAGS_initregs := -Wl,-e,initregs_entry
 
+# static_pie is linked by hand as a real static PIE: musl's self-relocating
+# rcrt1.o, libc.a, and no PT_INTERP.
+MUSL_LIB := /usr/lib/x86_64-linux-musl
+$(USER_BUILD)/static_pie: user/static_pie.c $(wildcard user/*.h) user/build.mk
+	@mkdir -p $(dir $@)
+	@mkdir -p build/obj/user
+	$(call say,CC,$<)$(USER_CC) -O2 -g -Wall -Wextra -Werror -fPIE -c $< -o build/obj/user/static_pie.o && \
+	gcc -nostdlib -static-pie -o $@ $(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o build/obj/user/static_pie.o \
+	    $(MUSL_LIB)/libc.a $(MUSL_LIB)/crtn.o $$(gcc -print-libgcc-file-name)
+
 # Defining targets here must not change the including Makefile's default goal.
 user_saved_goal := $(.DEFAULT_GOAL)
 
