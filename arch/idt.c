@@ -1,8 +1,9 @@
 /* arch/idt.c — points all 32 exception vectors and the 16 legacy IRQ vectors
  * at the stubs in arch/isr.asm. All are interrupt gates (IF cleared on entry),
  * so a handler is never interrupted before it has saved state. NMI, #DF and
- * #MC switch to their own IST stacks: they can arrive when the current stack
- * is unusable. */
+ * #MC switch to their own IST stacks (they can arrive when the current stack
+ * is unusable) once the TSS that holds those stacks is loaded: an IST index
+ * without a TSS would turn the exception into a triple fault. */
 #include "arch/idt.h"
 #include "arch/gdt.h"
 #include "arch/trapframe.h"
@@ -35,9 +36,13 @@ void idt_init(void)
 {
 	for (int v = 0; v < NVECTORS; v++)
 		set_gate(v, isr_table[v], 0);
+	struct idtr idtr = { sizeof(idt) - 1, (u64)idt };
+	asm volatile("lidt %0" : : "m"(idtr));
+}
+
+void idt_use_ist(void)
+{
 	idt[T_NMI].ist = IST_NMI;
 	idt[T_DF].ist = IST_DF;
 	idt[T_MC].ist = IST_MC;
-	struct idtr idtr = { sizeof(idt) - 1, (u64)idt };
-	asm volatile("lidt %0" : : "m"(idtr));
 }

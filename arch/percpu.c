@@ -8,8 +8,8 @@ struct percpu percpu;
 
 void percpu_init(void)
 {
-	_Static_assert(__builtin_offsetof(struct percpu, kernel_rsp) == 0, "syscall.asm uses gs:0");
-	_Static_assert(__builtin_offsetof(struct percpu, user_rsp) == 8, "syscall.asm uses gs:8");
+	_Static_assert(__builtin_offsetof(struct percpu, kernel_rsp) == 0, "syscall_entry.asm uses gs:0");
+	_Static_assert(__builtin_offsetof(struct percpu, user_rsp) == 8, "syscall_entry.asm uses gs:8");
 	wrmsr(MSR_GS_BASE, (u64)&percpu);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 }

@@ -1,7 +1,8 @@
 ; arch/uaccess.asm — the instructions that touch user memory. All of them.
 ;
-; Each routine opens the SMAP window (STAC), does its work with string
-; instructions, and closes it (CLAC). Every instruction that reads or writes
+; Each routine opens the SMAP window (STAC), does its work (string
+; instructions where they fit; strncpy needs to stop at the NUL, so it is a
+; byte loop) and closes it (CLAC). Every instruction that reads or writes
 ; user memory is written with USER, which records where to continue if it
 ; faults; the fault handler (mm/fault.c) first tries to resolve the fault (a
 ; page not yet touched), and only if the address is really bad jumps to that

@@ -20,7 +20,7 @@ struct module {
 };
 
 struct bootinfo {
-	u64 info_phys, info_size;  /* the Multiboot2 info itself: reserved until parsed */
+	u64 info_phys, info_size;  /* the Multiboot2 info itself: its frames stay reserved */
 	char cmdline[512];
 	char loader[64];
 	bool uefi;                 /* an EFI system-table tag was present */

@@ -1,13 +1,15 @@
-/* kernel/dev.c — the character devices: /dev/null, /dev/zero and
- * /dev/console. Each behaves as its Linux driver does where a program could
- * tell the difference: what a fault in the user buffer returns, what lseek
- * and ioctl answer, that /dev/null never reads the buffer it is given, that
- * ^C at the console interrupts the programs waiting for it. */
+/* kernel/dev.c — the character devices: /dev/null, /dev/zero, /dev/console,
+ * and the /proc files (their driver is kernel/procfs.c). Each behaves as its
+ * Linux driver does where a program could tell the difference: what a fault
+ * in the user buffer returns, what lseek and ioctl answer, that /dev/null
+ * never reads the buffer it is given, that ^C at the console interrupts the
+ * programs waiting for it. */
 #include "kernel/dev.h"
 #include "arch/serial.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/file.h"
+#include "kernel/procfs.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "kernel/wait.h"
@@ -153,6 +155,9 @@ static const struct {
 	{ DEV_NULL, &null_ops },
 	{ DEV_ZERO, &zero_ops },
 	{ DEV_CONSOLE, &console_ops },
+	{ PROC_MEMINFO, &procfs_ops },
+	{ PROC_SWAPS, &procfs_ops },
+	{ PROC_VMSTAT, &procfs_ops },
 };
 
 const struct devops *dev_find(u32 rdev)

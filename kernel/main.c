@@ -13,15 +13,19 @@
 #include "arch/serial.h"
 #include "arch/syscall.h"
 #include "arch/x86.h"
+#include "kernel/blk.h"
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
 #include "kernel/init.h"
 #include "kernel/initramfs.h"
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
+#include "kernel/procfs.h"
 #include "kernel/screen.h"
 #include "kernel/time.h"
 #include "mm/extable.h"
+#include "mm/reclaim.h"
+#include "mm/swap.h"
 #include "mm/frame.h"
 #include "mm/kstack.h"
 #include "mm/vm.h"
@@ -48,8 +52,13 @@ static void kmain_stacked(void)
 	time_init();
 	syscall_init();
 	extable_init();
+	reclaim_init();
 	sti();
 	initramfs_init();
+	blk_init();
+	blk_make_nodes();
+	procfs_init();
+	swap_boot();
 	if (cmdline_has("test"))
 		ktest_run(cmdline_get("test"));
 	run_init();
@@ -66,6 +75,7 @@ void kmain(u64 info_phys)
 	frame_init();
 	vm_init();
 	gdt_init();
+	idt_use_ist();
 	percpu_init();
 	cpu_protect();
 	screen_init(&bootinfo.fb);

@@ -1,12 +1,17 @@
-/* kernel/sys_mm.c — brk, mmap, munmap, mprotect: Linux's argument rules and
- * errors in front of the VMA operations of mm/vma.c. Only anonymous memory
- * for now; nothing is allocated until it is touched. */
+/* kernel/sys_mm.c — brk, mmap, munmap, mprotect, madvise, mincore and the
+ * mlock family: Linux's argument rules and errors in front of the VMA
+ * operations of mm/vma.c. Only anonymous memory for now; nothing is
+ * allocated until it is touched, unless it is locked. */
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
+#include "mm/fault.h"
+#include "mm/reclaim.h"
 
 #define PROT_ALL (PROT_READ | PROT_WRITE | PROT_EXEC)
 
 static struct mm *mymm(void) { return &myproc()->mm; }
+static long each_page(struct mm *mm, u64 start, u64 end, long (*fn)(struct vma *, u64));
+static long lock_one(struct vma *v, u64 va);
 
 /* Returns the new break, or the old one when the request cannot be met
  * (that, not an errno, is how Linux's brk reports failure). */
@@ -54,6 +59,8 @@ SYSCALL6(mmap, u64, addr, u64, len, u32, prot, u32, flags, int, fd, u64, off)
 			return -ENOMEM;
 	}
 	int err = vma_map(mm, addr, len, prot, VMA_ANON);
+	if (!err && mm->lock_future) /* mlockall(MCL_FUTURE): born locked and resident */
+		err = each_page(mm, addr, addr + len, lock_one) ? -EAGAIN : 0;
 	return err ? err : (long)addr;
 }
 
@@ -74,4 +81,157 @@ SYSCALL3(mprotect, u64, addr, u64, len, u32, prot)
 	if (addr + len < addr || addr + len > TASK_SIZE_MAX)
 		return -ENOMEM;
 	return vma_protect(mymm(), addr, len, prot);
+}
+
+#define MADV_DONTNEED 4
+#define MADV_PAGEOUT 21
+#define MCL_CURRENT 1
+#define MCL_FUTURE 2
+#define MCL_ONFAULT 4
+
+/* Linux's common checks for a range argument: page-aligned start, length
+ * rounded up, no wrap. 0 or -EINVAL; *end gets the rounded end. */
+static long user_range(u64 start, u64 len, u64 *end)
+{
+	*end = start + ALIGN_UP(len, PAGE_SIZE);
+	if (start % PAGE_SIZE || *end < start || *end > TASK_SIZE_MAX)
+		return -EINVAL;
+	return 0;
+}
+
+/* Every page of [start, end) must lie in some VMA, else -ENOMEM. */
+static long each_page(struct mm *mm, u64 start, u64 end, long (*fn)(struct vma *, u64))
+{
+	for (u64 va = start; va < end; va += PAGE_SIZE) {
+		struct vma *v = vma_find(mm, va);
+		long err = v ? fn(v, va) : -ENOMEM;
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static long pageout_one(struct vma *v, u64 va)
+{
+	if (v->locked)
+		return -EINVAL; /* Linux refuses MADV_PAGEOUT on VM_LOCKED areas */
+	page_out(mymm(), va);
+	return 0;
+}
+
+static long dontneed_one(struct vma *v, u64 va)
+{
+	if (v->locked)
+		return -EINVAL;
+	unmappages(mymm()->pml4, va, PAGE_SIZE, true); /* the next touch finds a zero page */
+	return 0;
+}
+
+SYSCALL3(madvise, u64, start, u64, len, int, advice)
+{
+	u64 end;
+	long err = user_range(start, len, &end);
+	if (err)
+		return err;
+	switch (advice) {
+	case MADV_PAGEOUT:
+		return each_page(mymm(), start, end, pageout_one);
+	case MADV_DONTNEED:
+		return each_page(mymm(), start, end, dontneed_one);
+	default:
+		return -EINVAL;
+	}
+}
+
+static bool resident(struct mm *mm, u64 va)
+{
+	pte_t *pte = walk(mm->pml4, va, false);
+	return pte && (*pte & PTE_P);
+}
+
+/* One byte per page, bit 0 = resident; built a page of answers at a time in
+ * kernel memory and handed over with copy_to_user, as Linux does. */
+SYSCALL3(mincore, u64, start, u64, len, u8 __user *, vec)
+{
+	struct mm *mm = mymm();
+	u64 end;
+	if (start % PAGE_SIZE)
+		return -EINVAL;
+	if (user_range(start, len, &end))
+		return -ENOMEM;
+	if (!access_ok(vec, (end - start) / PAGE_SIZE))
+		return -EFAULT;
+	u8 chunk[256];
+	for (u64 va = start; va < end;) {
+		u64 n = 0;
+		for (; n < sizeof(chunk) && va < end; n++, va += PAGE_SIZE) {
+			if (!vma_find(mm, va))
+				return -ENOMEM;
+			chunk[n] = resident(mm, va);
+		}
+		if (copy_to_user(vec, chunk, n))
+			return -EFAULT;
+		vec += n;
+	}
+	return 0;
+}
+
+static long lock_one(struct vma *v, u64 va)
+{
+	v->locked = true;
+	if (!(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return 0; /* PROT_NONE: locked, but nothing to bring in */
+	return fault_in(myproc(), va, v->prot & PROT_WRITE) ? -ENOMEM : 0;
+}
+
+static long unlock_one(struct vma *v, u64 va)
+{
+	(void)va;
+	v->locked = false;
+	return 0;
+}
+
+/* Split the VMAs at the range's ends, then lock or unlock page by page. */
+static long set_lock(u64 start, u64 len, bool lock)
+{
+	u64 end;
+	start = ALIGN_DOWN(start, PAGE_SIZE);
+	if (user_range(start, len, &end))
+		return -ENOMEM;
+	long err = vma_split(mymm(), start, end);
+	return err ? err : each_page(mymm(), start, end, lock ? lock_one : unlock_one);
+}
+
+SYSCALL2(mlock, u64, start, u64, len)
+{
+	return set_lock(start, len, true);
+}
+
+SYSCALL2(munlock, u64, start, u64, len)
+{
+	return set_lock(start, len, false);
+}
+
+SYSCALL1(mlockall, int, flags)
+{
+	struct mm *mm = mymm();
+	if (!flags || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) || flags == MCL_ONFAULT)
+		return -EINVAL;
+	mm->lock_future = flags & MCL_FUTURE;
+	for (struct vma *v = mm->vmas; v && (flags & MCL_CURRENT); v = v->next) {
+		v->locked = true;
+		for (u64 va = v->start; va < v->end && !(flags & MCL_ONFAULT); va += PAGE_SIZE)
+			if (lock_one(v, va))
+				return -ENOMEM;
+	}
+	return 0;
+}
+
+SYSCALL0(munlockall)
+{
+	struct mm *mm = mymm();
+	mm->lock_future = false;
+	for (struct vma *v = mm->vmas; v; v = v->next)
+		v->locked = false;
+	return 0;
 }

@@ -1,6 +1,6 @@
 /* kernel/syscall.h — how a system call is declared.
  *
- * The entry code (arch/syscall.asm) hands the six argument registers (RDI,
+ * The entry code (arch/syscall_entry.asm) hands the six argument registers (RDI,
  * RSI, RDX, R10, R8, R9: the Linux x86-64 convention) to the table in
  * kernel/syscall.c as raw 64-bit words. SYSCALLn(name, type, arg, ...) writes
  * the typed function 'do_name' and the untyped entry 'sys_name' that casts

@@ -10,6 +10,7 @@
 #include "kernel/string.h"
 #include "mm/frame.h"
 #include "mm/kheap.h"
+#include "mm/swap.h"
 
 static int copy_vmas(struct mm *dst, const struct mm *src)
 {
@@ -20,6 +21,7 @@ static int copy_vmas(struct mm *dst, const struct mm *src)
 			return -ENOMEM;
 		*copy = *v;
 		copy->next = NULL;
+		copy->locked = false; /* Linux: locks are not inherited across fork */
 		*tail = copy;
 		tail = &copy->next;
 	}
@@ -32,11 +34,15 @@ static int share_page(struct mm *dst, pte_t *spte, u64 va)
 	pte_t *dpte = walk(dst->pml4, va, true);
 	if (!dpte)
 		return -ENOMEM;
-	if (*spte & PTE_W) {
-		*spte = (*spte & ~PTE_W) | PTE_COW;
-		invlpg(va);
+	if (pte_is_swap(*spte)) {
+		swap_dup(pte_to_swp(*spte)); /* both now refer to the slot */
+	} else {
+		if (*spte & PTE_W) {
+			*spte = (*spte & ~PTE_W) | PTE_COW;
+			invlpg(va);
+		}
+		frame_get(PTE_ADDR(*spte));
 	}
-	frame_get(PTE_ADDR(*spte));
 	*dpte = *spte;
 	return 0;
 }

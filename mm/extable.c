@@ -57,7 +57,7 @@ const struct extable_entry *extable_search(u64 rip)
  * C function that called them: that is the name a reader knows. */
 static void trace(const struct trapframe *tf, u64 addr)
 {
-	char why[96] = "general-protection (non-canonical address)";
+	char why[96] = "(a non-canonical address)";
 	if (tf->vector == T_PF)
 		describe_pf_error(tf->error, why, sizeof(why));
 	char where[96];

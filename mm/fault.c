@@ -2,6 +2,7 @@
  *
  *   fault in ring 3
  *       address in a VMA that allows the access  -> map a zeroed page (demand paging),
+ *                                                   read it back from swap (a major fault),
  *                                                   or copy a shared page (copy-on-write)
  *       otherwise                                -> SIGSEGV for that process only
  *   fault in ring 0 on a user address
@@ -19,11 +20,14 @@
 #include "mm/fault.h"
 #include "arch/oops.h"
 #include "arch/x86.h"
+#include "kernel/errno.h"
 #include "kernel/proc.h"
 #include "kernel/signal.h"
 #include "mm/cow.h"
 #include "mm/extable.h"
 #include "mm/frame.h"
+#include "mm/reclaim.h"
+#include "mm/swap.h"
 #include "mm/vma.h"
 
 #define PF_PRESENT 1
@@ -48,9 +52,14 @@ static int resolve(struct proc *p, u64 addr, u64 error)
 		return SIGSEGV;
 	if (error & PF_PRESENT) /* allowed by the VMA yet refused by the PTE: copy-on-write */
 		return (error & PF_WRITE) && cow_break(&p->mm, ALIGN_DOWN(addr, PAGE_SIZE)) ? 0 : SIGSEGV;
-	u64 page = ALIGN_DOWN(addr, PAGE_SIZE), pa = frame_alloc();
+	u64 page = ALIGN_DOWN(addr, PAGE_SIZE);
+	vmstat.pgfault++;
+	pte_t *pte = walk(p->mm.pml4, page, false);
+	if (pte && pte_is_swap(*pte)) /* swapped out: read it back */
+		return swap_in(&p->mm, page, pte, v->prot) == -EIO ? SIGBUS : p->killed;
+	u64 pa = user_frame_alloc();
 	if (!pa)
-		return SIGBUS;
+		return SIGKILL; /* out of memory, and this process was chosen to die */
 	if (mappages(p->mm.pml4, page, pa, PAGE_SIZE, prot_to_pte(v->prot)) < 0) {
 		frame_free(pa);
 		return SIGBUS;
@@ -86,4 +95,14 @@ void page_fault(struct trapframe *tf)
 	int sig = resolve(myproc(), addr, tf->error);
 	if (sig)
 		user_fault(tf, sig, addr);
+}
+
+/* Make the page at va resident now, as a touch would (mlock, swapoff). */
+int fault_in(struct proc *p, u64 va, bool write)
+{
+	pte_t *pte = walk(p->mm.pml4, va, false);
+	if (pte && (*pte & PTE_P) && (!write || (*pte & PTE_W)))
+		return 0;
+	u64 error = (pte && (*pte & PTE_P) ? PF_PRESENT : 0) | (write ? PF_WRITE : 0);
+	return resolve(p, va, error) ? -ENOMEM : 0;
 }

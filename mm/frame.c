@@ -25,6 +25,8 @@ extern char _kernel_start[], _kernel_end[];
 
 static u64 *bitmap;
 static u16 *refs;
+static u64 *priv;                       /* per frame: owner's tag (the swap cache's slot) */
+static void (*release_hook)(u64 pa, u64 tag);
 static size_t nframes, nfree, nusable, hint;
 
 static bool used(size_t f) { return bitmap[f / 64] & (1ul << (f % 64)); }
@@ -92,19 +94,21 @@ void frame_init(void)
 
 	struct range res[4 + MAX_MODULES];
 	int nres = reserved_ranges(res);
-	u64 map_bytes = ALIGN_UP(nframes, 64) / 8, bytes = map_bytes + nframes * sizeof(u16);
+	u64 map_bytes = ALIGN_UP(nframes, 64) / 8;
+	u64 bytes = map_bytes + nframes * (sizeof(u16) + sizeof(u64));
 	u64 home = find_home(bytes, res, nres);
 	bitmap = phys_to_virt(home);
-	refs = phys_to_virt(home + map_bytes);
+	priv = phys_to_virt(home + map_bytes);
+	refs = phys_to_virt(home + map_bytes + nframes * sizeof(u64));
 	memset(bitmap, 0xff, map_bytes);
 	memset(refs, 0, nframes * sizeof(u16));
+	memset(priv, 0, nframes * sizeof(u64));
 
 	for (int i = 0; i < bootinfo.nmem; i++) {
 		const struct memrange *m = &bootinfo.mem[i];
 		if (m->type == MEM_USABLE)
 			mark(ALIGN_UP(m->base, PAGE_SIZE), ALIGN_DOWN(m->base + m->len, PAGE_SIZE), true);
 	}
-	nusable = nfree;
 	res[nres++] = (struct range){ home, home + bytes };
 	for (int i = 0; i < nres; i++)
 		mark(ALIGN_DOWN(res[i].start, PAGE_SIZE), ALIGN_UP(res[i].end, PAGE_SIZE), false);
@@ -166,6 +170,9 @@ void frame_free_contig(u64 pa, size_t n)
 		size_t f = frame_index(pa + i * PAGE_SIZE);
 		if (--refs[f])
 			continue; /* still mapped elsewhere */
+		if (priv[f] && release_hook)
+			release_hook((u64)f * PAGE_SIZE, priv[f]);
+		priv[f] = 0;
 		set_free(f);
 		nfree++;
 	}
@@ -189,6 +196,17 @@ void frame_get(u64 pa)
 unsigned frame_refs(u64 pa)
 {
 	return refs[frame_index(pa)];
+}
+
+void frame_set_private(u64 pa, u64 tag) { priv[frame_index(pa)] = tag; }
+u64 frame_private(u64 pa) { return priv[frame_index(pa)]; }
+void frame_on_release(void (*hook)(u64 pa, u64 tag)) { release_hook = hook; }
+
+void frame_for_each_private(void (*fn)(u64 pa, u64 tag))
+{
+	for (size_t f = 0; f < nframes; f++)
+		if (priv[f])
+			fn((u64)f * PAGE_SIZE, priv[f]);
 }
 
 size_t frames_free(void) { return nfree; }

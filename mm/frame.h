@@ -8,6 +8,12 @@ u64 frame_alloc_contig(size_t n);  /* n physically contiguous zeroed frames, or 
 void frame_free(u64 pa);           /* drops a reference; panics on a double free */
 void frame_get(u64 pa);            /* one more page table maps it (copy-on-write sharing) */
 unsigned frame_refs(u64 pa);
+/* A tag an owner may hang on a frame (the swap cache keeps the frame's swap
+ * slot there), and what to do with the tag when the last reference goes. */
+void frame_set_private(u64 pa, u64 tag);
+u64 frame_private(u64 pa);
+void frame_on_release(void (*hook)(u64 pa, u64 tag));
+void frame_for_each_private(void (*fn)(u64 pa, u64 tag));
 void frame_free_contig(u64 pa, size_t n);
 size_t frames_free(void);
 size_t frames_usable(void);        /* RAM frames the allocator manages (free + in use) */

@@ -14,6 +14,7 @@
 #include "kernel/printk.h"
 #include "kernel/string.h"
 #include "mm/frame.h"
+#include "mm/swap.h"
 
 pte_t *kernel_pml4;
 
@@ -66,6 +67,16 @@ int mappages(pte_t *pml4, u64 va, u64 pa, u64 size, u64 flags)
 	return 0;
 }
 
+/* What a user leaf entry holds goes back: a frame, or a swap slot. (A
+ * non-present entry with an address is a PROT_NONE page keeping its frame.) */
+static void release_leaf(pte_t e)
+{
+	if (pte_is_swap(e))
+		swap_free(pte_to_swp(e));
+	else if (e)
+		frame_free(PTE_ADDR(e));
+}
+
 void unmappages(pte_t *pml4, u64 va, u64 size, bool free_frames)
 {
 	for (u64 a = va; a < va + size; a += PAGE_SIZE) {
@@ -73,7 +84,7 @@ void unmappages(pte_t *pml4, u64 va, u64 size, bool free_frames)
 		if (!pte || !*pte)
 			continue;
 		if (free_frames)
-			frame_free(PTE_ADDR(*pte));
+			release_leaf(*pte);
 		*pte = 0;
 		invlpg(a);
 	}
@@ -119,8 +130,8 @@ static void free_level(pte_t *table, int level, bool leaves)
 		pte_t e = table[i];
 		if (level > 1 && (e & PTE_P) && !(e & PTE_PS))
 			free_level(phys_to_virt(PTE_ADDR(e)), level - 1, leaves);
-		else if (level == 1 && leaves && e)
-			frame_free(PTE_ADDR(e));
+		else if (level == 1 && leaves)
+			release_leaf(e);
 	}
 	frame_free(virt_to_phys(table));
 }

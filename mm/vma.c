@@ -10,6 +10,7 @@
 #include "kernel/string.h"
 #include "mm/frame.h"
 #include "mm/kheap.h"
+#include "mm/swap.h"
 
 #define MMAP_BASE 0x7f0000000000ul /* mmap without a hint grows down from here */
 
@@ -65,7 +66,7 @@ static int split(struct vma *v, u64 at)
 }
 
 /* Make start and end fall on area boundaries. */
-static int split_range(struct mm *mm, u64 start, u64 end)
+int vma_split(struct mm *mm, u64 start, u64 end)
 {
 	for (struct vma *v = mm->vmas; v; v = v->next) {
 		int err = 0;
@@ -82,7 +83,7 @@ static int split_range(struct mm *mm, u64 start, u64 end)
 int vma_unmap(struct mm *mm, u64 start, u64 len)
 {
 	u64 end = start + len;
-	int err = split_range(mm, start, end);
+	int err = vma_split(mm, start, end);
 	if (err)
 		return err;
 	for (struct vma **pp = &mm->vmas; *pp;) {
@@ -104,7 +105,7 @@ int vma_map(struct mm *mm, u64 start, u64 len, u32 prot, enum vma_kind kind)
 	struct vma *v = err ? NULL : kmalloc(sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	*v = (struct vma){ start, start + len, prot, kind, NULL };
+	*v = (struct vma){ start, start + len, prot, kind, mm->lock_future, NULL };
 	struct vma **pp = &mm->vmas;
 	while (*pp && (*pp)->start < start)
 		pp = &(*pp)->next;
@@ -132,7 +133,7 @@ int vma_protect(struct mm *mm, u64 start, u64 len, u32 prot)
 	u64 end = start + len;
 	if (!fully_mapped(mm, start, end))
 		return -ENOMEM;
-	int err = split_range(mm, start, end);
+	int err = vma_split(mm, start, end);
 	if (err)
 		return err;
 	for (struct vma *v = mm->vmas; v && v->start < end; v = v->next) {
@@ -142,6 +143,8 @@ int vma_protect(struct mm *mm, u64 start, u64 len, u32 prot)
 		for (u64 a = v->start; a < v->end; a += PAGE_SIZE) {
 			pte_t *pte = walk(mm->pml4, a, false);
 			u64 flags = prot_to_pte(prot);
+			if (pte && pte_is_swap(*pte))
+				continue; /* comes back in with the VMA's protection of that day */
 			if (pte && (*pte & PTE_COW)) /* still shared: writable only after the copy */
 				flags = (flags & ~PTE_W) | PTE_COW;
 			protect(mm->pml4, a, PAGE_SIZE, flags); /* -EFAULT: not touched yet */

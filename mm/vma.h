@@ -24,6 +24,7 @@ struct vma {
 	u64 start, end;        /* [start, end), page aligned */
 	u32 prot;              /* PROT_* */
 	enum vma_kind kind;    /* what the fault report calls it */
+	bool locked;           /* mlock: resident, never evicted */
 	struct vma *next;      /* sorted by address */
 };
 
@@ -32,11 +33,13 @@ struct mm {
 	struct vma *vmas;
 	u64 brk_start, brk;    /* the heap: [brk_start, brk) */
 	u64 mmap_base;         /* mmap without a hint searches down from here */
+	bool lock_future;      /* mlockall(MCL_FUTURE): new areas are born locked */
 };
 
 struct vma *vma_find(struct mm *mm, u64 addr);  /* the VMA containing addr, or NULL */
 int vma_map(struct mm *mm, u64 start, u64 len, u32 prot, enum vma_kind kind); /* replaces overlaps */
 int vma_unmap(struct mm *mm, u64 start, u64 len);
+int vma_split(struct mm *mm, u64 start, u64 end); /* make start and end area boundaries */
 int vma_protect(struct mm *mm, u64 start, u64 len, u32 prot);
 u64 vma_free_area(struct mm *mm, u64 len);       /* a gap of len bytes, or 0 */
 bool vma_free_gap(struct mm *mm, u64 start, u64 end); /* no VMA overlaps [start, end) */

@@ -3,8 +3,9 @@ the cpio initramfs and ISO that carry it, and its console output and exit
 status read back from the serial line.
 
 tests/run-program (one program, by hand) and tests/run (every program of
-user/expect.txt) both boot programs this way, so what `make test` checks is
-exactly what `tests/run-program build/user/NAME` reproduces.
+user/expect.txt) both boot programs this way, so the two cannot drift; the
+one difference is that tests/run also puts every test program in /bin, for
+the programs that execve another.
 
   - The initramfs is a cpio "newc" archive written here, not by cpio(1), so
     the format is visible in one place and there is nothing to install.
@@ -83,13 +84,22 @@ def parse_cpio(archive):
         pos = data_end + (-data_end % 4)
 
 
-def initramfs_entries(program):
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def initramfs_entries(program, bin_programs=()):
     """/init is the program; the directories are where the kernel puts its
-    device nodes and mounts, since a cpio made without root can't hold nodes."""
-    with open(program, "rb") as f:
-        init = f.read()
+    device nodes and mounts, since a cpio made without root can't hold nodes.
+    BIN_PROGRAMS, if any, go in /bin, where test programs that execve others
+    (exec, spawn run /bin/echoargs) expect to find them."""
     dirs = [(name, S_IFDIR | 0o755, b"") for name in ("dev", "tmp", "proc")]
-    return dirs + [("init", S_IFREG | 0o755, init)]
+    if bin_programs:
+        dirs.append(("bin", S_IFDIR | 0o755, b""))
+    bins = [("bin/" + os.path.basename(path), S_IFREG | 0o755, read(path))
+            for path in bin_programs]
+    return dirs + bins + [("init", S_IFREG | 0o755, read(program))]
 
 
 def self_check():
@@ -123,10 +133,10 @@ def kernel_cmdline(args):
     return "quiet -- " + " ".join(shlex.quote(arg) for arg in args)
 
 
-def build_iso(tmp, kernel, program, args):
+def build_iso(tmp, kernel, program, args, bin_programs=()):
     initrd = os.path.join(tmp, "initrd.cpio")
     with open(initrd, "wb") as f:
-        f.write(make_cpio(initramfs_entries(program)))
+        f.write(make_cpio(initramfs_entries(program, bin_programs)))
     return mkiso(os.path.join(tmp, "run-program.iso"), kernel,
                  kernel_cmdline(args), initrd)
 
@@ -159,12 +169,14 @@ class ConsoleCopier:
         return False
 
 
-def run_program(kernel, program, args=(), *, on_output, **boot_options):
-    """Boot PROGRAM as /init with ARGS; each line of its console output goes
-    to on_output. Returns (its exit status, or None if the kernel never
-    said it, and the qemu.Boot); boot_options go to qemu.boot."""
+def run_program(kernel, program, args=(), *, on_output, bin_programs=(),
+                **boot_options):
+    """Boot PROGRAM as /init with ARGS (and BIN_PROGRAMS in /bin); each line
+    of its console output goes to on_output. Returns (its exit status, or
+    None if the kernel never said it, and the qemu.Boot); boot_options go
+    to qemu.boot."""
     with tempfile.TemporaryDirectory(prefix="faultline-run.") as tmp:
-        iso = build_iso(tmp, kernel, program, args)
+        iso = build_iso(tmp, kernel, program, args, bin_programs)
         copier = ConsoleCopier(on_output)
         boot = qemu.boot(iso, on_line=copier, **boot_options)
     return copier.status, boot

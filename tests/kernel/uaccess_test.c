@@ -204,7 +204,7 @@ static void call_user_code(void *p)
 KTEST(smap_catches_stray_user_access)
 {
 	if (!(read_cr4() & CR4_SMAP)) {
-		printk("# SMAP not enabled on this CPU: skipped\n");
+		printk("# SMAP not enabled (CPU or nosmap): skipped\n");
 		return;
 	}
 	enter_user_space();
@@ -220,7 +220,7 @@ KTEST(smap_catches_stray_user_access)
 KTEST(smep_catches_kernel_executing_user_page)
 {
 	if (!(read_cr4() & CR4_SMEP)) {
-		printk("# SMEP not enabled on this CPU: skipped\n");
+		printk("# SMEP not enabled (CPU or nosmep): skipped\n");
 		return;
 	}
 	enter_user_space();

@@ -1,0 +1,73 @@
+/* kernel/sys_swap.c — swapon and swapoff (the syscalls and the `swapon=`
+ * boot flag): from a path to a block device to the swap areas of mm/swap.c. Only whole block devices are accepted: a
+ * swap *file* would live in the ramfs, which is itself in RAM. */
+#include "kernel/blk.h"
+#include "kernel/cmdline.h"
+#include "kernel/printk.h"
+#include "kernel/string.h"
+#include "kernel/path.h"
+#include "kernel/syscall.h"
+#include "mm/kheap.h"
+#include "mm/reclaim.h"
+#include "mm/swap.h"
+
+/* The block device named by a user path, or an errno. */
+static long device_at(const char __user *upath, struct blkdev **dev, char **path)
+{
+	int err = path_from_user(upath, path);
+	struct inode *ip;
+	if (!err)
+		err = path_lookup(ramfs_root(), *path, &ip);
+	if (!err && ((ip->mode & S_IFMT) != S_IFBLK || !(*dev = blk_by_rdev(ip->rdev))))
+		err = -EINVAL;
+	if (err) {
+		kfree(*path);
+		*path = NULL;
+	}
+	return err;
+}
+
+SYSCALL2(swapon, const char __user *, upath, int, flags)
+{
+	struct blkdev *dev;
+	char *path = NULL;
+	long err = device_at(upath, &dev, &path);
+	if (err)
+		return err;
+	err = swap_on(dev, path, flags);
+	kfree(path);
+	return err;
+}
+
+SYSCALL1(swapoff, const char __user *, upath)
+{
+	struct blkdev *dev;
+	char *path = NULL;
+	long err = device_at(upath, &dev, &path);
+	if (err)
+		return err;
+	kfree(path);
+	return swap_off(dev);
+}
+
+/* `swapon=vda,vdb`: turn those disks on as swap before /init runs, the
+ * first with the highest priority (Linux's default -1, -2, ... order). */
+void swap_boot(void)
+{
+	const char *list = cmdline_get("swapon");
+	char name[8];
+	while (list && *list) {
+		size_t n = 0;
+		while (list[n] && list[n] != ',')
+			n++;
+		memset(name, 0, sizeof(name));
+		memcpy(name, list, MIN(n, sizeof(name) - 1));
+		struct blkdev *dev = blk_get(name);
+		char path[16];
+		snprintf(path, sizeof(path), "/dev/%s", name);
+		int err = dev ? swap_on(dev, path, 0) : -ENODEV;
+		if (err)
+			printk("swap: cannot use %s as swap (error %d)\n", path, err);
+		list += n + (list[n] == ',');
+	}
+}

@@ -1,0 +1,254 @@
+/* mm/reclaim.c — page replacement. When free frames run low, the clock hand
+ * sweeps over every process's user pages: a page whose Accessed bit the CPU
+ * has set since the last sweep gets a second chance (the bit is cleared); a
+ * page found with it still clear has not been used for a whole turn of the
+ * clock and is evicted: written to a swap slot, its PTE replaced by the swap
+ * entry, its frame freed. That approximates "least recently used" with one
+ * bit per page, which is all the hardware keeps.
+ *
+ * A page read back from swap stays linked to its slot (the swap cache, kept
+ * in the frame's private tag): if it is evicted again before anyone wrote to
+ * it (Dirty bit clear), the copy on disk is still good and no I/O is needed.
+ *
+ * Never evicted: kernel memory (it is not in any process's user half), pages
+ * of mlock'ed areas, and pages shared copy-on-write (one PTE cannot speak for
+ * the others). When neither free frames nor swap are left, the process with
+ * the most resident pages is killed (the OOM killer). */
+#include "mm/reclaim.h"
+#include "arch/x86.h"
+#include "kernel/errno.h"
+#include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "kernel/signal.h"
+#include "mm/frame.h"
+#include "mm/swap.h"
+
+#define LOW_WATERMARK 256  /* frames kept free for the kernel's own allocations */
+#define RECLAIM_BATCH 64
+
+struct vmstat vmstat;
+static int hand_proc;
+static u64 hand_va;
+
+static bool is_current(struct mm *mm)
+{
+	return (read_cr3() & PTE_ADDR_MASK) == virt_to_phys(mm->pml4);
+}
+
+static void flush(struct mm *mm, u64 va)
+{
+	if (is_current(mm))
+		invlpg(va);
+}
+
+/* Write the page at *pte out (unless its swap-cache copy is still clean) and
+ * leave a swap entry in its place. */
+static bool evict(struct mm *mm, u64 va, pte_t *pte)
+{
+	u64 pa = PTE_ADDR(*pte);
+	swp_entry_t e = frame_private(pa);
+	bool clean = e && !(*pte & PTE_D);
+	if (!e && !(e = swap_alloc()))
+		return false; /* swap is full */
+	if (!clean && swap_write(e, phys_to_virt(pa)) < 0) {
+		if (!frame_private(pa))
+			swap_free(e);
+		return false;
+	}
+	frame_set_private(pa, 0); /* the slot now belongs to the PTE */
+	*pte = swp_to_pte(e);
+	flush(mm, va);
+	frame_free(pa);
+	vmstat.pswpout += !clean;
+	vmstat.pgsteal++;
+	return true;
+}
+
+static bool evictable(const struct vma *v, pte_t *pte)
+{
+	return pte && (*pte & PTE_P) && !v->locked && frame_refs(PTE_ADDR(*pte)) == 1;
+}
+
+/* One step of the clock at (mm, va): true if a frame was freed. */
+static bool clock_step(struct mm *mm, const struct vma *v, u64 va)
+{
+	pte_t *pte = walk(mm->pml4, va, false);
+	if (!evictable(v, pte))
+		return false;
+	vmstat.pgscan++;
+	if (*pte & PTE_A) {
+		*pte &= ~PTE_A; /* second chance */
+		flush(mm, va);
+		vmstat.pgactivate++;
+		return false;
+	}
+	return evict(mm, va, pte);
+}
+
+static struct mm *proc_mm(int i)
+{
+	struct proc *p = &proctable[i];
+	return (p->state != P_UNUSED && p->state != P_ZOMBIE && p->mm.pml4) ? &p->mm : NULL;
+}
+
+/* Advance the hand through one process's areas from hand_va; stops after
+ * 'budget' pages or when 'want' frames were freed. */
+static void sweep_proc(struct mm *mm, u64 *budget, u64 *freed, u64 want)
+{
+	for (struct vma *v = mm->vmas; v && *budget && *freed < want; v = v->next) {
+		if (v->end <= hand_va)
+			continue;
+		for (u64 va = MAX(v->start, hand_va); va < v->end && *budget && *freed < want; va += PAGE_SIZE) {
+			hand_va = va + PAGE_SIZE;
+			(*budget)--;
+			*freed += clock_step(mm, v, va);
+		}
+	}
+}
+
+static u64 reclaim(u64 want)
+{
+	u64 freed = 0, budget = 2 * (frames_usable() + 1024); /* two turns of the clock at most */
+	for (int n = 0; n <= 2 * NPROC && budget && freed < want; n++) {
+		struct mm *mm = proc_mm(hand_proc);
+		if (mm)
+			sweep_proc(mm, &budget, &freed, want);
+		if (freed < want) { /* this process is done: next one, from its start */
+			hand_proc = (hand_proc + 1) % NPROC;
+			hand_va = 0;
+		}
+	}
+	return freed;
+}
+
+u64 mm_resident_pages(struct mm *mm)
+{
+	u64 n = 0;
+	for (struct vma *v = mm->vmas; v; v = v->next) {
+		for (u64 va = v->start; va < v->end; va += PAGE_SIZE) {
+			pte_t *pte = walk(mm->pml4, va, false);
+			if (!pte)
+				va = ALIGN_UP(va + 1, HUGE_PAGE_SIZE) - PAGE_SIZE;
+			else
+				n += (*pte & PTE_P) != 0;
+		}
+	}
+	return n;
+}
+
+/* Kill the process holding the most memory; true if that is the caller. */
+static bool oom_kill(void)
+{
+	struct proc *victim = NULL;
+	u64 most = 0;
+	for (struct proc *p = proctable; p < proctable + NPROC; p++) {
+		if (p->state == P_UNUSED || p->state == P_ZOMBIE || p->killed || !p->mm.pml4)
+			continue;
+		u64 n = mm_resident_pages(&p->mm);
+		if (n > most || (n == most && victim && victim->pid == 1)) {
+			victim = p;
+			most = n;
+		}
+	}
+	if (!victim)
+		return true;
+	printk("faultline: out of memory: killed %s[%d] (%lu KiB resident)\n", victim->name, victim->pid,
+	       most * 4);
+	vmstat.oom_kill++;
+	signal_send(victim, SIGKILL);
+	return victim == myproc();
+}
+
+u64 user_frame_alloc(void)
+{
+	for (int tries = 0; tries < 8; tries++) {
+		if (frames_free() < LOW_WATERMARK)
+			reclaim(RECLAIM_BATCH);
+		if (frames_free() > LOW_WATERMARK / 2) {
+			u64 pa = frame_alloc();
+			if (pa)
+				return pa;
+		}
+		if (reclaim(RECLAIM_BATCH))
+			continue;
+		if (oom_kill())
+			return 0; /* the caller dies: its memory comes back on exit */
+		yield(); /* let the victim run to its death and free its memory */
+	}
+	return 0;
+}
+
+int swap_in(struct mm *mm, u64 va, pte_t *pte, u32 prot)
+{
+	swp_entry_t e = pte_to_swp(*pte);
+	u64 pa = user_frame_alloc();
+	if (!pa)
+		return -ENOMEM;
+	if (swap_read(e, phys_to_virt(pa)) < 0) {
+		frame_free(pa);
+		return -EIO;
+	}
+	pte = walk(mm->pml4, va, false); /* reclaim may have run: look again */
+	if (!pte || pte_to_swp(*pte) != e || !pte_is_swap(*pte)) {
+		frame_free(pa);
+		return 0; /* someone else brought it in meanwhile */
+	}
+	if (swap_count(e) == 1)
+		frame_set_private(pa, e); /* keep the slot: a clean page needs no write next time */
+	else
+		swap_free(e);
+	*pte = pa | prot_to_pte(prot);
+	flush(mm, va);
+	vmstat.pswpin++;
+	vmstat.pgmajfault++;
+	return 0;
+}
+
+bool page_out(struct mm *mm, u64 va)
+{
+	struct vma *v = vma_find(mm, va);
+	pte_t *pte = walk(mm->pml4, va, false);
+	return v && evictable(v, pte) && evict(mm, va, pte);
+}
+
+static int detaching;
+
+/* Frames in the swap cache of an area going away forget their slot. */
+static void detach_cached(u64 pa, u64 e)
+{
+	if ((int)(e >> 32) == detaching) {
+		frame_set_private(pa, 0);
+		swap_free(e);
+	}
+}
+
+int swapin_area(int area)
+{
+	for (int i = 0; i < NPROC; i++) {
+		struct mm *mm = proc_mm(i);
+		for (struct vma *v = mm ? mm->vmas : NULL; v; v = v->next) {
+			for (u64 va = v->start; va < v->end; va += PAGE_SIZE) {
+				pte_t *pte = walk(mm->pml4, va, false);
+				if (!pte || !pte_is_swap(*pte) || pte_to_swp(*pte) >> 32 != (u64)area)
+					continue;
+				if (swap_in(mm, va, pte, v->prot) < 0)
+					return -ENOMEM;
+			}
+		}
+	}
+	detaching = area;
+	frame_for_each_private(detach_cached);
+	return 0;
+}
+
+/* A frame in the swap cache was freed: its slot is no longer needed. */
+static void drop_cached_slot(u64 pa, u64 e)
+{
+	(void)pa;
+	swap_free(e);
+}
+
+void reclaim_init(void)
+{
+	frame_on_release(drop_cached_slot);
+}

@@ -1,0 +1,18 @@
+/* mm/reclaim.h — freeing memory by moving user pages to swap, and back. */
+#pragma once
+#include "kernel/types.h"
+#include "mm/vma.h"
+
+struct proc;
+
+struct vmstat {
+	u64 pgfault, pgmajfault, pswpin, pswpout, pgscan, pgsteal, pgactivate, oom_kill;
+};
+extern struct vmstat vmstat;
+
+u64 user_frame_alloc(void);          /* reclaims when memory is low; 0 when even OOM could not help */
+int swap_in(struct mm *mm, u64 va, pte_t *pte, u32 prot); /* 0, -ENOMEM or -EIO */
+bool page_out(struct mm *mm, u64 va); /* MADV_PAGEOUT: evict this page now */
+int swapin_area(int area);           /* swapoff: every page of the area back in, or -ENOMEM */
+void reclaim_init(void);
+u64 mm_resident_pages(struct mm *mm);
