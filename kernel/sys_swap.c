@@ -50,24 +50,36 @@ SYSCALL1(swapoff, const char __user *, upath)
 	return swap_off(dev);
 }
 
-/* `swapon=vda,vdb`: turn those disks on as swap before /init runs, the
- * first with the highest priority (Linux's default -1, -2, ... order). */
+static int boot_swapon(const char *name, bool quiet_if_not_swap)
+{
+	char path[16];
+	snprintf(path, sizeof(path), "/dev/%s", name);
+	struct blkdev *dev = blk_get(name);
+	int err = dev ? swap_on(dev, path, 0) : -ENODEV;
+	if (err && !(quiet_if_not_swap && err == -EINVAL))
+		printk("swap: cannot use %s as swap (error %d)\n", path, err);
+	return err;
+}
+
+/* `swapon=vda,vdb`: turn those disks on as swap before /init runs, the first
+ * with the highest priority (Linux's default -1, -2, ... order).
+ * `swapon=auto`: every disk that carries a swap signature, in disk order. */
 void swap_boot(void)
 {
 	const char *list = cmdline_get("swapon");
-	char name[8];
+	char name[8] = "vda";
+	if (list && strcmp(list, "auto") == 0) {
+		for (; blk_get(name); name[2]++)
+			boot_swapon(name, true);
+		return;
+	}
 	while (list && *list) {
 		size_t n = 0;
 		while (list[n] && list[n] != ',')
 			n++;
 		memset(name, 0, sizeof(name));
 		memcpy(name, list, MIN(n, sizeof(name) - 1));
-		struct blkdev *dev = blk_get(name);
-		char path[16];
-		snprintf(path, sizeof(path), "/dev/%s", name);
-		int err = dev ? swap_on(dev, path, 0) : -ENODEV;
-		if (err)
-			printk("swap: cannot use %s as swap (error %d)\n", path, err);
+		boot_swapon(name, false);
 		list += n + (list[n] == ',');
 	}
 }

@@ -48,12 +48,12 @@ static bool access_allowed(const struct vma *v, u64 error)
 static int resolve(struct proc *p, u64 addr, u64 error)
 {
 	struct vma *v = p ? vma_find(&p->mm, addr) : NULL;
+	vmstat.pgfault++;
 	if (!v || !access_allowed(v, error))
 		return SIGSEGV;
 	if (error & PF_PRESENT) /* allowed by the VMA yet refused by the PTE: copy-on-write */
 		return (error & PF_WRITE) && cow_break(&p->mm, ALIGN_DOWN(addr, PAGE_SIZE)) ? 0 : SIGSEGV;
 	u64 page = ALIGN_DOWN(addr, PAGE_SIZE);
-	vmstat.pgfault++;
 	pte_t *pte = walk(p->mm.pml4, page, false);
 	if (pte && pte_is_swap(*pte)) /* swapped out: read it back */
 		return swap_in(&p->mm, page, pte, v->prot) == -EIO ? SIGBUS : p->killed;

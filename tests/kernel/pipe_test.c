@@ -13,7 +13,7 @@
 #define PAGES 40 /* user buffers: room for more than a pipeful */
 #define U USERMEM
 
-static u8 src[PIPE_SIZE + 4096], dst[PIPE_SIZE + 4096];
+static u8 src[2 * PIPE_SIZE], dst[PIPE_SIZE + 4096]; /* src: the wrap test reads up to 90000 */
 
 static long xfer(struct file *f, u64 uaddr, size_t n)
 {
