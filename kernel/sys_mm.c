@@ -1,8 +1,10 @@
 /* kernel/sys_mm.c — brk, mmap, munmap, mprotect, madvise, mincore and the
  * mlock family: Linux's argument rules and errors in front of the VMA
- * operations of mm/vma.c. Only anonymous memory for now; nothing is
- * allocated until it is touched, unless it is locked. */
+ * operations of mm/vma.c. Anonymous memory, private and shared, and private
+ * copies of ramfs files; nothing is allocated until it is touched, unless
+ * it is locked. */
 #include "kernel/proc.h"
+#include "kernel/file.h"
 #include "kernel/syscall.h"
 #include "mm/fault.h"
 #include "mm/reclaim.h"
@@ -32,33 +34,61 @@ SYSCALL1(brk, u64, addr)
 	return addr;
 }
 
+/* What an fd offers to mmap: a regular file, opened for reading. */
+static long mappable_file(int fd, u32 type, struct inode **ip)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	if (!S_ISREG(f->ip->mode) || type == MAP_SHARED)
+		return -ENODEV; /* shared file mappings: not in faultline */
+	if ((f->flags & O_ACCMODE) == O_WRONLY)
+		return -EACCES;
+	*ip = f->ip;
+	return 0;
+}
+
+/* Where a mapping goes: exactly addr with MAP_FIXED, else the hint if it is
+ * free, else the highest gap below mmap_base. 0 or an errno. */
+static long place(struct mm *mm, u64 *addr, u64 len, u32 flags)
+{
+	bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
+	if (fixed && *addr % PAGE_SIZE)
+		return -EINVAL;
+	if (fixed && *addr > TASK_SIZE_MAX - len)
+		return -ENOMEM; /* the last page below the canonical hole is never mappable */
+	if ((flags & MAP_FIXED_NOREPLACE) && !vma_free_gap(mm, *addr, *addr + len))
+		return -EEXIST;
+	if (fixed)
+		return 0;
+	*addr = ALIGN_DOWN(*addr, PAGE_SIZE);
+	if (!*addr || *addr > TASK_SIZE_MAX - len || !vma_free_gap(mm, *addr, *addr + len))
+		*addr = vma_free_area(mm, len);
+	return *addr ? 0 : -ENOMEM;
+}
+
 SYSCALL6(mmap, u64, addr, u64, len, u32, prot, u32, flags, int, fd, u64, off)
 {
 	struct mm *mm = mymm();
 	u32 type = flags & (MAP_SHARED | MAP_PRIVATE);
-	(void)fd;
+	struct inode *file = NULL;
 	if (len == 0 || off % PAGE_SIZE || (type != MAP_SHARED && type != MAP_PRIVATE) || (prot & ~PROT_ALL))
 		return -EINVAL;
-	if (!(flags & MAP_ANONYMOUS))
-		return -ENODEV; /* file mappings arrive with the next issues */
+	long err = (flags & MAP_ANONYMOUS) ? 0 : mappable_file(fd, type, &file);
+	if (err)
+		return err;
 	if (len > TASK_SIZE_MAX)
 		return -ENOMEM;
 	len = ALIGN_UP(len, PAGE_SIZE);
-	bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
-	if (fixed && addr % PAGE_SIZE)
-		return -EINVAL;
-	if (fixed && (addr > TASK_SIZE_MAX - len))
-		return -ENOMEM; /* the last page below the canonical hole is never mappable */
-	if ((flags & MAP_FIXED_NOREPLACE) && !vma_free_gap(mm, addr, addr + len))
-		return -EEXIST;
-	if (!fixed) {
-		addr = ALIGN_DOWN(addr, PAGE_SIZE);
-		if (!addr || addr > TASK_SIZE_MAX - len || !vma_free_gap(mm, addr, addr + len))
-			addr = vma_free_area(mm, len);
-		if (!addr)
-			return -ENOMEM;
-	}
-	int err = vma_map(mm, addr, len, prot, VMA_ANON);
+	err = place(mm, &addr, len, flags);
+	if (err)
+		return err;
+	if (file)
+		err = vma_map_file(mm, addr, len, prot, file, off);
+	else if (type == MAP_SHARED)
+		err = vma_map_shared(mm, addr, len, prot);
+	else
+		err = vma_map(mm, addr, len, prot, VMA_ANON);
 	if (!err && mm->lock_future) /* mlockall(MCL_FUTURE): born locked and resident */
 		err = each_page(mm, addr, addr + len, lock_one) ? -EAGAIN : 0;
 	return err ? err : (long)addr;

@@ -10,6 +10,7 @@
 #include "kernel/string.h"
 #include "mm/frame.h"
 #include "mm/kheap.h"
+#include "mm/reclaim.h"
 #include "mm/swap.h"
 
 static int copy_vmas(struct mm *dst, const struct mm *src)
@@ -22,14 +23,16 @@ static int copy_vmas(struct mm *dst, const struct mm *src)
 		*copy = *v;
 		copy->next = NULL;
 		copy->locked = false; /* Linux: locks are not inherited across fork */
+		vma_hold(copy);
 		*tail = copy;
 		tail = &copy->next;
 	}
 	return 0;
 }
 
-/* Share one page: both entries lose W and gain COW if it was writable. */
-static int share_page(struct mm *dst, pte_t *spte, u64 va)
+/* Share one page: both entries lose W and gain COW if it was writable;
+ * a MAP_SHARED page stays writable on both sides: that is the point. */
+static int share_page(struct mm *dst, pte_t *spte, u64 va, bool shared)
 {
 	pte_t *dpte = walk(dst->pml4, va, true);
 	if (!dpte)
@@ -37,13 +40,32 @@ static int share_page(struct mm *dst, pte_t *spte, u64 va)
 	if (pte_is_swap(*spte)) {
 		swap_dup(pte_to_swp(*spte)); /* both now refer to the slot */
 	} else {
-		if (*spte & PTE_W) {
+		if ((*spte & PTE_W) && !shared) {
 			*spte = (*spte & ~PTE_W) | PTE_COW;
 			invlpg(va);
 		}
 		frame_get(PTE_ADDR(*spte));
 	}
 	*dpte = *spte;
+	return 0;
+}
+
+/* Give every page of a shared area a frame, zeroed, as a touch would. */
+static int populate(struct mm *mm, const struct vma *v)
+{
+	for (u64 va = v->start; va < v->end; va += PAGE_SIZE) {
+		pte_t *pte = walk(mm->pml4, va, true);
+		if (!pte)
+			return -ENOMEM;
+		if (pte_is_swap(*pte) && swap_in(mm, va, pte, v->prot) < 0)
+			return -ENOMEM; /* both sides must end up on the same frame */
+		if (*pte)
+			continue;
+		u64 pa = frame_alloc();
+		if (!pa)
+			return -ENOMEM;
+		*pte = pa | prot_to_pte(v->prot);
+	}
 	return 0;
 }
 
@@ -54,12 +76,14 @@ int mm_fork(struct mm *dst, struct mm *src)
 	dst->mmap_base = src->mmap_base;
 	int err = copy_vmas(dst, src);
 	for (const struct vma *v = src->vmas; v && !err; v = v->next) {
+		if (v->shared)
+			err = populate(src, v); /* an untouched page could not be shared later */
 		for (u64 va = v->start; va < v->end && !err; va += PAGE_SIZE) {
 			pte_t *spte = walk(src->pml4, va, false);
 			if (!spte) /* no page table here: skip to the next one */
 				va = ALIGN_UP(va + 1, HUGE_PAGE_SIZE) - PAGE_SIZE;
 			else if (*spte)
-				err = share_page(dst, spte, va);
+				err = share_page(dst, spte, va, v->shared);
 		}
 	}
 	return err;

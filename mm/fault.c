@@ -1,7 +1,8 @@
 /* mm/fault.c — the page-fault decision tree, written once:
  *
  *   fault in ring 3
- *       address in a VMA that allows the access  -> map a zeroed page (demand paging),
+ *       address in a VMA that allows the access  -> map a zeroed page (demand paging)
+ *                                                   or a copy of the file's page,
  *                                                   read it back from swap (a major fault),
  *                                                   or copy a shared page (copy-on-write)
  *       otherwise                                -> SIGSEGV for that process only
@@ -22,6 +23,7 @@
 #include "arch/x86.h"
 #include "kernel/errno.h"
 #include "kernel/proc.h"
+#include "kernel/ramfs.h"
 #include "kernel/signal.h"
 #include "mm/cow.h"
 #include "mm/extable.h"
@@ -57,9 +59,13 @@ static int resolve(struct proc *p, u64 addr, u64 error)
 	pte_t *pte = walk(p->mm.pml4, page, false);
 	if (pte && pte_is_swap(*pte)) /* swapped out: read it back */
 		return swap_in(&p->mm, page, pte, v->prot) == -EIO ? SIGBUS : p->killed;
+	if (v->file && v->file_off + (page - v->start) >= ALIGN_UP(v->file->size, PAGE_SIZE))
+		return SIGBUS; /* Linux: a page wholly past the end of the file */
 	u64 pa = user_frame_alloc();
 	if (!pa)
 		return SIGKILL; /* out of memory, and this process was chosen to die */
+	if (v->file) /* a private file mapping starts as a copy of the file; past its end, zeros */
+		ramfs_read(v->file, v->file_off + (page - v->start), phys_to_virt(pa), PAGE_SIZE);
 	if (mappages(p->mm.pml4, page, pa, PAGE_SIZE, prot_to_pte(v->prot)) < 0) {
 		frame_free(pa);
 		return SIGBUS;

@@ -11,6 +11,7 @@
 #include "mm/frame.h"
 #include "mm/kheap.h"
 #include "mm/swap.h"
+#include "kernel/ramfs.h"
 
 #define MMAP_BASE 0x7f0000000000ul /* mmap without a hint grows down from here */
 
@@ -23,7 +24,7 @@ u64 prot_to_pte(u32 prot)
 
 const char *vma_kind_name(enum vma_kind kind)
 {
-	static const char *const names[] = { "anon", "stack", "heap", "image" };
+	static const char *const names[] = { "anon", "stack", "heap", "image", "file" };
 	return names[kind];
 }
 
@@ -38,7 +39,7 @@ void mm_free(struct mm *mm)
 	while (mm->vmas) {
 		struct vma *v = mm->vmas;
 		mm->vmas = v->next;
-		kfree(v);
+		vma_free(v);
 	}
 	freevm(mm->pml4);
 	mm->pml4 = NULL;
@@ -60,6 +61,8 @@ static int split(struct vma *v, u64 at)
 		return -ENOMEM;
 	*hi = *v;
 	hi->start = at;
+	hi->file_off += at - v->start;
+	vma_hold(hi);
 	v->end = at;
 	v->next = hi;
 	return 0;
@@ -91,7 +94,7 @@ int vma_unmap(struct mm *mm, u64 start, u64 len)
 		if (v->start >= start && v->end <= end) {
 			*pp = v->next;
 			unmappages(mm->pml4, v->start, v->end - v->start, true);
-			kfree(v);
+			vma_free(v);
 		} else {
 			pp = &v->next;
 		}
@@ -99,19 +102,53 @@ int vma_unmap(struct mm *mm, u64 start, u64 len)
 	return 0;
 }
 
-int vma_map(struct mm *mm, u64 start, u64 len, u32 prot, enum vma_kind kind)
+void vma_hold(struct vma *v)
 {
-	int err = vma_unmap(mm, start, len);
+	if (v->file)
+		ramfs_get(v->file);
+}
+
+void vma_free(struct vma *v)
+{
+	if (v->file)
+		ramfs_put(v->file);
+	kfree(v);
+}
+
+/* Insert a new area described by proto (its start and end included). */
+static int insert(struct mm *mm, const struct vma *proto)
+{
+	int err = vma_unmap(mm, proto->start, proto->end - proto->start);
 	struct vma *v = err ? NULL : kmalloc(sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	*v = (struct vma){ start, start + len, prot, kind, mm->lock_future, NULL };
+	*v = *proto;
+	v->locked = mm->lock_future;
+	vma_hold(v);
+	u64 start = v->start;
 	struct vma **pp = &mm->vmas;
 	while (*pp && (*pp)->start < start)
 		pp = &(*pp)->next;
 	v->next = *pp;
 	*pp = v;
 	return 0;
+}
+
+int vma_map(struct mm *mm, u64 start, u64 len, u32 prot, enum vma_kind kind)
+{
+	return insert(mm, &(struct vma){ .start = start, .end = start + len, .prot = prot, .kind = kind });
+}
+
+int vma_map_shared(struct mm *mm, u64 start, u64 len, u32 prot)
+{
+	return insert(mm, &(struct vma){ .start = start, .end = start + len, .prot = prot,
+					  .kind = VMA_ANON, .shared = true });
+}
+
+int vma_map_file(struct mm *mm, u64 start, u64 len, u32 prot, struct inode *file, u64 off)
+{
+	return insert(mm, &(struct vma){ .start = start, .end = start + len, .prot = prot,
+					  .kind = VMA_FILE, .file = file, .file_off = off });
 }
 
 /* Linux's mprotect: the whole range must be mapped, else -ENOMEM. */

@@ -18,13 +18,18 @@
 #define MAP_NORESERVE 0x4000
 #define MAP_FIXED_NOREPLACE 0x100000
 
-enum vma_kind { VMA_ANON, VMA_STACK, VMA_HEAP, VMA_IMAGE };
+enum vma_kind { VMA_ANON, VMA_STACK, VMA_HEAP, VMA_IMAGE, VMA_FILE };
+
+struct inode;
 
 struct vma {
 	u64 start, end;        /* [start, end), page aligned */
 	u32 prot;              /* PROT_* */
 	enum vma_kind kind;    /* what the fault report calls it */
 	bool locked;           /* mlock: resident, never evicted */
+	bool shared;           /* MAP_SHARED: fork shares the pages instead of copying them */
+	struct inode *file;    /* VMA_FILE: pages start as copies of this file (private) */
+	u64 file_off;          /* file offset of 'start' */
 	struct vma *next;      /* sorted by address */
 };
 
@@ -38,6 +43,11 @@ struct mm {
 
 struct vma *vma_find(struct mm *mm, u64 addr);  /* the VMA containing addr, or NULL */
 int vma_map(struct mm *mm, u64 start, u64 len, u32 prot, enum vma_kind kind); /* replaces overlaps */
+/* The same for a shared mapping, or a private mapping of file from offset off. */
+int vma_map_shared(struct mm *mm, u64 start, u64 len, u32 prot);
+int vma_map_file(struct mm *mm, u64 start, u64 len, u32 prot, struct inode *file, u64 off);
+void vma_free(struct vma *v);          /* drops what the VMA holds (its file), then the VMA */
+void vma_hold(struct vma *v);          /* a copy of v was made (split, fork) */
 int vma_unmap(struct mm *mm, u64 start, u64 len);
 int vma_split(struct mm *mm, u64 start, u64 end); /* make start and end area boundaries */
 int vma_protect(struct mm *mm, u64 start, u64 len, u32 prot);

@@ -13,7 +13,8 @@
  * whether the touched pages are resident again.
  *
  * Without swap (the usual Linux host) MADV_PAGEOUT leaves anonymous pages
- * in RAM, so "not resident" is asserted only when SwapTotal > 0.
+ * in RAM, so that the pages left is asserted only when SwapTotal > 0 (see
+ * page_out in swap.h); the calls are checked either way.
  */
 #include <fcntl.h>
 #include <stdint.h>
