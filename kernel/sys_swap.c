@@ -18,7 +18,9 @@ static long device_at(const char __user *upath, struct blkdev **dev, char **path
 	struct inode *ip;
 	if (!err)
 		err = path_lookup(ramfs_root(), *path, &ip);
-	if (!err && ((ip->mode & S_IFMT) != S_IFBLK || !(*dev = blk_by_rdev(ip->rdev))))
+	if (!err && S_ISDIR(ip->mode))
+		err = -EISDIR; /* Linux opens the path for writing first */
+	else if (!err && ((ip->mode & S_IFMT) != S_IFBLK || !(*dev = blk_by_rdev(ip->rdev))))
 		err = -EINVAL;
 	if (err) {
 		kfree(*path);
@@ -31,6 +33,8 @@ SYSCALL2(swapon, const char __user *, upath, int, flags)
 {
 	struct blkdev *dev;
 	char *path = NULL;
+	if (flags & ~SWAP_FLAGS_VALID)
+		return -EINVAL; /* checked before the path, as Linux does */
 	long err = device_at(upath, &dev, &path);
 	if (err)
 		return err;

@@ -69,12 +69,9 @@ static bool evictable(const struct vma *v, pte_t *pte)
 	return pte && (*pte & PTE_P) && !v->locked && frame_refs(PTE_ADDR(*pte)) == 1;
 }
 
-/* One step of the clock at (mm, va): true if a frame was freed. */
-static bool clock_step(struct mm *mm, const struct vma *v, u64 va)
+/* One step of the clock at a resident page: true if its frame was freed. */
+static bool clock_step(struct mm *mm, u64 va, pte_t *pte)
 {
-	pte_t *pte = walk(mm->pml4, va, false);
-	if (!evictable(v, pte))
-		return false;
 	vmstat.pgscan++;
 	if (*pte & PTE_A) {
 		*pte &= ~PTE_A; /* second chance */
@@ -92,16 +89,21 @@ static struct mm *proc_mm(int i)
 }
 
 /* Advance the hand through one process's areas from hand_va; stops after
- * 'budget' pages or when 'want' frames were freed. */
+ * 'budget' resident pages looked at, or when 'want' frames were freed.
+ * Pages that are not resident cost nothing: only those can be evicted. */
 static void sweep_proc(struct mm *mm, u64 *budget, u64 *freed, u64 want)
 {
 	for (struct vma *v = mm->vmas; v && *budget && *freed < want; v = v->next) {
 		if (v->end <= hand_va)
 			continue;
-		for (u64 va = MAX(v->start, hand_va); va < v->end && *budget && *freed < want; va += PAGE_SIZE) {
-			hand_va = va + PAGE_SIZE;
-			(*budget)--;
-			*freed += clock_step(mm, v, va);
+		for (u64 va = MAX(v->start, hand_va); va < v->end && *budget && *freed < want; va = hand_va) {
+			pte_t *pte = walk(mm->pml4, va, false);
+			/* No page table: nothing is resident up to the next one. */
+			hand_va = pte ? va + PAGE_SIZE : ALIGN_UP(va + 1, HUGE_PAGE_SIZE);
+			if (evictable(v, pte)) {
+				(*budget)--;
+				*freed += clock_step(mm, va, pte);
+			}
 		}
 	}
 }
@@ -193,10 +195,10 @@ int swap_in(struct mm *mm, u64 va, pte_t *pte, u32 prot)
 		frame_free(pa);
 		return 0; /* someone else brought it in meanwhile */
 	}
-	if (swap_count(e) == 1)
+	if (swap_count(e) == 1 && !swap_half_full())
 		frame_set_private(pa, e); /* keep the slot: a clean page needs no write next time */
 	else
-		swap_free(e);
+		swap_free(e); /* shared, or slots are scarce (Linux's vm_swap_full()) */
 	*pte = pa | prot_to_pte(prot);
 	flush(mm, va);
 	vmstat.pswpin++;

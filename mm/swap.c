@@ -16,9 +16,6 @@
 #include "mm/kheap.h"
 #include "mm/reclaim.h"
 
-#define SWAP_FLAG_PREFER 0x8000
-#define SWAP_FLAG_PRIO_MASK 0x7fff
-#define SWAP_FLAG_DISCARD 0x10000
 #define SECTORS_PER_PAGE (PAGE_SIZE / 512)
 #define SLOT_BAD 0xff
 #define MAX_COUNT 0xfe
@@ -98,7 +95,7 @@ int swap_on(struct blkdev *dev, const char *name, int flags)
 		if (!areas[i].dev && !a)
 			a = &areas[i];
 	}
-	if (flags & ~(SWAP_FLAG_PREFER | SWAP_FLAG_PRIO_MASK | SWAP_FLAG_DISCARD))
+	if (flags & ~SWAP_FLAGS_VALID)
 		return -EINVAL;
 	if (!a)
 		return -EPERM; /* Linux: too many swap areas */
@@ -198,6 +195,13 @@ void swap_stats(struct swap_stats *s)
 		s->total_pages += a->pages - 1;
 		s->free_pages += a->pages - 1 - a->used;
 	}
+}
+
+bool swap_half_full(void)
+{
+	struct swap_stats s;
+	swap_stats(&s);
+	return s.free_pages * 2 < s.total_pages;
 }
 
 size_t swap_show(char *buf, size_t size)

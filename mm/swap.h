@@ -9,6 +9,10 @@
 #include "mm/vm.h"
 
 #define MAX_SWAP_AREAS 8
+#define SWAP_FLAG_PREFER 0x8000
+#define SWAP_FLAG_PRIO_MASK 0x7fff
+#define SWAP_FLAG_DISCARD 0x10000
+#define SWAP_FLAGS_VALID (SWAP_FLAG_PREFER | SWAP_FLAG_PRIO_MASK | 0x70000) /* + discard flags */
 #define PTE_SWAP (1ul << 10) /* software bit: this non-present entry holds a swap entry */
 
 typedef u64 swp_entry_t; /* (area << 32) | slot; 0 is never a valid entry (slot 0 is the header) */
@@ -32,6 +36,7 @@ unsigned swap_count(swp_entry_t e);
 int swap_write(swp_entry_t e, const void *page); /* 0 or -EIO */
 int swap_read(swp_entry_t e, void *page);
 void swap_stats(struct swap_stats *s);
+bool swap_half_full(void); /* then the swap cache gives slots back at once */
 /* /proc/swaps and /proc/vmstat, written into buf; returns the length. */
 size_t swap_show(char *buf, size_t size);
 size_t swap_show_counters(char *buf, size_t size);
