@@ -11,7 +11,9 @@
  *
  * Beside the bitmap, a 16-bit reference count per frame lets page tables
  * share a frame (fork's copy-on-write): frame_free() drops one reference and
- * releases the frame with the last. */
+ * releases the frame with the last. A 64-bit private tag per frame lets an
+ * owner attach something to it (the swap cache: the slot holding a copy),
+ * with a hook called when the last reference goes. */
 #include "mm/frame.h"
 #include "kernel/bootinfo.h"
 #include "kernel/printk.h"
