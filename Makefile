@@ -80,17 +80,36 @@ $(KERNEL): $(BUILD)/kernel.pass1.elf $(BUILD)/ksyms.o tools/sortextable
 $(ISO): $(KERNEL) tools/mkiso iso/grub.cfg
 	$(call say,ISO,$@)tools/mkiso $@ $(KERNEL) --menu
 
+# Disks for swap, made at build time: two swap areas (vda, vdb: the first
+# small, so paging spills onto the second) and a disk that is no swap area,
+# for swapon to refuse. truncate leaves them sparse, which QEMU reads as
+# zeros; mkswap -q because its warning about holes is for swap *files* on a
+# host filesystem, not disk images. mkswap is in /sbin, off a user's PATH.
+SWAP_DISKS := $(BUILD)/swap-fast.img $(BUILD)/swap-slow.img
+DISKS      := $(SWAP_DISKS) $(BUILD)/disk-raw.img
+DISK_SIZE_swap-fast := 16M
+DISK_SIZE_swap-slow := 256M
+DISK_SIZE_disk-raw  := 8M
+
+$(BUILD)/swap-%.img: Makefile | $(BUILD)/.deps
+	$(call say,MKSWAP,$@)rm -f $@ && truncate -s $(DISK_SIZE_swap-$*) $@ && chmod 600 $@ \
+	    && /sbin/mkswap -q $@
+$(BUILD)/disk-raw.img: Makefile | $(BUILD)/.deps
+	$(call say,DISK,$@)rm -f $@ && truncate -s $(DISK_SIZE_disk-raw) $@ && chmod 600 $@
+
 # QEMU for humans: serial on this terminal (Ctrl-A X quits), a window if there
 # is a display. KVM only where the CPU really has vmx/svm (see tests/qemu.py).
+# The swap disks are attached as tests/qemu.py attaches them (snapshot=on: a
+# run never changes the images); the ISO's GRUB entries pass swapon=auto.
 QEMU_RUN = $(QEMU) -cdrom $(ISO) -m 256M -serial mon:stdio -no-reboot \
            -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-           $(shell $(PYTHON) tests/qemu.py --accel-args $(ACCEL)) \
+           $(shell $(PYTHON) tests/qemu.py --accel-args $(ACCEL) $(SWAP_DISKS:%=--disk %)) \
            $(if $(DISPLAY),,-display none)
 
-run: all | $(BUILD)/.deps
+run: all $(SWAP_DISKS) | $(BUILD)/.deps
 	$(QEMU_RUN)
 
-debug: all | $(BUILD)/.deps
+debug: all $(SWAP_DISKS) | $(BUILD)/.deps
 	@echo "QEMU is waiting for gdb on localhost:1234: run 'make gdb' in another terminal"
 	$(QEMU_RUN) -s -S
 
@@ -100,7 +119,7 @@ gdb: $(KERNEL)
 
 include user/build.mk
 
-test: all user-progs
+test: all user-progs $(USER_BUILD)/sbin/runner $(DISKS)
 	@tools/need test
 	$(PYTHON) tests/run --kernel $(KERNEL) --iso $(ISO) --accel $(ACCEL) $(if $(T),-t $(T))
 

@@ -8,6 +8,7 @@ line for line. The runners differ only in how a death by signal reaches us,
 which each passes in (host_signal_status, faultline_signal_status).
 """
 
+import collections
 import os
 import re
 import signal
@@ -21,6 +22,17 @@ TAIL_LINES = 20
 # "ok 1 - name", "not ok 2 - name # reason"; number and dash are optional in TAP.
 TAP_RESULT = re.compile(r"(not ok|ok)\b\s*\d*\s*(?:-\s*)?([^#]*?)\s*(?:#\s*(.*))?$")
 TAP_PLAN = re.compile(r"1\.\.(\d+)$")
+
+# A line of user/expect.txt: how the program must end (kind and its
+# argument, None for tap), then option words. An option says how to set up
+# the machine, not how to judge, so tests/run-linux ignores them all.
+Expectation = collections.namedtuple("Expectation", "kind arg options")
+ARG_COUNT = {"tap": 0, "exit": 1, "signal": 1}
+OPTIONS = {
+    # tests/run boots the program with 64M of RAM and swap disks, so that
+    # it really pages; on Linux it uses whatever swap the host has.
+    "swap",
+}
 
 
 def host_signal_status(signo):
@@ -41,7 +53,8 @@ def how_it_ended(status, signal_status):
 
 
 def read_expectations(path=EXPECT):
-    """NAME -> (kind, argument) from user/expect.txt."""
+    """NAME -> Expectation from user/expect.txt. An unknown option is an
+    error, so a misspelt one cannot quietly change nothing."""
     table = {}
     with open(path) as f:
         for number, line in enumerate(f, 1):
@@ -49,9 +62,13 @@ def read_expectations(path=EXPECT):
             if not words:
                 continue
             kind = words[1] if len(words) > 1 else ""
-            if (kind, len(words)) not in (("tap", 2), ("exit", 3), ("signal", 3)):
+            args = words[2:2 + ARG_COUNT.get(kind, 0)]
+            options = words[2 + len(args):]
+            if (kind not in ARG_COUNT or len(args) != ARG_COUNT[kind]
+                    or not OPTIONS.issuperset(options)):
                 raise SystemExit(f"{path}:{number}: cannot read {line.strip()!r}")
-            table[words[0]] = (kind, words[2] if len(words) == 3 else None)
+            table[words[0]] = Expectation(kind, args[0] if args else None,
+                                          frozenset(options))
     return table
 
 
@@ -150,7 +167,7 @@ def judge_tap(name, status, output, results, signal_status):
 def judge(name, expectation, status, output, results, signal_status):
     """Record how the program NAME did against its line in user/expect.txt;
     True if everything passed."""
-    kind, arg = expectation
+    kind, arg = expectation.kind, expectation.arg
     if kind == "tap":
         return judge_tap(name, status, output, results, signal_status)
     want = signal_status(signal.Signals[arg]) if kind == "signal" else int(arg)

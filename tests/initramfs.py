@@ -3,17 +3,21 @@ the cpio initramfs and ISO that carry it, and its console output and exit
 status read back from the serial line.
 
 tests/run-program (one program, by hand) and tests/run (every program of
-user/expect.txt) both boot programs this way, so the two cannot drift; the
-one difference is that tests/run also puts every test program in /bin, for
-the programs that execve another.
+user/expect.txt, and the ring-3 runner) both boot programs this way, so the
+two cannot drift; tests/run also puts every test program in /bin, for the
+programs that execve another, and user/expect.txt in /etc for the runner.
 
   - The initramfs is a cpio "newc" archive written here, not by cpio(1), so
     the format is visible in one place and there is nothing to install.
-  - The kernel gets `quiet -- ARGS`: kernel flags before `--`, the program's
-    argv after it. `quiet` silences the kernel's own log; any line that still
-    starts with a "[    0.123]" timestamp is the kernel's and is dropped.
+  - The kernel gets `quiet [swapon=vda,...] -- ARGS`: kernel flags before
+    `--`, the program's argv after it. `quiet` silences the kernel's own log;
+    any line that still starts with a "[    0.123]" timestamp is the
+    kernel's and is dropped.
+  - Swap disks are attached first, as vda, vdb, ..., and named in swapon=
+    in the same order: the first gets the highest priority, as on Linux.
   - The kernel ends the run with "faultline: init exited with status S" and
-    exits QEMU; a signal death is S = 128 + the signal's number.
+    exits QEMU; a signal death is S = 128 + the signal's number. Just before
+    that it prints LEAK_FAILED if frames or heap bytes did not come back.
 """
 
 import os
@@ -27,6 +31,7 @@ import qemu
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STATUS_LINE = re.compile(r"faultline: init exited with status (\d+)")
 KERNEL_LOG = re.compile(r"\[[\d .]*\]")
+LEAK_FAILED = "faultline: leak check FAILED"
 
 # ---- cpio newc ----------------------------------------------------------------
 # Each member: "070701", 13 fields of 8 hex digits, the name with its NUL
@@ -89,17 +94,20 @@ def read(path):
         return f.read()
 
 
-def initramfs_entries(program, bin_programs=()):
+def initramfs_entries(program, bin_programs=(), etc_files=()):
     """/init is the program; the directories are where the kernel puts its
     device nodes and mounts, since a cpio made without root can't hold nodes.
     BIN_PROGRAMS, if any, go in /bin, where test programs that execve others
-    (exec, spawn run /bin/echoargs) expect to find them."""
+    (exec, spawn run /bin/echoargs) expect to find them; ETC_FILES in /etc
+    (the runner's /etc/expect.txt)."""
     dirs = [(name, S_IFDIR | 0o755, b"") for name in ("dev", "tmp", "proc")]
-    if bin_programs:
-        dirs.append(("bin", S_IFDIR | 0o755, b""))
-    bins = [("bin/" + os.path.basename(path), S_IFREG | 0o755, read(path))
-            for path in bin_programs]
-    return dirs + bins + [("init", S_IFREG | 0o755, read(program))]
+    files = []
+    for directory, paths, mode in (("bin", bin_programs, 0o755), ("etc", etc_files, 0o644)):
+        if paths:
+            dirs.append((directory, S_IFDIR | 0o755, b""))
+        files += [(f"{directory}/{os.path.basename(path)}", S_IFREG | mode, read(path))
+                  for path in paths]
+    return dirs + files + [("init", S_IFREG | 0o755, read(program))]
 
 
 def self_check():
@@ -125,20 +133,23 @@ def mkiso(iso, kernel, cmdline, initrd=None):
     return iso
 
 
-def kernel_cmdline(args):
+def kernel_cmdline(args, swap_count=0):
     """GRUB parses the command line like a shell, so each argument is quoted
-    to reach the kernel as one word."""
-    if not args:
-        return "quiet"
-    return "quiet -- " + " ".join(shlex.quote(arg) for arg in args)
+    to reach the kernel as one word. The first SWAP_COUNT disks are swap."""
+    flags = ["quiet"]
+    if swap_count:
+        flags.append("swapon=" + ",".join(qemu.disk_names(swap_count)))
+    if args:
+        flags += ["--", *(shlex.quote(arg) for arg in args)]
+    return " ".join(flags)
 
 
-def build_iso(tmp, kernel, program, args, bin_programs=()):
+def build_iso(tmp, kernel, program, args, bin_programs=(), etc_files=(), swap_count=0):
     initrd = os.path.join(tmp, "initrd.cpio")
     with open(initrd, "wb") as f:
-        f.write(make_cpio(initramfs_entries(program, bin_programs)))
+        f.write(make_cpio(initramfs_entries(program, bin_programs, etc_files)))
     return mkiso(os.path.join(tmp, "run-program.iso"), kernel,
-                 kernel_cmdline(args), initrd)
+                 kernel_cmdline(args, swap_count), initrd)
 
 
 # ---- boot ---------------------------------------------------------------------
@@ -170,13 +181,15 @@ class ConsoleCopier:
 
 
 def run_program(kernel, program, args=(), *, on_output, bin_programs=(),
-                **boot_options):
-    """Boot PROGRAM as /init with ARGS (and BIN_PROGRAMS in /bin); each line
-    of its console output goes to on_output. Returns (its exit status, or
-    None if the kernel never said it, and the qemu.Boot); boot_options go
-    to qemu.boot."""
+                etc_files=(), swap=(), other_disks=(), **boot_options):
+    """Boot PROGRAM as /init with ARGS (and BIN_PROGRAMS in /bin, ETC_FILES
+    in /etc); each line of its console output goes to on_output. The SWAP
+    images are attached and turned on as swap, first = highest priority;
+    OTHER_DISKS are attached after them, not turned on. Returns (its exit
+    status, or None if the kernel never said it, and the qemu.Boot);
+    boot_options go to qemu.boot."""
     with tempfile.TemporaryDirectory(prefix="faultline-run.") as tmp:
-        iso = build_iso(tmp, kernel, program, args, bin_programs)
+        iso = build_iso(tmp, kernel, program, args, bin_programs, etc_files, len(swap))
         copier = ConsoleCopier(on_output)
-        boot = qemu.boot(iso, on_line=copier, **boot_options)
+        boot = qemu.boot(iso, on_line=copier, disks=[*swap, *other_disks], **boot_options)
     return copier.status, boot

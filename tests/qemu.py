@@ -16,6 +16,9 @@ Boot media, as checked with QEMU 7.2, SeaBIOS 1.16 and OVMF (Debian 12):
   - 'usb': the ISO as a usb-storage stick on a qemu-xhci controller, with
     bootindex=0 so the firmware tries it first; SeaBIOS and OVMF both boot
     it (the ISO is hybrid: grub-mkrescue adds an MBR and an EFI partition).
+
+Disks (swap): each file in `disks` is a raw virtio-blk disk; the kernel
+names them vda, vdb, ... in the order given (disk_names), as Linux would.
 """
 
 import collections
@@ -83,7 +86,7 @@ def accel_args(accel, cpu=None):
 
 
 def qemu_command(image, firmware, media, memory, accel, cpu, vars_copy,
-                 extra_args):
+                 disks, extra_args):
     """The full QEMU argument list for one boot."""
     cmd = ["qemu-system-x86_64", *accel_args(accel, cpu), "-m", memory,
            "-display", "none", "-serial", "stdio", "-monitor", "none",
@@ -91,7 +94,7 @@ def qemu_command(image, firmware, media, memory, accel, cpu, vars_copy,
            # No NIC: a failed disk boot would otherwise sit in PXE for minutes.
            "-nic", "none"]
     cmd += _firmware_args(firmware, vars_copy) + _media_args(image, media)
-    return cmd + list(extra_args)
+    return cmd + disk_args(disks) + list(extra_args)
 
 
 def _firmware_args(firmware, vars_copy):
@@ -115,9 +118,27 @@ def _media_args(image, media):
     raise ValueError(f"media must be 'cdrom' or 'usb', not {media!r}")
 
 
+def disk_names(count):
+    """The kernel's names for the first COUNT disks of disk_args."""
+    return ["vd" + chr(ord("a") + i) for i in range(count)]
+
+
+def disk_args(disks):
+    """Each file in DISKS as a raw virtio-blk disk, on PCI in this order, so
+    the kernel finds them as vda, vdb, ... (make run uses this too).
+    snapshot=on: the guest's writes (swapped-out pages) go to a throwaway
+    overlay, so the images stay as built and parallel boots can share them."""
+    args = []
+    for i, path in enumerate(disks):
+        file = path.replace(",", ",,")     # QEMU's escape for a comma in a value
+        args += ["-drive", f"file={file},format=raw,if=none,id=disk{i},snapshot=on",
+                 "-device", f"virtio-blk-pci,drive=disk{i}"]
+    return args
+
+
 def boot(image, *, firmware="bios", media="cdrom", memory="256M",
-         accel="tcg", cpu=None, extra_args=(), timeout=120, on_line=None,
-         log_path=None):
+         accel="tcg", cpu=None, disks=(), extra_args=(), timeout=120,
+         on_line=None, log_path=None):
     """Boot IMAGE and feed each serial line (without CR/LF) to on_line.
 
     If on_line returns a true value the boot has told us enough and QEMU is
@@ -131,7 +152,7 @@ def boot(image, *, firmware="bios", media="cdrom", memory="256M",
         if firmware == "uefi":
             shutil.copyfile(OVMF_VARS, vars_copy)
         cmd = qemu_command(image, firmware, media, memory, accel, cpu,
-                           vars_copy, extra_args)
+                           vars_copy, disks, extra_args)
         log = open(log_path, "wb") if log_path else None
         try:
             return _run(cmd, timeout, on_line or (lambda line: None), log)
@@ -194,11 +215,17 @@ def _lines(tail, at_eof):
     return [line.decode("utf-8", "replace").replace("\r", "") for line in lines]
 
 
-# `make run` boots QEMU by hand but wants the same accelerator choice:
-#   python3 tests/qemu.py --accel-args tcg|kvm   prints e.g. "-accel tcg -cpu max"
+# `make run` boots QEMU by hand but wants the same accelerator choice and
+# disks as the tests:
+#   python3 tests/qemu.py --accel-args tcg|kvm [--disk FILE]...
+# prints e.g. "-accel tcg -cpu max -drive file=FILE,... -device virtio-blk-pci,..."
 if __name__ == "__main__":
     import argparse
+    import shlex
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accel-args", metavar="ACCEL", required=True,
                         help="print the QEMU options for ACCEL (tcg or kvm)")
-    print(" ".join(accel_args(pick_accel(parser.parse_args().accel_args))))
+    parser.add_argument("--disk", metavar="FILE", action="append", default=[],
+                        help="and for FILE as the next virtio disk (vda, vdb, ...)")
+    options = parser.parse_args()
+    print(shlex.join(accel_args(pick_accel(options.accel_args)) + disk_args(options.disk)))
