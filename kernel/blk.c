@@ -6,10 +6,13 @@
 #include "kernel/cmdline.h"
 #include "kernel/dev.h"
 #include "kernel/errno.h"
+#include "kernel/file.h"
 #include "kernel/path.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
 #include "kernel/virtio_blk.h"
+#include "mm/frame.h"
+#include "mm/layout.h"
 
 #define MAX_DISKS 26       /* vda .. vdz */
 #define MINORS_PER_DISK 16 /* as Linux's virtio_blk: the disk, then 15 partitions */
@@ -121,4 +124,41 @@ int blk_write(struct blkdev *d, u64 sector, const void *buf, u32 nsectors)
 void blk_set_fail(struct blkdev *d, bool fail)
 {
 	d->fail_io = fail;
+}
+
+/* One page-sized piece of a file transfer at *pos: the sectors holding it
+ * come into a bounce page (physically contiguous, as the driver needs),
+ * the bytes move between it and the user, and for a write go back. */
+static long blk_file_piece(struct blkdev *d, struct uio *u, u64 pos, bool write, u8 *page)
+{
+	u64 sector = pos / SECTOR_SIZE, off = pos % SECTOR_SIZE, end = d->sectors * SECTOR_SIZE;
+	u32 n = (u32)MIN(PAGE_SIZE / SECTOR_SIZE, d->sectors - sector);
+	size_t len = MIN(MIN(u->resid, (size_t)n * SECTOR_SIZE - off), end - pos);
+	int err = blk_read(d, sector, page, n);
+	if (err)
+		return err;
+	if (!write)
+		return (long)uio_copy_out(u, page + off, len);
+	size_t got = uio_copy_in(u, page + off, len);
+	err = got ? blk_write(d, sector, page, n) : 0;
+	return err ? err : (long)got;
+}
+
+long blk_file_rw(struct blkdev *d, struct uio *u, u64 *pos, bool write)
+{
+	u64 pa = frame_alloc();
+	size_t done = 0;
+	long err = pa ? 0 : -ENOMEM;
+	while (pa && u->resid && !u->fault && *pos < d->sectors * SECTOR_SIZE) {
+		long n = blk_file_piece(d, u, *pos, write, phys_to_virt(pa));
+		if (n <= 0) {
+			err = n;
+			break;
+		}
+		*pos += (u64)n;
+		done += (size_t)n;
+	}
+	if (pa)
+		frame_free(pa);
+	return done ? (long)done : err ? err : uio_result(u, 0);
 }

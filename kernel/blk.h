@@ -34,3 +34,8 @@ struct blkdev *blk_by_rdev(u32 rdev);
 int blk_read(struct blkdev *d, u64 sector, void *buf, u32 nsectors);
 int blk_write(struct blkdev *d, u64 sector, const void *buf, u32 nsectors);
 void blk_set_fail(struct blkdev *d, bool fail);
+
+/* read() and write() on /dev/vdX: any offset and length, through a bounce
+ * page (partial sectors are read, changed and written back). */
+struct uio;
+long blk_file_rw(struct blkdev *d, struct uio *u, u64 *pos, bool write);

@@ -3,6 +3,7 @@
  * as Linux's struct file is shared. Reads and writes of regular files are
  * here; devices have theirs in kernel/dev.c, pipes in kernel/pipe.c. */
 #include "kernel/file.h"
+#include "kernel/blk.h"
 #include "kernel/dev.h"
 #include "kernel/pipe.h"
 #include "mm/kheap.h"
@@ -69,12 +70,16 @@ struct file *file_alloc(struct inode *ip, u32 flags)
 int file_open(struct inode *ip, int flags, struct file **out)
 {
 	const struct devops *dev = NULL;
+	struct blkdev *blk = NULL;
 	if (S_ISCHR(ip->mode) && !(dev = dev_find(ip->rdev)))
+		return -ENXIO;
+	if ((ip->mode & S_IFMT) == S_IFBLK && !(blk = blk_by_rdev(ip->rdev)))
 		return -ENXIO;
 	struct file *f = file_alloc(ip, (u32)flags);
 	if (!f)
 		return -ENOMEM;
 	f->dev = dev;
+	f->blk = blk;
 	ramfs_get(ip);
 	*out = f;
 	return 0;
@@ -132,6 +137,8 @@ long file_read(struct file *f, struct uio *u, u64 *pos)
 		return f->dev->read(f, u);
 	if (!range_ok(*pos, u))
 		return -EINVAL;
+	if (f->blk)
+		return blk_file_rw(f->blk, u, pos, false);
 	if (S_ISDIR(ip->mode))
 		return -EISDIR;
 	if (*pos >= ip->size)
@@ -153,6 +160,8 @@ long file_write(struct file *f, struct uio *u, u64 *pos)
 		return f->dev->write(f, u);
 	if (!range_ok(*pos, u))
 		return -EINVAL;
+	if (f->blk)
+		return blk_file_rw(f->blk, u, pos, true);
 	u64 off = f->flags & O_APPEND ? ip->size : *pos;
 	char buf[WRITE_CHUNK];
 	size_t done = 0;
@@ -199,8 +208,8 @@ long file_lseek(struct file *f, i64 off, u32 whence)
 		base = (i64)f->off;
 	else if (S_ISDIR(ip->mode))
 		return -EINVAL;
-	else if (whence == SEEK_END)
-		base = (i64)ip->size;
+	else if (whence == SEEK_END) /* a disk's size is its capacity (block_llseek) */
+		base = f->blk ? (i64)(f->blk->sectors * SECTOR_SIZE) : (i64)ip->size;
 	else
 		return seek_data_hole(ip, off, whence);
 	if (__builtin_add_overflow(base, off, &pos) || pos < 0)

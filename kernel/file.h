@@ -34,6 +34,7 @@ struct file {
 	struct inode *ip;
 	const struct devops *dev; /* character devices */
 	struct pipe *pipe;        /* either end of a pipe (ip is the pipe's) */
+	struct blkdev *blk;       /* block devices: the disk behind /dev/vdX */
 	u64 off;
 	u32 flags;                /* what F_GETFL shows: FILE_FLAGS in file.c */
 	int ref;                  /* descriptors (in any process) naming this file */
