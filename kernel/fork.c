@@ -16,6 +16,7 @@
 #include "kernel/signal.h"
 #include "kernel/syscall.h"
 #include "kernel/wait.h"
+#include "kernel/string.h"
 #include "mm/cow.h"
 
 #define CLONE_VM 0x100
@@ -45,6 +46,8 @@ static long copy_process(u64 flags, u64 stack)
 	c->parent = p;
 	c->fs_base = rdmsr(MSR_FS_BASE);
 	c->ignored = p->ignored;
+	memcpy(c->rlim, p->rlim, sizeof(c->rlim));
+	c->caps = p->caps;
 	asm volatile("fxsave64 %0" : "=m"(c->fxstate));
 	files_fork(c, p);
 	int pid = c->pid;

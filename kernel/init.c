@@ -46,6 +46,7 @@ static int start(const char *path)
 	if (!p)
 		return -ENOMEM;
 	open_console(p);
+	limits_init(p);
 	err = exec_image(p, (const u8 *)ip->data, ip->size, path, argv, envp);
 	if (err)
 		p->state = P_UNUSED;

@@ -10,6 +10,18 @@
 
 struct file;
 
+#define RLIMIT_STACK 3
+#define RLIMIT_NOFILE 7
+#define RLIMIT_MEMLOCK 8
+#define RLIM_NLIMITS 16
+#define RLIM_INFINITY (~0ul)
+#define CAP_IPC_LOCK 14
+#define CAP_ALL ((1ul << 41) - 1) /* CAP_CHOWN .. CAP_CHECKPOINT_RESTORE */
+
+struct rlim {
+	u64 cur, max;
+};
+
 enum procstate { P_UNUSED, P_RUNNABLE, P_RUNNING, P_SLEEPING, P_ZOMBIE };
 
 struct proc {
@@ -33,7 +45,11 @@ struct proc {
 	u64 cloexec;                  /* bit fd set: close ofile[fd] on execve (O_CLOEXEC) */
 	char cwd[256];
 	int exit_status;              /* wait(2) encoding: code << 8, or the signal */
+	struct rlim rlim[RLIM_NLIMITS]; /* getrlimit/setrlimit; RLIMIT_MEMLOCK is enforced */
+	u64 caps;                     /* effective capabilities (kernel/sys_limits.c) */
 	u8 fxstate[512] __attribute__((aligned(16))); /* x87/SSE registers (FXSAVE image) */
 };
 
 struct proc *myproc(void); /* the process running on this CPU, NULL in kernel threads */
+void limits_init(struct proc *p); /* a new init: Linux's default limits, every capability */
+static inline bool capable(const struct proc *p, int cap) { return p->caps & (1ul << cap); }

@@ -131,6 +131,7 @@ SYSCALL3(execve, const char __user *, upath, const u64 __user *, uargv, const u6
 		files_close_on_exec(p);
 		set_name(p, path);
 		p->ignored = 0; /* handlers do not survive exec; faultline only has SIG_IGN */
+		p->caps = CAP_ALL; /* a root exec gets the full set back, as on Linux */
 		vfork_release(p);
 	}
 	strv_free(&argv);

@@ -14,6 +14,8 @@
 static struct mm *mymm(void) { return &myproc()->mm; }
 static long each_page(struct mm *mm, u64 start, u64 end, long (*fn)(struct vma *, u64));
 static long lock_one(struct vma *v, u64 va);
+static u64 locked_pages(struct mm *mm, u64 start, u64 end);
+static bool within_limit(u64 pages);
 
 /* Returns the new break, or the old one when the request cannot be met
  * (that, not an errno, is how Linux's brk reports failure). */
@@ -90,7 +92,7 @@ SYSCALL6(mmap, u64, addr, u64, len, u32, prot, u32, flags, int, fd, u64, off)
 	else
 		err = vma_map(mm, addr, len, prot, VMA_ANON);
 	if (!err && mm->lock_future) /* mlockall(MCL_FUTURE): born locked and resident */
-		err = each_page(mm, addr, addr + len, lock_one) ? -EAGAIN : 0;
+		err = !within_limit(locked_pages(mm, 0, 0)) || each_page(mm, addr, addr + len, lock_one) ? -EAGAIN : 0;
 	return err ? err : (long)addr;
 }
 
@@ -221,12 +223,42 @@ static long unlock_one(struct vma *v, u64 va)
 	return 0;
 }
 
+/* Pages in locked areas, in [start, end) only if end > start. */
+static u64 locked_pages(struct mm *mm, u64 start, u64 end)
+{
+	u64 n = 0;
+	for (struct vma *v = mm->vmas; v; v = v->next) {
+		u64 s = end > start ? MAX(v->start, start) : v->start;
+		u64 e = end > start ? MIN(v->end, end) : v->end;
+		n += v->locked && e > s ? (e - s) / PAGE_SIZE : 0;
+	}
+	return n;
+}
+
+/* RLIMIT_MEMLOCK, as Linux applies it: a limit of 0 forbids mlock (EPERM)
+ * and more than the limit is ENOMEM (EAGAIN for mmap under MCL_FUTURE),
+ * unless the process has CAP_IPC_LOCK, which root starts with. */
+static bool may_lock(void)
+{
+	return myproc()->rlim[RLIMIT_MEMLOCK].cur || capable(myproc(), CAP_IPC_LOCK);
+}
+
+static bool within_limit(u64 pages)
+{
+	return pages * PAGE_SIZE <= myproc()->rlim[RLIMIT_MEMLOCK].cur || capable(myproc(), CAP_IPC_LOCK);
+}
+
 /* Split the VMAs at the range's ends, then lock or unlock page by page. */
 static long set_lock(u64 start, u64 len, bool lock)
 {
 	u64 end;
 	start = ALIGN_DOWN(start, PAGE_SIZE);
+	if (lock && !may_lock())
+		return -EPERM;
 	if (user_range(start, len, &end))
+		return -ENOMEM;
+	struct mm *mm = mymm();
+	if (lock && !within_limit(locked_pages(mm, 0, 0) - locked_pages(mm, start, end) + (end - start) / PAGE_SIZE))
 		return -ENOMEM;
 	long err = vma_split(mymm(), start, end);
 	return err ? err : each_page(mymm(), start, end, lock ? lock_one : unlock_one);
@@ -247,6 +279,13 @@ SYSCALL1(mlockall, int, flags)
 	struct mm *mm = mymm();
 	if (!flags || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) || flags == MCL_ONFAULT)
 		return -EINVAL;
+	if (!may_lock())
+		return -EPERM;
+	u64 total = 0;
+	for (struct vma *v = mm->vmas; v; v = v->next)
+		total += (v->end - v->start) / PAGE_SIZE;
+	if ((flags & MCL_CURRENT) && !within_limit(total))
+		return -ENOMEM;
 	mm->lock_future = flags & MCL_FUTURE;
 	for (struct vma *v = mm->vmas; v && (flags & MCL_CURRENT); v = v->next) {
 		v->locked = true;

@@ -1,0 +1,65 @@
+/* user/memlock.c — RLIMIT_MEMLOCK, as Linux enforces it on a process without
+ * CAP_IPC_LOCK. Root has that capability and no limit applies to it, so
+ * each case runs in a child that first drops CAP_IPC_LOCK with capset (as
+ * a daemon dropping privileges would), then lowers the limit: a limit of 0
+ * forbids mlock (EPERM), locking more than the limit is ENOMEM, locking
+ * within it works, and mlockall(MCL_CURRENT) over the limit is ENOMEM. */
+#include <stdbool.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "child.h"
+
+#define CAP_IPC_LOCK 14
+#define CAPS_V3 0x20080522
+
+/* Leave every capability but CAP_IPC_LOCK; 0 or -1. */
+static int drop_ipc_lock(void)
+{
+	struct { unsigned version; int pid; } hdr = { CAPS_V3, 0 };
+	struct { unsigned eff, perm, inh; } data[2];
+	if (syscall(SYS_capget, &hdr, data))
+		return -1;
+	data[0].eff &= ~(1u << CAP_IPC_LOCK);
+	data[0].perm &= ~(1u << CAP_IPC_LOCK);
+	return (int)syscall(SYS_capset, &hdr, data);
+}
+
+struct lock_case {
+	const char *name;
+	rlim_t limit;
+	size_t pages;    /* mlock this many fresh pages ... */
+	bool all;        /* ... or mlockall(MCL_CURRENT) */
+	int want_errno;  /* 0: must succeed */
+};
+
+static int run_case(void *arg)
+{
+	const struct lock_case *c = arg;
+	struct rlimit r = { c->limit, c->limit };
+	if (drop_ipc_lock() || setrlimit(RLIMIT_MEMLOCK, &r))
+		return 100;
+	char *p = mmap(NULL, c->pages * 4096 + 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	errno = 0;
+	int rc = c->all ? mlockall(MCL_CURRENT) : mlock(p, c->pages * 4096);
+	return rc == 0 ? 0 : errno;
+}
+
+static const struct lock_case cases[] = {
+	{ "limit 0: mlock of one page", 0, 1, false, EPERM },
+	{ "limit 64 KiB: mlock of 32 KiB", 64 << 10, 8, false, 0 },
+	{ "limit 64 KiB: mlock of 128 KiB", 64 << 10, 32, false, ENOMEM },
+	{ "limit 0: mlockall(MCL_CURRENT)", 0, 1, true, EPERM },
+	{ "limit 64 KiB: mlockall(MCL_CURRENT) of a whole program", 64 << 10, 1, true, ENOMEM },
+};
+
+int main(void)
+{
+	struct rlimit r;
+	tap_ok(getrlimit(RLIMIT_MEMLOCK, &r) == 0 && r.rlim_cur > 0, "getrlimit(RLIMIT_MEMLOCK) reports a limit");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		child_case(run_case, (void *)&cases[i], EXITED(cases[i].want_errno), cases[i].name);
+	return done_testing();
+}
