@@ -166,14 +166,22 @@ static void map_image_part(const char *start, const char *end, u64 flags)
 	map_or_die(s, virt_to_phys((void *)s), e - s, flags | PTE_G);
 }
 
+/* The kernel image's frames: their direct-map alias gets 4 KiB pages, so
+ * that text and rodata can be read-only there too (see vm_init). */
+static bool in_image(u64 pa, u64 len)
+{
+	return pa < virt_to_phys(_data_start) && virt_to_phys(_text_start) < pa + len;
+}
+
 /* Direct-map [start, end) of physical memory: 2 MiB pages where alignment
- * allows (fewer tables, fewer TLB misses), 4 KiB pages at the ragged edges. */
+ * allows (fewer tables, fewer TLB misses), 4 KiB pages at the ragged edges
+ * and around the kernel image. */
 static void map_direct(u64 start, u64 end)
 {
 	const u64 flags = PTE_P | PTE_W | PTE_NX | PTE_G;
 	for (u64 pa = ALIGN_DOWN(start, PAGE_SIZE); pa < end;) {
 		u64 va = DIRECT_MAP + pa;
-		if (pa % HUGE_PAGE_SIZE == 0 && pa + HUGE_PAGE_SIZE <= end) {
+		if (pa % HUGE_PAGE_SIZE == 0 && pa + HUGE_PAGE_SIZE <= end && !in_image(pa, HUGE_PAGE_SIZE)) {
 			pte_t *pdpt = descend(&kernel_pml4[pt_index(va, 4)], va, true);
 			pte_t *pd = pdpt ? descend(&pdpt[pt_index(va, 3)], va, true) : NULL;
 			if (!pd)
@@ -203,6 +211,10 @@ void vm_init(void)
 		if (m->type == MEM_USABLE || m->type == MEM_ACPI || m->type == MEM_NVS)
 			map_direct(m->base, m->base + m->len);
 	}
+	/* W^X for the alias too: otherwise kernel text could be patched through
+	 * phys_to_virt() even though its own mapping is read-only. */
+	protect(kernel_pml4, (u64)phys_to_virt(virt_to_phys(_text_start)),
+		(u64)(_rodata_end - _text_start), PTE_P | PTE_NX | PTE_G);
 	/* Create the kernel half's top-level entries now: a process's PML4 copies
 	 * them once, so later kernel mappings below them appear everywhere. */
 	for (int i = 256; i < 512; i++)

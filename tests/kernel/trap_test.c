@@ -1,11 +1,13 @@
 /* tests/kernel/trap_test.c — exceptions are reported with the right vector
- * and error code, and W^X holds for the kernel image: text is not writable,
- * rodata is not writable, data is not executable. */
+ * and error code, and W^X holds for the kernel image: text is not writable
+ * (not even through its direct-map alias), rodata is not writable, data is
+ * not executable. */
 #include "arch/pit.h"
 #include "arch/x86.h"
 #include "kernel/ksyms.h"
 #include "kernel/ktest.h"
 #include "kernel/string.h"
+#include "mm/layout.h"
 
 #define PF_PRESENT 1
 #define PF_WRITE 2
@@ -29,6 +31,15 @@ KTEST(wx_text_not_writable)
 	KEXPECT(c.faulted && c.vector == T_PF);
 	KEXPECT_EQ(c.error, PF_PRESENT | PF_WRITE);
 	KEXPECT_EQ(c.addr, (u64)ksym_format);
+}
+
+KTEST(wx_text_alias_not_writable)
+{
+	void *alias = phys_to_virt(virt_to_phys((void *)ksym_format)); /* the direct map's view */
+	struct caught c = ktest_catch(write_byte, alias);
+	KEXPECT(c.faulted && c.vector == T_PF);
+	KEXPECT_EQ(c.error, PF_PRESENT | PF_WRITE);
+	KEXPECT_EQ(c.addr, (u64)alias);
 }
 
 KTEST(wx_rodata_not_writable)
