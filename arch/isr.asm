@@ -53,6 +53,8 @@ trap_return:
     jz .to_kernel
     swapgs
 .to_kernel:
+global trap_iret
+trap_iret:                              ; arch/traps.c recognises a fault here
     iretq
 
 section .rodata

@@ -24,3 +24,4 @@ enum {
 
 void trap(struct trapframe *tf);
 extern void trap_return(void); /* pops a trapframe and irets: also starts new threads */
+extern const char trap_iret[];  /* its IRETQ */

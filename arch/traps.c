@@ -7,6 +7,8 @@
 #include "arch/pic.h"
 #include "arch/pit.h"
 #include "arch/trapframe.h"
+#include "kernel/printk.h"
+#include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "mm/extable.h"
@@ -28,8 +30,24 @@ static void to_user(const struct trapframe *tf)
 	return_to_user();
 }
 
+/* IRETQ faults in ring 0, on the kernel stack, when the frame it returns
+ * to is bad (a non-canonical RIP): the process asked for an impossible
+ * return, so it dies of SIGSEGV, as Linux's bad-IRET fixup arranges. The
+ * SWAPGS just before IRETQ already gave GS to the user: take it back. */
+static void bad_iret(struct trapframe *tf)
+{
+	const u64 *frame = (const u64 *)tf->rsp; /* RIP, CS, RFLAGS, RSP, SS being returned to */
+	asm volatile("swapgs");
+	struct proc *p = myproc();
+	printk("faultline: %s[%d] killed by SIGSEGV: return to a non-canonical rip %lx\n", p->name,
+	       p->pid, frame[0]);
+	proc_exit(SIGSEGV);
+}
+
 static void kernel_gp(struct trapframe *tf)
 {
+	if (tf->rip == (u64)trap_iret && myproc() && (((const u64 *)tf->rsp)[1] & 3) == 3)
+		bad_iret(tf);
 	const struct extable_entry *e = extable_search(tf->rip);
 	if (!e)
 		oops(tf, 0, NULL);

@@ -265,3 +265,21 @@ KTEST(extable_lookup)
 	KEXPECT_EQ(bad, 0);
 	KEXPECT(extable_search((u64)memcpy) == NULL);
 }
+
+/* The whole return path, not just the decision: a process whose saved RIP
+ * is non-canonical (as a SYSCALL in the last bytes below the hole would
+ * leave it, were that page mappable) goes out through IRETQ, which faults in
+ * ring 0; the kernel turns that into SIGSEGV for the process and goes on. */
+KTEST(sysret_noncanonical_return_kills_process)
+{
+	struct proc *p = proc_alloc("bad-return");
+	*p->tf = (struct trapframe){ .rip = 0x0000800000000000ul, .cs = USER_CS, .ss = USER_DS,
+				     .rflags = 0x202, .rsp = 0x10000, .rcx = 0x0000800000000000ul };
+	p->tf->r11 = p->tf->rflags;
+	KEXPECT(!sysret_safe(p->tf));
+	scheduler(); /* runs it: trap_return, IRETQ, #GP, SIGSEGV */
+	sti();
+	KEXPECT_EQ(p->state, P_ZOMBIE);
+	KEXPECT_EQ(p->exit_status, 11 /* SIGSEGV */);
+	p->state = P_UNUSED;
+}
