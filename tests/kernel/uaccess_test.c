@@ -268,8 +268,10 @@ KTEST(extable_lookup)
 
 /* The whole return path, not just the decision: a process whose saved RIP
  * is non-canonical (as a SYSCALL in the last bytes below the hole would
- * leave it, were that page mappable) goes out through IRETQ, which faults in
- * ring 0; the kernel turns that into SIGSEGV for the process and goes on. */
+ * leave it, were that page mappable) goes out through IRETQ, never SYSRET.
+ * Intel CPUs fault on the IRETQ itself, in ring 0 (arch/traps.c:bad_iret);
+ * AMD CPUs, and QEMU's TCG, complete it and fault on the first fetch in
+ * ring 3. Either way the process gets SIGSEGV and the kernel goes on. */
 KTEST(sysret_noncanonical_return_kills_process)
 {
 	struct proc *p = proc_alloc("bad-return");
