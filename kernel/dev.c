@@ -20,11 +20,11 @@
 #define DEL 0x7f
 #define TTY_WRITE_CHUNK 2048 /* Linux's default tty write buffer */
 
-static long null_read(UNUSED struct file *f, UNUSED struct uio *u) { return 0; }
-static long null_write(UNUSED struct file *f, struct uio *u) { return (long)u->resid; }
+static long null_read(UNUSED struct file *f, UNUSED struct uio *u, UNUSED u64 *pos) { return 0; }
+static long null_write(UNUSED struct file *f, struct uio *u, UNUSED u64 *pos) { return (long)u->resid; }
 
 /* As read_zero: the bytes cleared before a fault, or -EFAULT if none. */
-static long zero_read(UNUSED struct file *f, struct uio *u)
+static long zero_read(UNUSED struct file *f, struct uio *u, UNUSED u64 *pos)
 {
 	return uio_result(u, uio_clear(u, u->resid));
 }
@@ -98,7 +98,7 @@ static int wait_line(struct file *f)
 }
 
 /* A read of 0 bytes returns at once, as n_tty_read does. */
-static long con_read(struct file *f, struct uio *u)
+static long con_read(struct file *f, struct uio *u, UNUSED u64 *pos)
 {
 	if (!u->resid)
 		return 0;
@@ -116,7 +116,7 @@ static long con_read(struct file *f, struct uio *u)
 
 /* As Linux's tty write: the buffer goes through in chunks, and a chunk that
  * faults part way is dropped whole; the chunks before it count. */
-static long con_write(UNUSED struct file *f, struct uio *u)
+static long con_write(UNUSED struct file *f, struct uio *u, UNUSED u64 *pos)
 {
 	char chunk[TTY_WRITE_CHUNK];
 	size_t done = 0;
@@ -144,9 +144,9 @@ static long con_ioctl(UNUSED struct file *f, u32 cmd, u64 arg)
 	return copy_to_user(uptr(arg), &ws, sizeof(ws)) ? -EFAULT : 0;
 }
 
-static const struct devops null_ops = { null_read, null_write, NULL, true };
-static const struct devops zero_ops = { zero_read, null_write, NULL, true };
-static const struct devops console_ops = { con_read, con_write, con_ioctl, false };
+static const struct devops null_ops = { null_read, null_write, NULL, true, false };
+static const struct devops zero_ops = { zero_read, null_write, NULL, true, false };
+static const struct devops console_ops = { con_read, con_write, con_ioctl, false, false };
 
 static const struct {
 	u32 rdev;

@@ -14,10 +14,12 @@ struct uio;
 #define DEV_CONSOLE MKDEV(5, 1)
 
 struct devops {
-	long (*read)(struct file *f, struct uio *u);
-	long (*write)(struct file *f, struct uio *u);
+	/* pos: the file position to use and advance (f->off, or pread's own) */
+	long (*read)(struct file *f, struct uio *u, u64 *pos);
+	long (*write)(struct file *f, struct uio *u, u64 *pos);
 	long (*ioctl)(struct file *f, u32 cmd, u64 arg); /* NULL: not a tty, -ENOTTY */
-	bool seekable; /* lseek succeeds and returns 0 (Linux's null_lseek); else -ESPIPE */
+	bool seekable;   /* lseek succeeds and returns 0 (Linux's null_lseek); else -ESPIPE */
+	bool positional; /* a real position instead: lseek moves it (no SEEK_END), pread uses it */
 };
 
 const struct devops *dev_find(u32 rdev); /* NULL if no driver: open gives ENXIO */

@@ -134,7 +134,7 @@ long file_read(struct file *f, struct uio *u, u64 *pos)
 	if (f->pipe)
 		return pipe_read(f, u);
 	if (S_ISCHR(ip->mode))
-		return f->dev->read(f, u);
+		return f->dev->read(f, u, pos);
 	if (!range_ok(*pos, u))
 		return -EINVAL;
 	if (f->blk)
@@ -157,7 +157,7 @@ long file_write(struct file *f, struct uio *u, u64 *pos)
 	if (f->pipe)
 		return pipe_write(f, u);
 	if (S_ISCHR(ip->mode))
-		return f->dev->write(f, u);
+		return f->dev->write(f, u, pos);
 	if (!range_ok(*pos, u))
 		return -EINVAL;
 	if (f->blk)
@@ -198,7 +198,7 @@ long file_lseek(struct file *f, i64 off, u32 whence)
 		return -EINVAL;
 	if (!file_seekable(f))
 		return -ESPIPE;
-	if (S_ISCHR(ip->mode)) {
+	if (S_ISCHR(ip->mode) && !f->dev->positional) {
 		f->off = 0;
 		return 0;
 	}
@@ -208,6 +208,8 @@ long file_lseek(struct file *f, i64 off, u32 whence)
 		base = (i64)f->off;
 	else if (S_ISDIR(ip->mode))
 		return -EINVAL;
+	else if (S_ISCHR(ip->mode))
+		return -EINVAL; /* a generated file has no known end (seq_lseek) */
 	else if (whence == SEEK_END) /* a disk's size is its capacity (block_llseek) */
 		base = f->blk ? (i64)(f->blk->sectors * SECTOR_SIZE) : (i64)ip->size;
 	else

@@ -68,25 +68,25 @@ static const struct {
  * (and sleep in) leaves it alone. Not from the heap: that would take two
  * frames for the moment MemFree is being counted, and could fail for want
  * of memory just when someone looks at why memory is short. */
-static long proc_read(struct file *f, struct uio *u)
+static long proc_read(UNUSED struct file *f, struct uio *u, u64 *pos)
 {
 	char text[TEXT_SIZE] = "";
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
 		if (files[i].rdev == f->ip->rdev)
 			files[i].show(text, TEXT_SIZE);
 	size_t len = strlen(text), n = 0;
-	if (f->off < len)
-		n = uio_copy_out(u, text + f->off, len - f->off);
-	f->off += n;
+	if (*pos < len)
+		n = uio_copy_out(u, text + *pos, len - *pos);
+	*pos += n;
 	return uio_result(u, n);
 }
 
 /* What Linux answers root, whom mode 0444 does not stop: proc_reg_write's
  * -EIO for a file with no write operation. */
-static long proc_write(UNUSED struct file *f, UNUSED struct uio *u) { return -EIO; }
+static long proc_write(UNUSED struct file *f, UNUSED struct uio *u, UNUSED u64 *pos) { return -EIO; }
 
 /* Seekable, so that lseek to 0 rereads from the start. */
-const struct devops procfs_ops = { proc_read, proc_write, NULL, true };
+const struct devops procfs_ops = { proc_read, proc_write, NULL, true, true };
 
 /* The initramfs usually brings /proc; a file it put there itself stays. */
 void procfs_init(void)

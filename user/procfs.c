@@ -1,0 +1,32 @@
+/* user/procfs.c — the /proc files the swap tests read behave as files: a
+ * read position that pread and lseek honour (Linux's seq_file), no SEEK_END
+ * (EINVAL: a generated file has no known end), writes refused (EIO, even
+ * for root). /proc/swaps is used for the position checks because its
+ * header line does not change between two reads. */
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tap.h"
+
+int main(void)
+{
+	char whole[256] = "", part[32] = "";
+	int fd = open("/proc/swaps", O_RDONLY);
+	tap_ok(fd >= 0, "open /proc/swaps");
+	long n = read(fd, whole, sizeof(whole) - 1);
+	tap_ok(n > 20, "read /proc/swaps (%ld bytes)", n);
+	tap_ok(pread(fd, part, 10, 5) == 10 && memcmp(part, whole + 5, 10) == 0,
+	       "pread at offset 5 gives bytes 5..14");
+	tap_ok(lseek(fd, 3, SEEK_SET) == 3 && read(fd, part, 4) == 4 && memcmp(part, whole + 3, 4) == 0,
+	       "lseek to 3, then read gives bytes 3..6");
+	tap_ok(lseek(fd, 2, SEEK_CUR) == 9, "SEEK_CUR moves on from there");
+	errno = 0;
+	tap_ok(lseek(fd, 0, SEEK_END) == -1 && errno == EINVAL, "SEEK_END -> EINVAL");
+	close(fd);
+	fd = open("/proc/meminfo", O_WRONLY);
+	errno = 0;
+	tap_ok(fd >= 0 && write(fd, "x", 1) == -1 && errno == EIO, "writing /proc/meminfo -> EIO");
+	close(fd);
+	return done_testing();
+}
