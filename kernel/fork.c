@@ -34,9 +34,7 @@ static long copy_process(u64 flags, u64 stack)
 	if (!c)
 		return -EAGAIN;
 	if (mm_fork(&c->mm, &p->mm) < 0) {
-		c->state = P_ZOMBIE; /* never ran: release at once */
-		proc_release(c);
-		c->state = P_UNUSED;
+		proc_free(c); /* never ran */
 		return -ENOMEM;
 	}
 	*c->tf = *p->tf;

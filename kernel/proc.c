@@ -50,6 +50,12 @@ struct proc *proc_alloc(const char *name)
 	return p;
 }
 
+void proc_free(struct proc *p)
+{
+	proc_release(p);
+	p->state = P_UNUSED;
+}
+
 /* Called by the scheduler once the dead process is off its kernel stack and
  * its page tables are no longer loaded. */
 void proc_release(struct proc *p)

@@ -6,6 +6,7 @@ extern struct proc proctable[NPROC];
 
 struct proc *proc_alloc(const char *name);
 void proc_release(struct proc *p);
+void proc_free(struct proc *p);       /* release, and give the slot back: a process that never ran */
 void vfork_release(struct proc *child);
 NORETURN void proc_exit(int status);  /* wait status: code << 8, or the signal number */
 void scheduler(void);                 /* returns when no process can run any more */

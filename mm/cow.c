@@ -10,7 +10,6 @@
 #include "kernel/string.h"
 #include "mm/frame.h"
 #include "mm/kheap.h"
-#include "mm/reclaim.h"
 #include "mm/swap.h"
 
 static int copy_vmas(struct mm *dst, const struct mm *src)
@@ -50,22 +49,13 @@ static int share_page(struct mm *dst, pte_t *spte, u64 va, bool shared)
 	return 0;
 }
 
-/* Give every page of a shared area a frame, zeroed, as a touch would. */
+/* Give every page of a shared area a frame, as a touch would: a page left
+ * untouched (or in swap) now could not end up shared by both sides. */
 static int populate(struct mm *mm, const struct vma *v)
 {
-	for (u64 va = v->start; va < v->end; va += PAGE_SIZE) {
-		pte_t *pte = walk(mm->pml4, va, true);
-		if (!pte)
+	for (u64 va = v->start; va < v->end; va += PAGE_SIZE)
+		if (!mm_page_frame(mm, va))
 			return -ENOMEM;
-		if (pte_is_swap(*pte) && swap_in(mm, va, pte, v->prot) < 0)
-			return -ENOMEM; /* both sides must end up on the same frame */
-		if (*pte)
-			continue;
-		u64 pa = frame_alloc();
-		if (!pa)
-			return -ENOMEM;
-		*pte = pa | prot_to_pte(v->prot);
-	}
 	return 0;
 }
 
@@ -78,12 +68,11 @@ int mm_fork(struct mm *dst, struct mm *src)
 	for (const struct vma *v = src->vmas; v && !err; v = v->next) {
 		if (v->shared)
 			err = populate(src, v); /* an untouched page could not be shared later */
-		for (u64 va = v->start; va < v->end && !err; va += PAGE_SIZE) {
+		for (u64 va = v->start; va < v->end && !err;) {
 			pte_t *spte = walk(src->pml4, va, false);
-			if (!spte) /* no page table here: skip to the next one */
-				va = ALIGN_UP(va + 1, HUGE_PAGE_SIZE) - PAGE_SIZE;
-			else if (*spte)
+			if (spte && *spte)
 				err = share_page(dst, spte, va, v->shared);
+			va = walk_next(va, spte);
 		}
 	}
 	return err;

@@ -98,8 +98,7 @@ static void sweep_proc(struct mm *mm, u64 *budget, u64 *freed, u64 want)
 			continue;
 		for (u64 va = MAX(v->start, hand_va); va < v->end && *budget && *freed < want; va = hand_va) {
 			pte_t *pte = walk(mm->pml4, va, false);
-			/* No page table: nothing is resident up to the next one. */
-			hand_va = pte ? va + PAGE_SIZE : ALIGN_UP(va + 1, HUGE_PAGE_SIZE);
+			hand_va = walk_next(va, pte);
 			if (evictable(v, pte)) {
 				(*budget)--;
 				*freed += clock_step(mm, va, pte);
@@ -127,12 +126,10 @@ u64 mm_resident_pages(struct mm *mm)
 {
 	u64 n = 0;
 	for (struct vma *v = mm->vmas; v; v = v->next) {
-		for (u64 va = v->start; va < v->end; va += PAGE_SIZE) {
+		for (u64 va = v->start; va < v->end;) {
 			pte_t *pte = walk(mm->pml4, va, false);
-			if (!pte)
-				va = ALIGN_UP(va + 1, HUGE_PAGE_SIZE) - PAGE_SIZE;
-			else
-				n += (*pte & PTE_P) != 0;
+			n += pte && (*pte & PTE_P);
+			va = walk_next(va, pte);
 		}
 	}
 	return n;
@@ -229,12 +226,12 @@ int swapin_area(int area)
 	for (int i = 0; i < NPROC; i++) {
 		struct mm *mm = proc_mm(i);
 		for (struct vma *v = mm ? mm->vmas : NULL; v; v = v->next) {
-			for (u64 va = v->start; va < v->end; va += PAGE_SIZE) {
+			for (u64 va = v->start; va < v->end;) {
 				pte_t *pte = walk(mm->pml4, va, false);
-				if (!pte || !pte_is_swap(*pte) || pte_to_swp(*pte) >> 32 != (u64)area)
-					continue;
-				if (swap_in(mm, va, pte, v->prot) < 0)
+				bool ours = pte && pte_is_swap(*pte) && pte_to_swp(*pte) >> 32 == (u64)area;
+				if (ours && swap_in(mm, va, pte, v->prot) < 0)
 					return -ENOMEM;
+				va = walk_next(va, pte);
 			}
 		}
 	}

@@ -26,6 +26,13 @@ extern pte_t *kernel_pml4;
 
 void vm_init(void);                                        /* build and load the kernel tables */
 pte_t *walk(pte_t *pml4, u64 va, bool alloc);              /* the 4 KiB PTE for va, or NULL */
+
+/* Where a page-by-page scan goes after va, given walk(va, false): with no
+ * page table there, nothing is mapped up to the next 2 MiB boundary. */
+static inline u64 walk_next(u64 va, const pte_t *pte)
+{
+	return pte ? va + PAGE_SIZE : ALIGN_UP(va + 1, HUGE_PAGE_SIZE);
+}
 int mappages(pte_t *pml4, u64 va, u64 pa, u64 size, u64 flags); /* 0 or -ENOMEM */
 void unmappages(pte_t *pml4, u64 va, u64 size, bool free_frames);
 /* New flags for mapped pages, keeping their frames; flags without PTE_P

@@ -10,6 +10,7 @@
 #include "kernel/string.h"
 #include "mm/frame.h"
 #include "mm/kheap.h"
+#include "mm/reclaim.h"
 #include "mm/swap.h"
 #include "kernel/ramfs.h"
 
@@ -215,13 +216,13 @@ u64 vma_free_area(struct mm *mm, u64 len)
 	}
 }
 
-/* The frame behind va in mm, allocating and mapping it (with its VMA's
- * permissions) if the page was never touched; 0 on failure. */
-static u64 page_frame(struct mm *mm, u64 va)
+u64 mm_page_frame(struct mm *mm, u64 va)
 {
 	pte_t *pte = walk(mm->pml4, va, true);
 	struct vma *v = vma_find(mm, va);
 	if (!pte || !v)
+		return 0;
+	if (pte_is_swap(*pte) && swap_in(mm, va, pte, v->prot) < 0)
 		return 0;
 	if (!*pte) {
 		u64 pa = frame_alloc();
@@ -237,7 +238,7 @@ int mm_write(struct mm *mm, u64 va, const void *src, u64 n)
 	const u8 *s = src;
 	while (n) {
 		u64 off = va % PAGE_SIZE, chunk = MIN(n, PAGE_SIZE - off);
-		u64 pa = page_frame(mm, va - off);
+		u64 pa = mm_page_frame(mm, va - off);
 		if (!pa)
 			return -ENOMEM;
 		memcpy((u8 *)phys_to_virt(pa) + off, s, chunk);

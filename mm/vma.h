@@ -56,6 +56,9 @@ bool vma_free_gap(struct mm *mm, u64 start, u64 end); /* no VMA overlaps [start,
 int mm_init(struct mm *mm);
 void mm_free(struct mm *mm);
 const char *vma_kind_name(enum vma_kind kind);
+/* The frame behind va, brought in (from swap) or created (zeroed, with its
+ * VMA's permissions) as a touch would; 0 when memory or the disk fails. */
+u64 mm_page_frame(struct mm *mm, u64 va);
 /* Write kernel bytes into another address space through the direct map,
  * creating its pages as needed (exec builds a new image this way). */
 int mm_write(struct mm *mm, u64 va, const void *src, u64 n);

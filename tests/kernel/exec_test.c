@@ -86,7 +86,5 @@ KTEST(exec_rejects_malformed_elf)
 	}
 	valid(&im);
 	KEXPECT_EQ(exec_image(p, (const u8 *)&im, 16, "/t", argv, envp), -ENOEXEC); /* truncated */
-	p->state = P_ZOMBIE;
-	proc_release(p);
-	p->state = P_UNUSED;
+	proc_free(p);
 }

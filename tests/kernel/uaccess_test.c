@@ -7,7 +7,6 @@
  * SMAP/SMEP catching kernel code that touches user memory directly. */
 #include "arch/cpu.h"
 #include "arch/gdt.h"
-#include "arch/percpu.h"
 #include "arch/syscall.h"
 #include "arch/x86.h"
 #include "kernel/ksyms.h"
@@ -17,9 +16,10 @@
 #include "kernel/string.h"
 #include "mm/extable.h"
 #include "mm/uaccess.h"
+#include "tests/kernel/usermem.h"
 
 /* User layout: two read-write pages at U, then a hole, then a read-only page. */
-#define U 0x40000000ul
+#define U USERMEM
 #define HOLE (U + 2 * PAGE_SIZE)
 #define RO (U + 4 * PAGE_SIZE)
 
@@ -28,20 +28,13 @@ static u8 kbuf[3 * 4096], kref[3 * 4096];
 
 static void enter_user_space(void)
 {
-	proc = proc_alloc("uaccess-test");
-	vma_map(&proc->mm, U, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, VMA_ANON);
+	proc = usermem_begin(2);
 	vma_map(&proc->mm, RO, PAGE_SIZE, PROT_READ, VMA_ANON);
-	percpu.proc = proc;
-	write_cr3(virt_to_phys(proc->mm.pml4));
 }
 
 static void leave_user_space(void)
 {
-	write_cr3(virt_to_phys(kernel_pml4));
-	percpu.proc = NULL;
-	proc->state = P_ZOMBIE;
-	proc_release(proc);
-	proc->state = P_UNUSED;
+	usermem_end(proc);
 }
 
 static void fill(u8 *p, size_t n, u8 seed)

@@ -22,7 +22,5 @@ void usermem_end(struct proc *p)
 	files_close_all(p);
 	write_cr3(virt_to_phys(kernel_pml4));
 	percpu.proc = NULL;
-	p->state = P_ZOMBIE;
-	proc_release(p);
-	p->state = P_UNUSED;
+	proc_free(p);
 }
