@@ -41,15 +41,16 @@ static void meminfo_show(char *buf, size_t size)
 
 static void swaps_show(char *buf, size_t size) { swap_show(buf, size); }
 
-/* Linux's names, in Linux's order. Reclaim runs only in the process that
- * needs a frame (there is no kswapd), so it is all "direct". */
+/* Linux's names, in Linux's order, then faultline's own zero_page_maps
+ * (Linux counts no such thing). Reclaim runs only in the process that needs
+ * a frame (there is no kswapd), so it is all "direct". */
 static void vmstat_show(char *buf, size_t size)
 {
 	snprintf(buf, size,
 		 "pswpin %lu\npswpout %lu\npgactivate %lu\npgfault %lu\npgmajfault %lu\n"
-		 "pgsteal_direct %lu\npgscan_direct %lu\noom_kill %lu\n",
+		 "pgsteal_direct %lu\npgscan_direct %lu\noom_kill %lu\nzero_page_maps %lu\n",
 		 vmstat.pswpin, vmstat.pswpout, vmstat.pgactivate, vmstat.pgfault,
-		 vmstat.pgmajfault, vmstat.pgsteal, vmstat.pgscan, vmstat.oom_kill);
+		 vmstat.pgmajfault, vmstat.pgsteal, vmstat.pgscan, vmstat.oom_kill, vmstat.zero_page_maps);
 	size_t n = strlen(buf);
 	swap_show_counters(buf + n, size - n);
 }

@@ -1,15 +1,20 @@
 /* mm/cow.c — fork's copy-on-write. Instead of copying a process's memory,
- * fork shares every page with the child and takes write permission away on
- * both sides, marking the entries PTE_COW. The first write from either side
- * faults; cow_break() then gives the writer its own copy (or, if the other
- * side has already let go, simply the page back, writable). Frames count
- * their sharers (mm/frame.c), so a page lives as long as its last mapping. */
+ * fork shares every private page with the child: both entries point at the
+ * same frame, whose reference count is now two, and by the rule of mm/pte.c
+ * a frame with two references is never writable in a private area. The
+ * first write from either side faults; mm/fault.c's wp_fault() then gives
+ * the writer its own copy (or, if the other side has already let go, simply
+ * the page back, writable). Because the rule looks at the frame, not at a
+ * bit in the entry, an mprotect(PROT_WRITE) after fork cannot make a shared
+ * frame writable again.
+ *
+ * Shared areas (MAP_SHARED) copy no entries at all: the child's area refers
+ * to the same shmem object and finds its pages there on first touch. */
 #include "mm/cow.h"
-#include "arch/x86.h"
 #include "kernel/errno.h"
-#include "kernel/string.h"
 #include "mm/frame.h"
 #include "mm/kheap.h"
+#include "mm/pte.h"
 #include "mm/swap.h"
 
 static int copy_vmas(struct mm *dst, const struct mm *src)
@@ -29,33 +34,22 @@ static int copy_vmas(struct mm *dst, const struct mm *src)
 	return 0;
 }
 
-/* Share one page: both entries lose W and gain COW if it was writable;
- * a MAP_SHARED page stays writable on both sides: that is the point. */
-static int share_page(struct mm *dst, pte_t *spte, u64 va, bool shared)
+/* Share one private page (present, kept under PROT_NONE, or in swap) with
+ * the child. */
+static int share_page(struct mm *dst, struct mm *src, const struct vma *v, u64 va, pte_t *spte)
 {
 	pte_t *dpte = walk(dst->pml4, va, true);
 	if (!dpte)
 		return -ENOMEM;
 	if (pte_is_swap(*spte)) {
 		swap_dup(pte_to_swp(*spte)); /* both now refer to the slot */
-	} else {
-		if ((*spte & PTE_W) && !shared) {
-			*spte = (*spte & ~PTE_W) | PTE_COW;
-			invlpg(va);
-		}
-		frame_get(PTE_ADDR(*spte));
+		*dpte = *spte;
+		return 0;
 	}
+	u64 pa = PTE_ADDR(*spte);
+	frame_get(pa);
+	pte_update(src, v, va, spte, pa); /* two references now: read-only */
 	*dpte = *spte;
-	return 0;
-}
-
-/* Give every page of a shared area a frame, as a touch would: a page left
- * untouched (or in swap) now could not end up shared by both sides. */
-static int populate(struct mm *mm, const struct vma *v)
-{
-	for (u64 va = v->start; va < v->end; va += PAGE_SIZE)
-		if (!mm_page_frame(mm, va))
-			return -ENOMEM;
 	return 0;
 }
 
@@ -66,33 +60,13 @@ int mm_fork(struct mm *dst, struct mm *src)
 	dst->mmap_base = src->mmap_base;
 	int err = copy_vmas(dst, src);
 	for (const struct vma *v = src->vmas; v && !err; v = v->next) {
-		if (v->shared)
-			err = populate(src, v); /* an untouched page could not be shared later */
-		for (u64 va = v->start; va < v->end && !err;) {
+		if (v->shm)
+			continue;
+		for (u64 va = v->start; va < v->end && !err; va = walk_next(src->pml4, va)) {
 			pte_t *spte = walk(src->pml4, va, false);
 			if (spte && *spte)
-				err = share_page(dst, spte, va, v->shared);
-			va = walk_next(va, spte);
+				err = share_page(dst, src, v, va, spte);
 		}
 	}
 	return err;
-}
-
-bool cow_break(struct mm *mm, u64 va)
-{
-	pte_t *pte = walk(mm->pml4, va, false);
-	if (!pte || !(*pte & PTE_COW))
-		return false;
-	u64 old = PTE_ADDR(*pte), flags = (*pte & PTE_FLAGS_MASK & ~PTE_COW) | PTE_W;
-	if (frame_refs(old) > 1) {
-		u64 copy = frame_alloc();
-		if (!copy)
-			return false;
-		memcpy(phys_to_virt(copy), phys_to_virt(old), PAGE_SIZE);
-		frame_free(old); /* one sharer fewer */
-		old = copy;
-	}
-	*pte = old | flags;
-	invlpg(va);
-	return true;
 }

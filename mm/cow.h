@@ -3,4 +3,3 @@
 #include "mm/vma.h"
 
 int mm_fork(struct mm *dst, struct mm *src); /* dst: fresh from mm_init(); 0 or -ENOMEM */
-bool cow_break(struct mm *mm, u64 va);       /* give the writer its own page; false if not COW */

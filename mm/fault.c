@@ -1,10 +1,14 @@
 /* mm/fault.c — the page-fault decision tree, written once:
  *
  *   fault in ring 3
- *       address in a VMA that allows the access  -> map a zeroed page (demand paging)
- *                                                   or a copy of the file's page,
- *                                                   read it back from swap (a major fault),
- *                                                   or copy a shared page (copy-on-write)
+ *       address in a VMA that allows the access  -> never touched: map the zero page (a
+ *                                                   read), a fresh zeroed page (a write),
+ *                                                   a copy of the file's page, or the
+ *                                                   shared object's page (MAP_SHARED);
+ *                                                   swapped out: read it back (a major fault);
+ *                                                   present but read-only: wp_fault() copies
+ *                                                   a shared page (copy-on-write), replaces
+ *                                                   the zero page, or leaves the swap cache
  *       otherwise                                -> SIGSEGV for that process only
  *   fault in ring 0 on a user address
  *       instruction fetch                        -> oops: SMEP caught a jump to user memory
@@ -17,7 +21,8 @@
  *
  * The same resolve() serves ring 3 and the uaccess routines: a user buffer
  * that was never touched is faulted in by the kernel's own access and the
- * rep movsb simply continues. */
+ * rep movsb simply continues. A process already killed (by the OOM killer,
+ * say) gets no more pages: its copy fails at once and it dies on the way out. */
 #include "mm/fault.h"
 #include "arch/oops.h"
 #include "arch/x86.h"
@@ -25,10 +30,12 @@
 #include "kernel/proc.h"
 #include "kernel/ramfs.h"
 #include "kernel/signal.h"
-#include "mm/cow.h"
+#include "kernel/string.h"
 #include "mm/extable.h"
 #include "mm/frame.h"
+#include "mm/pte.h"
 #include "mm/reclaim.h"
+#include "mm/shmem.h"
 #include "mm/swap.h"
 #include "mm/vma.h"
 
@@ -46,31 +53,98 @@ static bool access_allowed(const struct vma *v, u64 error)
 	return v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
 }
 
+/* A write to a present page the entry does not let us write in place:
+ * give this mapping a frame of its own (copy-on-write, or the end of the
+ * zero page), or take the frame back out of the swap cache. */
+static int wp_fault(struct mm *mm, struct vma *v, u64 va, pte_t *pte)
+{
+	pte_t old = *pte;
+	u64 pa = PTE_ADDR(old);
+	if (!v->shm && (pa == zero_frame() || frame_refs(pa) > 1)) {
+		u64 copy = user_frame_alloc();
+		if (!copy)
+			return SIGKILL;
+		if (*pte != old) { /* reclaim or a sibling changed it meanwhile: retry */
+			frame_free(copy);
+			return 0;
+		}
+		if (pa != zero_frame()) /* a fresh frame is zeroed already */
+			memcpy(phys_to_virt(copy), phys_to_virt(pa), PAGE_SIZE);
+		frame_free(pa); /* one sharer fewer (nothing for the zero page) */
+		pa = copy;
+	} else if (frame_private(pa)) {
+		swap_free(frame_private(pa)); /* the copy in swap is about to be stale */
+		frame_set_private(pa, 0);
+	}
+	pte_update(mm, v, va, pte, pa);
+	*pte |= (*pte & PTE_W) ? PTE_D : 0;
+	return 0;
+}
+
+/* The frame a page that was never touched starts as: 0 with an error sig. */
+static u64 first_frame(struct vma *v, u64 va, bool write, int *sig)
+{
+	u64 off = v->file_off + (va - v->start), pa;
+	if (v->shm) {
+		pa = shmem_page(v->shm, off / PAGE_SIZE, true);
+		if (pa)
+			frame_get(pa); /* this page table's reference; the object keeps its own */
+	} else if (v->file && off >= ALIGN_UP(v->file->size, PAGE_SIZE)) {
+		*sig = SIGBUS; /* Linux: a page wholly past the end of the file */
+		return 0;
+	} else if (!v->file && !write) {
+		vmstat.zero_page_maps++;
+		return zero_frame(); /* a read of untouched memory: Linux's ZERO_PAGE */
+	} else if ((pa = user_frame_alloc()) && v->file) {
+		/* a private file mapping starts as a copy of the file; past its end, zeros */
+		ramfs_read(v->file, off, phys_to_virt(pa), PAGE_SIZE);
+	}
+	*sig = pa ? 0 : SIGKILL;
+	return pa;
+}
+
+int handle_mm_fault(struct mm *mm, struct vma *v, u64 va, bool write)
+{
+	pte_t *pte = walk(mm->pml4, va, true);
+	if (!pte)
+		return SIGKILL;
+	if (pte_is_swap(*pte)) { /* swapped out: read it back (a major fault) */
+		int err = swap_in(mm, v, va, pte, write);
+		if (err)
+			return err == -EIO ? SIGBUS : SIGKILL;
+		pte = walk(mm->pml4, va, false);
+	}
+	if (!*pte) {
+		int sig = 0;
+		u64 pa = first_frame(v, va, write, &sig);
+		if (!pa)
+			return sig;
+		if (*pte) { /* filled while we slept in reclaim */
+			frame_free(pa);
+			return 0;
+		}
+		pte_update(mm, v, va, pte, pa);
+		return 0;
+	}
+	if (!(*pte & PTE_P)) /* kept by a PROT_NONE that is gone now */
+		pte_update(mm, v, va, pte, PTE_ADDR(*pte));
+	if (write && !(*pte & PTE_W))
+		return wp_fault(mm, v, va, pte);
+	return 0;
+}
+
 /* Make the access at addr possible: 0, or the signal it deserves. */
 static int resolve(struct proc *p, u64 addr, u64 error)
 {
-	struct vma *v = p ? vma_find(&p->mm, addr) : NULL;
 	vmstat.pgfault++;
+	if (!p)
+		return SIGSEGV;
+	if (p->killed) /* dying (the OOM killer's victim, say): take no more memory */
+		return SIGKILL;
+	struct vma *v = vma_find(&p->mm, addr);
 	if (!v || !access_allowed(v, error))
 		return SIGSEGV;
-	if (error & PF_PRESENT) /* allowed by the VMA yet refused by the PTE: copy-on-write */
-		return (error & PF_WRITE) && cow_break(&p->mm, ALIGN_DOWN(addr, PAGE_SIZE)) ? 0 : SIGSEGV;
-	u64 page = ALIGN_DOWN(addr, PAGE_SIZE);
-	pte_t *pte = walk(p->mm.pml4, page, false);
-	if (pte && pte_is_swap(*pte)) /* swapped out: read it back */
-		return swap_in(&p->mm, page, pte, v->prot) == -EIO ? SIGBUS : p->killed;
-	if (v->file && v->file_off + (page - v->start) >= ALIGN_UP(v->file->size, PAGE_SIZE))
-		return SIGBUS; /* Linux: a page wholly past the end of the file */
-	u64 pa = user_frame_alloc();
-	if (!pa)
-		return SIGKILL; /* out of memory, and this process was chosen to die */
-	if (v->file) /* a private file mapping starts as a copy of the file; past its end, zeros */
-		ramfs_read(v->file, v->file_off + (page - v->start), phys_to_virt(pa), PAGE_SIZE);
-	if (mappages(p->mm.pml4, page, pa, PAGE_SIZE, prot_to_pte(v->prot)) < 0) {
-		frame_free(pa);
-		return SIGBUS;
-	}
-	return 0;
+	return handle_mm_fault(&p->mm, v, ALIGN_DOWN(addr, PAGE_SIZE), error & PF_WRITE);
 }
 
 static void kernel_fault(struct trapframe *tf, u64 addr)
@@ -106,9 +180,5 @@ void page_fault(struct trapframe *tf)
 /* Make the page at va resident now, as a touch would (mlock, swapoff). */
 int fault_in(struct proc *p, u64 va, bool write)
 {
-	pte_t *pte = walk(p->mm.pml4, va, false);
-	if (pte && (*pte & PTE_P) && (!write || (*pte & PTE_W)))
-		return 0;
-	u64 error = (pte && (*pte & PTE_P) ? PF_PRESENT : 0) | (write ? PF_WRITE : 0);
-	return resolve(p, va, error) ? -ENOMEM : 0;
+	return resolve(p, va, write ? PF_WRITE : 0) ? -ENOMEM : 0;
 }

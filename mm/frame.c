@@ -13,7 +13,12 @@
  * share a frame (fork's copy-on-write): frame_free() drops one reference and
  * releases the frame with the last. A 64-bit private tag per frame lets an
  * owner attach something to it (the swap cache: the slot holding a copy),
- * with a hook called when the last reference goes. */
+ * with a hook called when the last reference goes.
+ *
+ * One frame is special: the shared zero page. Every read of untouched
+ * private anonymous memory maps it, read-only, so reading a huge untouched
+ * area costs no memory (Linux's ZERO_PAGE). It is never freed and its count
+ * is not kept: frame_get and frame_free ignore it. */
 #include "mm/frame.h"
 #include "kernel/bootinfo.h"
 #include "kernel/printk.h"
@@ -30,6 +35,7 @@ static u16 *refs;
 static u64 *priv;                       /* per frame: owner's tag (the swap cache's slot) */
 static void (*release_hook)(u64 pa, u64 tag);
 static size_t nframes, nfree, nusable, hint;
+static u64 zero_pa;
 
 static bool used(size_t f) { return bitmap[f / 64] & (1ul << (f % 64)); }
 static void set_used(size_t f) { bitmap[f / 64] |= 1ul << (f % 64); }
@@ -114,6 +120,7 @@ void frame_init(void)
 	res[nres++] = (struct range){ home, home + bytes };
 	for (int i = 0; i < nres; i++)
 		mark(ALIGN_DOWN(res[i].start, PAGE_SIZE), ALIGN_UP(res[i].end, PAGE_SIZE), false);
+	zero_pa = frame_alloc();
 	nusable = nfree;
 	pr_info("frame: %lu MiB usable in %lu frames, top of RAM %lx\n",
 	       nusable * PAGE_SIZE >> 20, nusable, top);
@@ -168,6 +175,8 @@ static size_t frame_index(u64 pa)
 
 void frame_free_contig(u64 pa, size_t n)
 {
+	if (pa == zero_pa)
+		return;
 	for (size_t i = 0; i < n; i++) {
 		size_t f = frame_index(pa + i * PAGE_SIZE);
 		if (--refs[f])
@@ -189,6 +198,8 @@ void frame_free(u64 pa)
 
 void frame_get(u64 pa)
 {
+	if (pa == zero_pa)
+		return;
 	size_t f = frame_index(pa);
 	if (refs[f] == UINT16_MAX)
 		panic("frame_get: reference count overflow on %lx", pa);
@@ -211,5 +222,6 @@ void frame_for_each_private(void (*fn)(u64 pa, u64 tag))
 			fn((u64)f * PAGE_SIZE, priv[f]);
 }
 
+u64 zero_frame(void) { return zero_pa; }
 size_t frames_free(void) { return nfree; }
 size_t frames_usable(void) { return nusable; }

@@ -8,6 +8,7 @@ u64 frame_alloc_contig(size_t n);  /* n physically contiguous zeroed frames, or 
 void frame_free(u64 pa);           /* drops a reference; panics on a double free */
 void frame_get(u64 pa);            /* one more page table maps it (copy-on-write sharing) */
 unsigned frame_refs(u64 pa);
+u64 zero_frame(void);               /* the shared zero page: never freed, never written */
 /* A tag an owner may hang on a frame (the swap cache keeps the frame's swap
  * slot there), and what to do with the tag when the last reference goes. */
 void frame_set_private(u64 pa, u64 tag);

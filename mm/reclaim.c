@@ -6,14 +6,17 @@
  * entry, its frame freed. That approximates "least recently used" with one
  * bit per page, which is all the hardware keeps.
  *
- * A page read back from swap stays linked to its slot (the swap cache, kept
- * in the frame's private tag): if it is evicted again before anyone wrote to
- * it (Dirty bit clear), the copy on disk is still good and no I/O is needed.
+ * A page read back from swap for a read stays linked to its slot (the swap
+ * cache, kept in the frame's private tag) and is mapped read-only (mm/pte.c):
+ * the first write drops the link. So a linked frame is always clean, and
+ * evicting it again needs no I/O: the copy on disk is still good.
  *
  * Never evicted: kernel memory (it is not in any process's user half), pages
- * of mlock'ed areas, and pages shared copy-on-write (one PTE cannot speak for
- * the others). When neither free frames nor swap are left, the process with
- * the most resident pages is killed (the OOM killer). */
+ * of mlock'ed areas, the zero page, and frames with more than one reference:
+ * pages shared copy-on-write or MAP_SHARED (one PTE cannot speak for the
+ * others). When neither free frames nor swap are left, the OOM killer picks
+ * the process with the most resident pages — never init — and waits for it
+ * to die rather than picking another while the first still holds memory. */
 #include "mm/reclaim.h"
 #include "arch/x86.h"
 #include "kernel/errno.h"
@@ -21,6 +24,7 @@
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "mm/frame.h"
+#include "mm/pte.h"
 #include "mm/swap.h"
 
 #define LOW_WATERMARK 256  /* frames kept free for the kernel's own allocations */
@@ -30,24 +34,13 @@ struct vmstat vmstat;
 static int hand_proc;
 static u64 hand_va;
 
-static bool is_current(struct mm *mm)
-{
-	return (read_cr3() & PTE_ADDR_MASK) == virt_to_phys(mm->pml4);
-}
-
-static void flush(struct mm *mm, u64 va)
-{
-	if (is_current(mm))
-		invlpg(va);
-}
-
 /* Write the page at *pte out (unless its swap-cache copy is still clean) and
  * leave a swap entry in its place. */
 static bool evict(struct mm *mm, u64 va, pte_t *pte)
 {
 	u64 pa = PTE_ADDR(*pte);
 	swp_entry_t e = frame_private(pa);
-	bool clean = e && !(*pte & PTE_D);
+	bool clean = e; /* in the swap cache, so never written since (mm/pte.c) */
 	if (!e && !(e = swap_alloc()))
 		return false; /* swap is full */
 	if (!clean && swap_write(e, phys_to_virt(pa)) < 0) {
@@ -57,7 +50,7 @@ static bool evict(struct mm *mm, u64 va, pte_t *pte)
 	}
 	frame_set_private(pa, 0); /* the slot now belongs to the PTE */
 	*pte = swp_to_pte(e);
-	flush(mm, va);
+	mm_flush(mm, va);
 	frame_free(pa);
 	vmstat.pswpout += !clean;
 	vmstat.pgsteal++;
@@ -66,7 +59,8 @@ static bool evict(struct mm *mm, u64 va, pte_t *pte)
 
 static bool evictable(const struct vma *v, pte_t *pte)
 {
-	return pte && (*pte & PTE_P) && !v->locked && frame_refs(PTE_ADDR(*pte)) == 1;
+	return pte && (*pte & PTE_P) && !v->locked && PTE_ADDR(*pte) != zero_frame() &&
+	       frame_refs(PTE_ADDR(*pte)) == 1;
 }
 
 /* One step of the clock at a resident page: true if its frame was freed. */
@@ -75,7 +69,7 @@ static bool clock_step(struct mm *mm, u64 va, pte_t *pte)
 	vmstat.pgscan++;
 	if (*pte & PTE_A) {
 		*pte &= ~PTE_A; /* second chance */
-		flush(mm, va);
+		mm_flush(mm, va);
 		vmstat.pgactivate++;
 		return false;
 	}
@@ -98,7 +92,7 @@ static void sweep_proc(struct mm *mm, u64 *budget, u64 *freed, u64 want)
 			continue;
 		for (u64 va = MAX(v->start, hand_va); va < v->end && *budget && *freed < want; va = hand_va) {
 			pte_t *pte = walk(mm->pml4, va, false);
-			hand_va = walk_next(va, pte);
+			hand_va = walk_next(mm->pml4, va);
 			if (evictable(v, pte)) {
 				(*budget)--;
 				*freed += clock_step(mm, va, pte);
@@ -126,41 +120,55 @@ u64 mm_resident_pages(struct mm *mm)
 {
 	u64 n = 0;
 	for (struct vma *v = mm->vmas; v; v = v->next) {
-		for (u64 va = v->start; va < v->end;) {
+		for (u64 va = v->start; va < v->end; va = walk_next(mm->pml4, va)) {
 			pte_t *pte = walk(mm->pml4, va, false);
-			n += pte && (*pte & PTE_P);
-			va = walk_next(va, pte);
+			n += pte && (*pte & PTE_P) && PTE_ADDR(*pte) != zero_frame();
 		}
 	}
 	return n;
 }
 
-/* Kill the process holding the most memory; true if that is the caller. */
-static bool oom_kill(void)
+/* A process the OOM killer chose that still holds its memory: while there
+ * is one, killing another would only take a second victim for one need. */
+static bool victim_dying(void)
+{
+	for (struct proc *p = proctable; p < proctable + NPROC; p++)
+		if (p->killed && p->state != P_UNUSED && p->state != P_ZOMBIE && p->mm.pml4)
+			return true;
+	return false;
+}
+
+/* Kill the process holding the most memory, never init (Linux's
+ * oom_unkillable_task): it is what keeps the system alive. NULL if there is
+ * none to kill. */
+static struct proc *oom_kill(void)
 {
 	struct proc *victim = NULL;
 	u64 most = 0;
 	for (struct proc *p = proctable; p < proctable + NPROC; p++) {
-		if (p->state == P_UNUSED || p->state == P_ZOMBIE || p->killed || !p->mm.pml4)
+		if (p->state == P_UNUSED || p->state == P_ZOMBIE || p->killed || !p->mm.pml4 || p->pid == 1)
 			continue;
 		u64 n = mm_resident_pages(&p->mm);
-		if (n > most || (n == most && victim && victim->pid == 1)) {
+		if (!victim || n > most) {
 			victim = p;
 			most = n;
 		}
 	}
 	if (!victim)
-		return true;
+		return NULL;
 	printk("faultline: out of memory: killed %s[%d] (%lu KiB resident)\n", victim->name, victim->pid,
 	       most * 4);
 	vmstat.oom_kill++;
 	signal_send(victim, SIGKILL);
-	return victim == myproc();
+	return victim;
 }
 
 u64 user_frame_alloc(void)
 {
-	for (int tries = 0; tries < 8; tries++) {
+	struct proc *me = myproc();
+	for (;;) {
+		if (me && me->killed)
+			return 0; /* dying: its memory is about to come back, it needs none */
 		if (frames_free() < LOW_WATERMARK)
 			reclaim(RECLAIM_BATCH);
 		if (frames_free() > LOW_WATERMARK / 2) {
@@ -170,14 +178,13 @@ u64 user_frame_alloc(void)
 		}
 		if (reclaim(RECLAIM_BATCH))
 			continue;
-		if (oom_kill())
-			return 0; /* the caller dies: its memory comes back on exit */
+		if (!victim_dying() && !oom_kill())
+			return 0; /* nothing left to kill: the caller's request fails */
 		yield(); /* let the victim run to its death and free its memory */
 	}
-	return 0;
 }
 
-int swap_in(struct mm *mm, u64 va, pte_t *pte, u32 prot)
+int swap_in(struct mm *mm, struct vma *v, u64 va, pte_t *pte, bool write)
 {
 	swp_entry_t e = pte_to_swp(*pte);
 	u64 pa = user_frame_alloc();
@@ -192,12 +199,14 @@ int swap_in(struct mm *mm, u64 va, pte_t *pte, u32 prot)
 		frame_free(pa);
 		return 0; /* someone else brought it in meanwhile */
 	}
-	if (swap_count(e) == 1 && !swap_half_full())
-		frame_set_private(pa, e); /* keep the slot: a clean page needs no write next time */
+	/* Keep the slot for a page only read (a clean page needs no write next
+	 * time), unless it is shared or slots are scarce (Linux's vm_swap_full()). */
+	if (!write && swap_count(e) == 1 && !swap_half_full())
+		frame_set_private(pa, e);
 	else
-		swap_free(e); /* shared, or slots are scarce (Linux's vm_swap_full()) */
-	*pte = pa | prot_to_pte(prot);
-	flush(mm, va);
+		swap_free(e);
+	*pte = 0;
+	pte_update(mm, v, va, pte, pa);
 	vmstat.pswpin++;
 	vmstat.pgmajfault++;
 	return 0;
@@ -226,12 +235,11 @@ int swapin_area(int area)
 	for (int i = 0; i < NPROC; i++) {
 		struct mm *mm = proc_mm(i);
 		for (struct vma *v = mm ? mm->vmas : NULL; v; v = v->next) {
-			for (u64 va = v->start; va < v->end;) {
+			for (u64 va = v->start; va < v->end; va = walk_next(mm->pml4, va)) {
 				pte_t *pte = walk(mm->pml4, va, false);
 				bool ours = pte && pte_is_swap(*pte) && pte_to_swp(*pte) >> 32 == (u64)area;
-				if (ours && swap_in(mm, va, pte, v->prot) < 0)
+				if (ours && swap_in(mm, v, va, pte, false) < 0)
 					return -ENOMEM;
-				va = walk_next(va, pte);
 			}
 		}
 	}

@@ -7,11 +7,14 @@ struct proc;
 
 struct vmstat {
 	u64 pgfault, pgmajfault, pswpin, pswpout, pgscan, pgsteal, pgactivate, oom_kill;
+	u64 zero_page_maps; /* faultline's own: reads of untouched memory that mapped the zero page */
 };
 extern struct vmstat vmstat;
 
 u64 user_frame_alloc(void);          /* reclaims when memory is low; 0 when even OOM could not help */
-int swap_in(struct mm *mm, u64 va, pte_t *pte, u32 prot); /* 0, -ENOMEM or -EIO */
+/* Bring the swapped-out page at va (its entry *pte, in area v) back: 0,
+ * -ENOMEM or -EIO. A write fault keeps no swap-cache link. */
+int swap_in(struct mm *mm, struct vma *v, u64 va, pte_t *pte, bool write);
 bool page_out(struct mm *mm, u64 va); /* MADV_PAGEOUT: evict this page now */
 int swapin_area(int area);           /* swapoff: every page of the area back in, or -ENOMEM */
 void reclaim_init(void);

@@ -54,6 +54,20 @@ pte_t *walk(pte_t *pml4, u64 va, bool alloc)
 	return &table[pt_index(va, 1)];
 }
 
+u64 walk_next(pte_t *pml4, u64 va)
+{
+	pte_t *table = pml4;
+	for (int level = 4; level > 1; level--) {
+		pte_t e = table[pt_index(va, level)];
+		if (!(e & PTE_P) || (e & PTE_PS)) {
+			u64 next = ALIGN_UP(va + 1, 1ul << (PAGE_SHIFT + 9 * (level - 1)));
+			return next > va ? next : ~0ul;
+		}
+		table = phys_to_virt(PTE_ADDR(e));
+	}
+	return va + PAGE_SIZE > va ? va + PAGE_SIZE : ~0ul;
+}
+
 int mappages(pte_t *pml4, u64 va, u64 pa, u64 size, u64 flags)
 {
 	for (u64 off = 0; off < size; off += PAGE_SIZE) {
@@ -79,7 +93,7 @@ static void release_leaf(pte_t e)
 
 void unmappages(pte_t *pml4, u64 va, u64 size, bool free_frames)
 {
-	for (u64 a = va; a < va + size; a += PAGE_SIZE) {
+	for (u64 a = va; a < va + size; a = walk_next(pml4, a)) {
 		pte_t *pte = walk(pml4, a, false);
 		if (!pte || !*pte)
 			continue;

@@ -15,7 +15,6 @@ typedef u64 pte_t;
 #define PTE_D (1ul << 6)   /* dirty */
 #define PTE_PS (1ul << 7)  /* large page (2 MiB in a PD entry) */
 #define PTE_G (1ul << 8)   /* global: survives CR3 reloads */
-#define PTE_COW (1ul << 9) /* software bit: shared after fork, copy on the next write */
 #define PTE_NX (1ul << 63) /* no execute (needs EFER.NXE) */
 #define PTE_ADDR_MASK 0x000ffffffffff000ul
 #define PTE_FLAGS_MASK (~PTE_ADDR_MASK)
@@ -27,12 +26,11 @@ extern pte_t *kernel_pml4;
 void vm_init(void);                                        /* build and load the kernel tables */
 pte_t *walk(pte_t *pml4, u64 va, bool alloc);              /* the 4 KiB PTE for va, or NULL */
 
-/* Where a page-by-page scan goes after va, given walk(va, false): with no
- * page table there, nothing is mapped up to the next 2 MiB boundary. */
-static inline u64 walk_next(u64 va, const pte_t *pte)
-{
-	return pte ? va + PAGE_SIZE : ALIGN_UP(va + 1, HUGE_PAGE_SIZE);
-}
+/* Where a page-by-page scan of user memory goes after va: the next page if
+ * va's page table exists, else the end of the region that the missing table
+ * would have covered (2 MiB, 1 GiB or 512 GiB). A scan over a range costs
+ * what is mapped there, not the size of the range. ~0 past the top. */
+u64 walk_next(pte_t *pml4, u64 va);
 int mappages(pte_t *pml4, u64 va, u64 pa, u64 size, u64 flags); /* 0 or -ENOMEM */
 void unmappages(pte_t *pml4, u64 va, u64 size, bool free_frames);
 /* New flags for mapped pages, keeping their frames; flags without PTE_P

@@ -13,15 +13,11 @@
 #include "mm/reclaim.h"
 #include "mm/swap.h"
 #include "kernel/ramfs.h"
+#include "mm/fault.h"
+#include "mm/pte.h"
+#include "mm/shmem.h"
 
 #define MMAP_BASE 0x7f0000000000ul /* mmap without a hint grows down from here */
-
-u64 prot_to_pte(u32 prot)
-{
-	if (!(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
-		return 0; /* PROT_NONE: never present */
-	return PTE_P | PTE_U | ((prot & PROT_WRITE) ? PTE_W : 0) | ((prot & PROT_EXEC) ? 0 : PTE_NX);
-}
 
 const char *vma_kind_name(enum vma_kind kind)
 {
@@ -107,12 +103,16 @@ void vma_hold(struct vma *v)
 {
 	if (v->file)
 		ramfs_get(v->file);
+	if (v->shm)
+		shmem_get(v->shm);
 }
 
 void vma_free(struct vma *v)
 {
 	if (v->file)
 		ramfs_put(v->file);
+	if (v->shm)
+		shmem_put(v->shm);
 	kfree(v);
 }
 
@@ -142,8 +142,13 @@ int vma_map(struct mm *mm, u64 start, u64 len, u32 prot, enum vma_kind kind)
 
 int vma_map_shared(struct mm *mm, u64 start, u64 len, u32 prot)
 {
-	return insert(mm, &(struct vma){ .start = start, .end = start + len, .prot = prot,
-					  .kind = VMA_ANON, .shared = true });
+	struct shmem *shm = shmem_new(len / PAGE_SIZE);
+	if (!shm)
+		return -ENOMEM;
+	int err = insert(mm, &(struct vma){ .start = start, .end = start + len, .prot = prot,
+					     .kind = VMA_ANON, .shm = shm });
+	shmem_put(shm); /* the area holds it now (insert took its own reference) */
+	return err;
 }
 
 int vma_map_file(struct mm *mm, u64 start, u64 len, u32 prot, struct inode *file, u64 off)
@@ -178,14 +183,10 @@ int vma_protect(struct mm *mm, u64 start, u64 len, u32 prot)
 		if (v->start < start)
 			continue;
 		v->prot = prot;
-		for (u64 a = v->start; a < v->end; a += PAGE_SIZE) {
+		for (u64 a = v->start; a < v->end; a = walk_next(mm->pml4, a)) {
 			pte_t *pte = walk(mm->pml4, a, false);
-			u64 flags = prot_to_pte(prot);
-			if (pte && pte_is_swap(*pte))
-				continue; /* comes back in with the VMA's protection of that day */
-			if (pte && (*pte & PTE_COW)) /* still shared: writable only after the copy */
-				flags = (flags & ~PTE_W) | PTE_COW;
-			protect(mm->pml4, a, PAGE_SIZE, flags); /* -EFAULT: not touched yet */
+			if (pte && *pte && !pte_is_swap(*pte)) /* swapped out: comes back with the VMA's rights */
+				pte_update(mm, v, a, pte, PTE_ADDR(*pte));
 		}
 	}
 	return 0;
@@ -218,19 +219,11 @@ u64 vma_free_area(struct mm *mm, u64 len)
 
 u64 mm_page_frame(struct mm *mm, u64 va)
 {
-	pte_t *pte = walk(mm->pml4, va, true);
 	struct vma *v = vma_find(mm, va);
-	if (!pte || !v)
+	if (!v || handle_mm_fault(mm, v, ALIGN_DOWN(va, PAGE_SIZE), true))
 		return 0;
-	if (pte_is_swap(*pte) && swap_in(mm, va, pte, v->prot) < 0)
-		return 0;
-	if (!*pte) {
-		u64 pa = frame_alloc();
-		if (!pa)
-			return 0;
-		*pte = pa | prot_to_pte(v->prot);
-	}
-	return PTE_ADDR(*pte);
+	pte_t *pte = walk(mm->pml4, va, false);
+	return pte && *pte && !pte_is_swap(*pte) ? PTE_ADDR(*pte) : 0;
 }
 
 int mm_write(struct mm *mm, u64 va, const void *src, u64 n)

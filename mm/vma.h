@@ -21,15 +21,16 @@
 enum vma_kind { VMA_ANON, VMA_STACK, VMA_HEAP, VMA_IMAGE, VMA_FILE };
 
 struct inode;
+struct shmem;
 
 struct vma {
 	u64 start, end;        /* [start, end), page aligned */
 	u32 prot;              /* PROT_* */
 	enum vma_kind kind;    /* what the fault report calls it */
 	bool locked;           /* mlock: resident, never evicted */
-	bool shared;           /* MAP_SHARED: fork shares the pages instead of copying them */
+	struct shmem *shm;     /* MAP_SHARED: the object whose pages every mapper sees */
 	struct inode *file;    /* VMA_FILE: pages start as copies of this file (private) */
-	u64 file_off;          /* file offset of 'start' */
+	u64 file_off;          /* offset of 'start' in the file or the shmem object, bytes */
 	struct vma *next;      /* sorted by address */
 };
 
@@ -56,10 +57,11 @@ bool vma_free_gap(struct mm *mm, u64 start, u64 end); /* no VMA overlaps [start,
 int mm_init(struct mm *mm);
 void mm_free(struct mm *mm);
 const char *vma_kind_name(enum vma_kind kind);
-/* The frame behind va, brought in (from swap) or created (zeroed, with its
- * VMA's permissions) as a touch would; 0 when memory or the disk fails. */
+/* The frame behind va, made this address space's own as a write would make
+ * it (brought in from swap, created, or copied if shared copy-on-write), so
+ * the kernel may write it through the direct map; 0 when memory or the disk
+ * fails or no VMA covers va. */
 u64 mm_page_frame(struct mm *mm, u64 va);
 /* Write kernel bytes into another address space through the direct map,
  * creating its pages as needed (exec builds a new image this way). */
 int mm_write(struct mm *mm, u64 va, const void *src, u64 n);
-u64 prot_to_pte(u32 prot);

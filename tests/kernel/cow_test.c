@@ -1,10 +1,12 @@
 /* tests/kernel/cow_test.c — copy-on-write at the page-table level: after
  * mm_fork both address spaces map the same frames read-only with two
  * references; a write breaks the sharing for the writer only; a page that
- * lost its partner is taken back without a copy; everything is freed. */
+ * lost its partner is taken back without a copy; an mprotect that adds
+ * write permission to a shared page keeps it read-only; everything is freed. */
 #include "kernel/ktest.h"
 #include "kernel/string.h"
 #include "mm/cow.h"
+#include "mm/fault.h"
 #include "mm/frame.h"
 
 #define VA 0x500000ul
@@ -28,16 +30,20 @@ KTEST(cow_fork_share_and_break)
 
 	u64 pf, cf, pa = frame_of(&parent, VA, &pf), ca = frame_of(&child, VA, &cf);
 	KEXPECT(pa && pa == ca && frame_refs(pa) == 2);
-	KEXPECT(!(pf & PTE_W) && (pf & PTE_COW) && !(cf & PTE_W) && (cf & PTE_COW));
+	KEXPECT(!(pf & PTE_W) && !(cf & PTE_W));
+	/* Made writable again while shared: still read-only (the frame decides). */
+	KEXPECT_EQ(vma_protect(&parent, VA, PAGE_SIZE, PROT_READ | PROT_WRITE), 0);
+	KEXPECT(frame_of(&parent, VA, &pf) == pa && !(pf & PTE_W));
 
-	KEXPECT(cow_break(&child, VA)); /* the child writes first: it gets a copy */
+	/* the child writes first: it gets a copy */
+	KEXPECT_EQ(handle_mm_fault(&child, vma_find(&child, VA), VA, true), 0);
 	ca = frame_of(&child, VA, &cf);
-	KEXPECT(ca != pa && (cf & PTE_W) && !(cf & PTE_COW) && frame_refs(pa) == 1);
+	KEXPECT(ca != pa && (cf & PTE_W) && frame_refs(pa) == 1);
 	KEXPECT(memcmp(phys_to_virt(ca), "parent", 7) == 0);
-	KEXPECT(cow_break(&parent, VA)); /* last sharer: same frame, writable again */
+	/* last sharer: same frame, writable again */
+	KEXPECT_EQ(handle_mm_fault(&parent, vma_find(&parent, VA), VA, true), 0);
 	KEXPECT_EQ(frame_of(&parent, VA, &pf), pa);
-	KEXPECT((pf & PTE_W) && !(pf & PTE_COW));
-	KEXPECT(!cow_break(&parent, VA)); /* not COW any more */
+	KEXPECT(pf & PTE_W);
 
 	mm_free(&child); /* drops the child's references; the parent's pages survive */
 	KEXPECT_EQ(frame_refs(frame_of(&parent, VA + PAGE_SIZE, &pf)), 1);

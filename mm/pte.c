@@ -1,0 +1,60 @@
+/* mm/pte.c — the one rule for a user page-table entry.
+ *
+ * The hardware's W bit is the only thing standing between a process and a
+ * frame it must not change. faultline used to keep extra state in the entry
+ * (a software COW bit) and every place that rebuilt an entry from the VMA's
+ * protection (mprotect, swap-in, fork) had to remember it; one that forgot
+ * let a child see its parent's writes. Now no entry carries state of its
+ * own: whether a page may be written in place is derived, every time, from
+ * the area and the frame:
+ *
+ *   writable  <=>  the area allows writing, and
+ *                  the area is shared (MAP_SHARED: writing in place is the point), or
+ *                  the frame is this page's alone: one reference, not the
+ *                  zero page, and not in the swap cache
+ *
+ * Anything else is mapped read-only, and the first write faults into
+ * mm/fault.c's wp_fault(), which copies (copy-on-write), replaces the zero
+ * page, or drops the swap-cache link (the copy on disk is about to be
+ * stale) before making the entry writable. So a frame in the swap cache is
+ * never writable, and a clean copy on disk can be trusted without looking at
+ * the Dirty bit that some rebuild might have lost. */
+#include "mm/pte.h"
+#include "arch/x86.h"
+#include "mm/frame.h"
+
+u64 prot_to_pte(u32 prot)
+{
+	if (!(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return 0; /* PROT_NONE: never present */
+	return PTE_P | PTE_U | ((prot & PROT_WRITE) ? PTE_W : 0) | ((prot & PROT_EXEC) ? 0 : PTE_NX);
+}
+
+static bool write_in_place(const struct vma *v, u64 pa)
+{
+	if (v->shm)
+		return true;
+	return pa != zero_frame() && frame_refs(pa) == 1 && !frame_private(pa);
+}
+
+u64 user_pte(const struct vma *v, u64 pa)
+{
+	u64 flags = prot_to_pte(v->prot);
+	if ((flags & PTE_W) && !write_in_place(v, pa))
+		flags &= ~PTE_W;
+	return pa | flags;
+}
+
+void pte_update(struct mm *mm, const struct vma *v, u64 va, pte_t *pte, u64 pa)
+{
+	u64 kept = (*pte & PTE_P) && PTE_ADDR(*pte) == pa ? *pte & (PTE_A | PTE_D) : 0;
+	u64 e = user_pte(v, pa);
+	*pte = (e & PTE_P) ? e | kept : e;
+	mm_flush(mm, va);
+}
+
+void mm_flush(struct mm *mm, u64 va)
+{
+	if ((read_cr3() & PTE_ADDR_MASK) == virt_to_phys(mm->pml4))
+		invlpg(va);
+}
