@@ -19,10 +19,10 @@
 #define MMAP_MIN_ADDR (1ul << 16)  /* ... and never below Linux's default vm.mmap_min_addr */
 /* Linux's default vm.max_map_count. Its rules, checked on Linux 6.18: mmap
  * and brk fail when a process already has more areas than this (so one
- * mmap may go one past it); each cut made by mprotect, mlock or madvise
+ * mmap may go one past it); each cut made by mprotect or mlock (split_vma)
  * fails at the limit (an earlier cut of the same call stays); munmap fails
  * at the limit only when it would punch a hole in the middle of one area.
- * All three report ENOMEM. */
+ * All of them report ENOMEM. */
 #define MAX_MAP_COUNT 65530
 
 u64 prot_to_pte(u32 prot)
