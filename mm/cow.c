@@ -19,17 +19,14 @@
 
 static int copy_vmas(struct mm *dst, const struct mm *src)
 {
-	struct vma **tail = &dst->vmas;
 	for (const struct vma *v = src->vmas; v; v = v->next) {
 		struct vma *copy = kmalloc(sizeof(*copy));
 		if (!copy)
 			return -ENOMEM;
 		*copy = *v;
-		copy->next = NULL;
 		copy->locked = false; /* Linux: locks are not inherited across fork */
 		vma_hold(copy);
-		*tail = copy;
-		tail = &copy->next;
+		vma_link(dst, copy);
 	}
 	return 0;
 }

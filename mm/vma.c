@@ -1,6 +1,7 @@
-/* mm/vma.c — virtual memory areas: the list of what a process may touch.
+/* mm/vma.c — virtual memory areas: what a process may touch, kept in
+ * address order in a list and a search tree (mm/vmatree.c) together.
  *
- * mmap, munmap, mprotect and brk only edit this list (and drop or re-protect
+ * mmap, munmap, mprotect and brk only edit the areas (and drop or re-protect
  * pages already present); pages themselves are created by the page-fault
  * handler on first touch. Every edit reduces to two moves: split an area at
  * a boundary, then act on the areas wholly inside the range. */
@@ -18,6 +19,14 @@
 #include "mm/shmem.h"
 
 #define MMAP_BASE 0x7f0000000000ul /* mmap without a hint grows down from here */
+#define MMAP_MIN_ADDR (1ul << 16)  /* ... and never below Linux's default vm.mmap_min_addr */
+/* Linux's default vm.max_map_count. Its rules, checked on Linux 6.18: mmap
+ * and brk fail when a process already has more areas than this (so one
+ * mmap may go one past it); each cut made by mprotect or mlock (split_vma)
+ * fails at the limit (an earlier cut of the same call stays); munmap fails
+ * at the limit only when it would punch a hole in the middle of one area.
+ * All of them report ENOMEM. */
+#define MAX_MAP_COUNT 65530
 
 const char *vma_kind_name(enum vma_kind kind)
 {
@@ -38,21 +47,43 @@ void mm_free(struct mm *mm)
 		mm->vmas = v->next;
 		vma_free(v);
 	}
+	mm->vma_tree = NULL;
+	mm->map_count = 0;
 	freevm(mm->pml4);
 	mm->pml4 = NULL;
 }
 
 struct vma *vma_find(struct mm *mm, u64 addr)
 {
-	for (struct vma *v = mm->vmas; v && v->start <= addr; v = v->next)
-		if (addr < v->end)
-			return v;
-	return NULL;
+	struct vma *v = vmatree_floor(mm->vma_tree, addr);
+	return v && addr < v->end ? v : NULL;
 }
 
-/* Cut v in two at 'at' (strictly inside it); v keeps the lower part. */
-static int split(struct vma *v, u64 at)
+/* The list link that leads to the first area starting at or above addr. */
+static struct vma **link_at(struct mm *mm, u64 addr)
 {
+	struct vma *prev = addr ? vmatree_floor(mm->vma_tree, addr - 1) : NULL;
+	return prev ? &prev->next : &mm->vmas;
+}
+
+void vma_link(struct mm *mm, struct vma *v)
+{
+	struct vma **pp = link_at(mm, v->start);
+	v->next = *pp;
+	*pp = v;
+	vmatree_insert(&mm->vma_tree, v);
+	mm->map_count++;
+}
+
+/* Make 'at' an area boundary: cut the area around it in two, the old one
+ * keeping the lower part. A 'limited' cut is refused at the map count limit. */
+static int cut(struct mm *mm, u64 at, bool limited)
+{
+	struct vma *v = vma_find(mm, at);
+	if (!v || v->start == at)
+		return 0;
+	if (limited && mm->map_count >= MAX_MAP_COUNT)
+		return -ENOMEM;
 	struct vma *hi = kmalloc(sizeof(*hi));
 	if (!hi)
 		return -ENOMEM;
@@ -61,40 +92,36 @@ static int split(struct vma *v, u64 at)
 	hi->file_off += at - v->start;
 	vma_hold(hi);
 	v->end = at;
-	v->next = hi;
+	vmatree_resize(mm->vma_tree, v);
+	vma_link(mm, hi);
 	return 0;
 }
 
-/* Make start and end fall on area boundaries. */
+/* Make start and end fall on area boundaries (Linux's split_vma, limited). */
 int vma_split(struct mm *mm, u64 start, u64 end)
 {
-	for (struct vma *v = mm->vmas; v; v = v->next) {
-		int err = 0;
-		if (v->start < start && start < v->end)
-			err = split(v, start);
-		else if (v->start < end && end < v->end)
-			err = split(v, end);
-		if (err)
-			return err;
-	}
-	return 0;
+	int err = cut(mm, start, true);
+	return err ? err : cut(mm, end, true);
 }
 
 int vma_unmap(struct mm *mm, u64 start, u64 len)
 {
 	u64 end = start + len;
-	int err = vma_split(mm, start, end);
+	struct vma *v = vma_find(mm, start);
+	if (v && v->start < start && end < v->end && mm->map_count >= MAX_MAP_COUNT)
+		return -ENOMEM; /* a hole in the middle: one area more */
+	int err = cut(mm, start, false);
+	if (!err)
+		err = cut(mm, end, false);
 	if (err)
 		return err;
-	for (struct vma **pp = &mm->vmas; *pp;) {
-		struct vma *v = *pp;
-		if (v->start >= start && v->end <= end) {
-			*pp = v->next;
-			unmappages(mm->pml4, v->start, v->end - v->start, true);
-			vma_free(v);
-		} else {
-			pp = &v->next;
-		}
+	for (struct vma **pp = link_at(mm, start); *pp && (*pp)->start < end;) {
+		v = *pp;
+		*pp = v->next;
+		vmatree_remove(&mm->vma_tree, v);
+		mm->map_count--;
+		unmappages(mm->pml4, v->start, v->end - v->start, true);
+		vma_free(v);
 	}
 	return 0;
 }
@@ -119,6 +146,8 @@ void vma_free(struct vma *v)
 /* Insert a new area described by proto (its start and end included). */
 static int insert(struct mm *mm, const struct vma *proto)
 {
+	if (mm->map_count > MAX_MAP_COUNT)
+		return -ENOMEM;
 	int err = vma_unmap(mm, proto->start, proto->end - proto->start);
 	struct vma *v = err ? NULL : kmalloc(sizeof(*v));
 	if (!v)
@@ -126,12 +155,7 @@ static int insert(struct mm *mm, const struct vma *proto)
 	*v = *proto;
 	v->locked = mm->lock_future;
 	vma_hold(v);
-	u64 start = v->start;
-	struct vma **pp = &mm->vmas;
-	while (*pp && (*pp)->start < start)
-		pp = &(*pp)->next;
-	v->next = *pp;
-	*pp = v;
+	vma_link(mm, v);
 	return 0;
 }
 
@@ -192,29 +216,17 @@ int vma_protect(struct mm *mm, u64 start, u64 len, u32 prot)
 	return 0;
 }
 
+/* The last area starting below end must end by start. */
 bool vma_free_gap(struct mm *mm, u64 start, u64 end)
 {
-	for (struct vma *v = mm->vmas; v && v->start < end; v = v->next)
-		if (start < v->end)
-			return false;
-	return true;
+	struct vma *v = vmatree_floor(mm->vma_tree, end - 1);
+	return !v || v->end <= start;
 }
 
-/* The highest gap of len bytes below mmap_base: step below whatever is in
- * the way until nothing is. */
+/* The highest gap of len bytes below mmap_base, found in the tree. */
 u64 vma_free_area(struct mm *mm, u64 len)
 {
-	u64 addr = mm->mmap_base - len;
-	for (;;) {
-		if (addr < (1ul << 16) || addr > mm->mmap_base)
-			return 0;
-		struct vma *v = mm->vmas;
-		while (v && !(v->start < addr + len && addr < v->end))
-			v = v->next;
-		if (!v)
-			return addr;
-		addr = v->start - len;
-	}
+	return vmatree_hole(mm->vma_tree, len, MMAP_MIN_ADDR, mm->mmap_base);
 }
 
 u64 mm_page_frame(struct mm *mm, u64 va)

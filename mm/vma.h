@@ -1,9 +1,12 @@
-/* mm/vma.h — a process's address space: its page tables and the list of
- * virtual memory areas (VMAs) that say what may be mapped where. Page tables
- * are a cache of the VMAs: a page is only put in them on first touch. */
+/* mm/vma.h — a process's address space: its page tables and the virtual
+ * memory areas (VMAs) that say what may be mapped where. Page tables are a
+ * cache of the VMAs: a page is only put in them on first touch. The VMAs
+ * are kept twice: in a list sorted by address, to walk them in order, and
+ * in a search tree (mm/vmatree.h), to find one or a hole in O(log n). */
 #pragma once
 #include "kernel/types.h"
 #include "mm/vm.h"
+#include "mm/vmatree.h"
 
 /* Linux's PROT_* and MAP_* values (the ABI is Linux's). */
 #define PROT_NONE 0
@@ -32,11 +35,14 @@ struct vma {
 	struct inode *file;    /* VMA_FILE: pages start as copies of this file (private) */
 	u64 file_off;          /* offset of 'start' in the file or the shmem object, bytes */
 	struct vma *next;      /* sorted by address */
+	struct vmatree_node tree; /* mm/vmatree.c's links */
 };
 
 struct mm {
 	pte_t *pml4;
-	struct vma *vmas;
+	struct vma *vmas;      /* the areas in address order, linked by next */
+	struct vma *vma_tree;  /* the same areas as a search tree */
+	u32 map_count;         /* how many there are */
 	u64 brk_start, brk;    /* the heap: [brk_start, brk) */
 	u64 mmap_base;         /* mmap without a hint searches down from here */
 	bool lock_future;      /* mlockall(MCL_FUTURE): new areas are born locked */
@@ -47,6 +53,7 @@ int vma_map(struct mm *mm, u64 start, u64 len, u32 prot, enum vma_kind kind); /*
 /* The same for a shared mapping, or a private mapping of file from offset off. */
 int vma_map_shared(struct mm *mm, u64 start, u64 len, u32 prot);
 int vma_map_file(struct mm *mm, u64 start, u64 len, u32 prot, struct inode *file, u64 off);
+void vma_link(struct mm *mm, struct vma *v); /* adds v (overlapping no area) to list and tree */
 void vma_free(struct vma *v);          /* drops what the VMA holds (its file), then the VMA */
 void vma_hold(struct vma *v);          /* a copy of v was made (split, fork) */
 int vma_unmap(struct mm *mm, u64 start, u64 len);
