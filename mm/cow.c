@@ -16,6 +16,8 @@ static int copy_vmas(struct mm *dst, const struct mm *src)
 {
 	struct vma **tail = &dst->vmas;
 	for (const struct vma *v = src->vmas; v; v = v->next) {
+		if (v->dontfork)
+			continue; /* MADV_DONTFORK: the child does not get this area */
 		struct vma *copy = kmalloc(sizeof(*copy));
 		if (!copy)
 			return -ENOMEM;
@@ -66,6 +68,8 @@ int mm_fork(struct mm *dst, struct mm *src)
 	dst->mmap_base = src->mmap_base;
 	int err = copy_vmas(dst, src);
 	for (const struct vma *v = src->vmas; v && !err; v = v->next) {
+		if (v->dontfork)
+			continue;
 		if (v->shared)
 			err = populate(src, v); /* an untouched page could not be shared later */
 		for (u64 va = v->start; va < v->end && !err;) {

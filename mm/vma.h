@@ -28,6 +28,7 @@ struct vma {
 	enum vma_kind kind;    /* what the fault report calls it */
 	bool locked;           /* mlock: resident, never evicted */
 	bool shared;           /* MAP_SHARED: fork shares the pages instead of copying them */
+	bool dontfork;         /* MADV_DONTFORK: fork leaves this area out of the child */
 	struct inode *file;    /* VMA_FILE: pages start as copies of this file (private) */
 	u64 file_off;          /* file offset of 'start' */
 	struct vma *next;      /* sorted by address */
@@ -38,7 +39,8 @@ struct mm {
 	struct vma *vmas;
 	u64 brk_start, brk;    /* the heap: [brk_start, brk) */
 	u64 mmap_base;         /* mmap without a hint searches down from here */
-	bool lock_future;      /* mlockall(MCL_FUTURE): new areas are born locked */
+	int lock_future;       /* mlockall's MCL_FUTURE | MCL_ONFAULT, or 0: new areas are born
+	                          locked (and populated, unless MCL_ONFAULT) */
 };
 
 struct vma *vma_find(struct mm *mm, u64 addr);  /* the VMA containing addr, or NULL */
