@@ -10,9 +10,11 @@
 
 struct file;
 
+#define RLIMIT_DATA 2
 #define RLIMIT_STACK 3
 #define RLIMIT_NOFILE 7
 #define RLIMIT_MEMLOCK 8
+#define RLIMIT_AS 9
 #define RLIM_NLIMITS 16
 #define RLIM_INFINITY (~0ul)
 #define CAP_IPC_LOCK 14
@@ -45,7 +47,7 @@ struct proc {
 	u64 cloexec;                  /* bit fd set: close ofile[fd] on execve (O_CLOEXEC) */
 	char cwd[256];
 	int exit_status;              /* wait(2) encoding: code << 8, or the signal */
-	struct rlim rlim[RLIM_NLIMITS]; /* getrlimit/setrlimit; RLIMIT_MEMLOCK is enforced */
+	struct rlim rlim[RLIM_NLIMITS]; /* getrlimit/setrlimit; MEMLOCK, DATA and AS are enforced */
 	u64 caps;                     /* effective capabilities (kernel/sys_limits.c) */
 	u8 fxstate[512] __attribute__((aligned(16))); /* x87/SSE registers (FXSAVE image) */
 };

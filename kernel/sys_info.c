@@ -7,6 +7,8 @@
 #include "kernel/syscall.h"
 #include "kernel/time.h"
 #include "mm/frame.h"
+#include "mm/shmem.h"
+#include "mm/swap.h"
 
 #define GRND_NONBLOCK 1
 #define GRND_RANDOM 2
@@ -56,12 +58,48 @@ SYSCALL3(getrandom, u8 __user *, buf, u64, len, u32, flags)
 	return (long)done;
 }
 
+/* Linux's load averages: every 5 s, load = load * e + active * (1 - e) in
+ * 11-bit fixed point, for the 1, 5 and 15 minute decays e. Folded in
+ * lazily, when someone asks, with the number of processes running or
+ * runnable now standing for every 5 s since the last fold. */
+#define FSHIFT 11
+#define FIXED_1 (1ul << FSHIFT)
+#define LOAD_FREQ_NS 5000000000ul
+static const u64 load_exp[3] = { 1884, 2014, 2037 };
+static u64 avenrun[3], load_folded_ns;
+
+static void fold_loads(void)
+{
+	u64 active = 0, now = time_uptime_ns();
+	for (struct proc *p = proctable; p < proctable + NPROC; p++)
+		active += p->state == P_RUNNABLE || p->state == P_RUNNING;
+	for (; load_folded_ns + LOAD_FREQ_NS <= now; load_folded_ns += LOAD_FREQ_NS)
+		for (int i = 0; i < 3; i++)
+			avenrun[i] = (avenrun[i] * load_exp[i] + active * FIXED_1 * (FIXED_1 - load_exp[i])) >> FSHIFT;
+}
+
+/* Linux's sharedram is its shmem: here the frames shared anonymous memory
+ * objects hold, each counted once however many processes map it. */
+static u64 shared_bytes(void)
+{
+	return shmem_pages_total() * PAGE_SIZE;
+}
+
+/* Sizes in bytes (mem_unit 1); procs counts processes, as Linux's
+ * nr_threads; loads are 16-bit fixed point (65536 = one runnable task). */
 SYSCALL1(sysinfo, struct sysinfo __user *, info)
 {
+	struct swap_stats sw;
+	swap_stats(&sw);
+	fold_loads();
 	struct sysinfo si = {
 		.uptime = (i64)(time_uptime_ns() / 1000000000),
+		.loads = { avenrun[0] << (16 - FSHIFT), avenrun[1] << (16 - FSHIFT), avenrun[2] << (16 - FSHIFT) },
 		.totalram = frames_usable() * PAGE_SIZE,
 		.freeram = frames_free() * PAGE_SIZE,
+		.sharedram = shared_bytes(),
+		.totalswap = sw.total_pages * PAGE_SIZE,
+		.freeswap = sw.free_pages * PAGE_SIZE,
 		.mem_unit = 1,
 	};
 	for (struct proc *p = proctable; p < proctable + NPROC; p++)

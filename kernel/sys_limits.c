@@ -1,6 +1,7 @@
 /* kernel/sys_limits.c — resource limits and capabilities, as far as
  * faultline has a use for them: RLIMIT_MEMLOCK (how much a process may pin
- * with mlock) and CAP_IPC_LOCK (which lifts that limit). Every process is
+ * with mlock) and CAP_IPC_LOCK (which lifts that limit); RLIMIT_DATA and
+ * RLIMIT_AS (how far brk and mmap may grow, kernel/sys_mm.c). Every process is
  * root and starts with every capability, as a Linux init does; a process
  * that drops CAP_IPC_LOCK with capset is held to RLIMIT_MEMLOCK exactly as
  * Linux holds an unprivileged one. The other limits are stored and reported

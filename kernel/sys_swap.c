@@ -66,7 +66,7 @@ static int boot_swapon(const char *name, bool quiet_if_not_swap)
 }
 
 /* `swapon=vda,vdb`: turn those disks on as swap before /init runs, the first
- * with the highest priority (Linux's default -1, -2, ... order).
+ * with the highest priority (Linux's default -2, -3, ... order).
  * `swapon=auto`: every disk that carries a swap signature, in disk order. */
 void swap_boot(void)
 {

@@ -21,7 +21,7 @@
 	X(218, set_tid_address) X(228, clock_gettime) X(230, clock_nanosleep)    \
 	X(231, exit_group) X(257, openat) X(258, mkdirat) X(262, newfstatat)     \
 	X(263, unlinkat) X(269, faccessat) X(292, dup3) X(293, pipe2)            \
-	X(302, prlimit64) X(318, getrandom)
+	X(302, prlimit64) X(318, getrandom) X(325, mlock2)
 
 #define DECLARE(nr, name) SYSCALL_ENTRY(name);
 SYSCALLS(DECLARE)

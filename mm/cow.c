@@ -20,6 +20,8 @@
 static int copy_vmas(struct mm *dst, const struct mm *src)
 {
 	for (const struct vma *v = src->vmas; v; v = v->next) {
+		if (v->dontfork)
+			continue; /* MADV_DONTFORK: the child does not get this area */
 		struct vma *copy = kmalloc(sizeof(*copy));
 		if (!copy)
 			return -ENOMEM;
@@ -57,7 +59,7 @@ int mm_fork(struct mm *dst, struct mm *src)
 	dst->mmap_base = src->mmap_base;
 	int err = copy_vmas(dst, src);
 	for (const struct vma *v = src->vmas; v && !err; v = v->next) {
-		if (v->shm)
+		if (v->shared || v->dontfork)
 			continue;
 		for (u64 va = v->start; va < v->end && !err; va = walk_next(src->pml4, va)) {
 			pte_t *spte = walk(src->pml4, va, false);

@@ -60,7 +60,7 @@ static int wp_fault(struct mm *mm, struct vma *v, u64 va, pte_t *pte)
 {
 	pte_t old = *pte;
 	u64 pa = PTE_ADDR(old);
-	if (!v->shm && (pa == zero_frame() || frame_refs(pa) > 1)) {
+	if (!v->shared && (pa == zero_frame() || frame_refs(pa) > 1)) {
 		u64 copy = user_frame_alloc();
 		if (!copy)
 			return SIGKILL;

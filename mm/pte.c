@@ -32,7 +32,7 @@ u64 prot_to_pte(u32 prot)
 
 static bool write_in_place(const struct vma *v, u64 pa)
 {
-	if (v->shm)
+	if (v->shared)
 		return true;
 	return pa != zero_frame() && frame_refs(pa) == 1 && !frame_private(pa);
 }

@@ -42,7 +42,7 @@ struct swap_area {
 };
 
 static struct swap_area areas[MAX_SWAP_AREAS];
-static int least_priority;
+static int least_priority = -1; /* Linux's: the first area without a priority gets -2 */
 static u32 rotation;
 
 static struct swap_area *area_of(swp_entry_t e)
@@ -224,6 +224,18 @@ size_t swap_show_counters(char *buf, size_t size)
 	return MIN(n, size);
 }
 
+/* An area with an automatic (negative) priority goes: as Linux does, every
+ * automatic priority below it moves up one, and so does the next to give. */
+static void renumber_after(int prio)
+{
+	if (prio >= 0)
+		return;
+	for (struct swap_area *a = areas; a < areas + MAX_SWAP_AREAS; a++)
+		if (a->dev && a->prio < prio)
+			a->prio++;
+	least_priority++;
+}
+
 int swap_off(struct blkdev *dev)
 {
 	for (struct swap_area *a = areas; a < areas + MAX_SWAP_AREAS; a++) {
@@ -234,6 +246,7 @@ int swap_off(struct blkdev *dev)
 			return err;
 		kfree(a->count);
 		pr_info("swap: %s off\n", a->name);
+		renumber_after(a->prio);
 		*a = (struct swap_area){ 0 };
 		return 0;
 	}

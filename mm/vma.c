@@ -170,7 +170,7 @@ int vma_map_shared(struct mm *mm, u64 start, u64 len, u32 prot)
 	if (!shm)
 		return -ENOMEM;
 	int err = insert(mm, &(struct vma){ .start = start, .end = start + len, .prot = prot,
-					     .kind = VMA_ANON, .shm = shm });
+					     .kind = VMA_ANON, .shared = true, .shm = shm });
 	shmem_put(shm); /* the area holds it now (insert took its own reference) */
 	return err;
 }

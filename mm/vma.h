@@ -31,7 +31,9 @@ struct vma {
 	u32 prot;              /* PROT_* */
 	enum vma_kind kind;    /* what the fault report calls it */
 	bool locked;           /* mlock: resident, never evicted */
-	struct shmem *shm;     /* MAP_SHARED: the object whose pages every mapper sees */
+	bool shared;           /* MAP_SHARED (Linux's VM_SHARED): writes go to the pages every mapper sees */
+	struct shmem *shm;     /* shared anonymous memory: the object that owns those pages */
+	bool dontfork;         /* MADV_DONTFORK: fork leaves this area out of the child */
 	struct inode *file;    /* VMA_FILE: pages start as copies of this file (private) */
 	u64 file_off;          /* offset of 'start' in the file or the shmem object, bytes */
 	struct vma *next;      /* sorted by address */
@@ -45,7 +47,8 @@ struct mm {
 	u32 map_count;         /* how many there are */
 	u64 brk_start, brk;    /* the heap: [brk_start, brk) */
 	u64 mmap_base;         /* mmap without a hint searches down from here */
-	bool lock_future;      /* mlockall(MCL_FUTURE): new areas are born locked */
+	int lock_future;       /* mlockall's MCL_FUTURE | MCL_ONFAULT, or 0: new areas are born
+	                          locked (and populated, unless MCL_ONFAULT) */
 };
 
 struct vma *vma_find(struct mm *mm, u64 addr);  /* the VMA containing addr, or NULL */

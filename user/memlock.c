@@ -2,8 +2,9 @@
  * CAP_IPC_LOCK. Root has that capability and no limit applies to it, so
  * each case runs in a child that first drops CAP_IPC_LOCK with capset (as
  * a daemon dropping privileges would), then lowers the limit: a limit of 0
- * forbids mlock (EPERM), locking more than the limit is ENOMEM, locking
- * within it works, and mlockall(MCL_CURRENT) over the limit is ENOMEM. */
+ * forbids mlock and MAP_LOCKED (EPERM), locking more than the limit is
+ * ENOMEM (EAGAIN for MAP_LOCKED), locking within it works, and
+ * mlockall(MCL_CURRENT) over the limit is ENOMEM. */
 #include <stdbool.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -30,8 +31,8 @@ static int drop_ipc_lock(void)
 struct lock_case {
 	const char *name;
 	rlim_t limit;
-	size_t pages;    /* mlock this many fresh pages ... */
-	bool all;        /* ... or mlockall(MCL_CURRENT) */
+	size_t pages;    /* lock this many fresh pages ... */
+	enum { MLOCK, MAP_LOCKED_, MLOCKALL } how; /* ... so, or mlockall(MCL_CURRENT) */
 	int want_errno;  /* 0: must succeed */
 };
 
@@ -41,18 +42,26 @@ static int run_case(void *arg)
 	struct rlimit r = { c->limit, c->limit };
 	if (drop_ipc_lock() || setrlimit(RLIMIT_MEMLOCK, &r))
 		return 100;
-	char *p = mmap(NULL, c->pages * 4096 + 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int locked = c->how == MAP_LOCKED_ ? MAP_LOCKED : 0;
+	/* raw: musl's mmap turns the kernel's EPERM into ENOMEM */
+	long p = syscall(SYS_mmap, NULL, c->pages * 4096 + 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | locked, -1, 0);
+	if (c->how == MAP_LOCKED_)
+		return p == -1 ? errno : 0;
 	errno = 0;
-	int rc = c->all ? mlockall(MCL_CURRENT) : mlock(p, c->pages * 4096);
+	int rc = c->how == MLOCKALL ? mlockall(MCL_CURRENT) : mlock((void *)p, c->pages * 4096);
 	return rc == 0 ? 0 : errno;
 }
 
 static const struct lock_case cases[] = {
-	{ "limit 0: mlock of one page", 0, 1, false, EPERM },
-	{ "limit 64 KiB: mlock of 32 KiB", 64 << 10, 8, false, 0 },
-	{ "limit 64 KiB: mlock of 128 KiB", 64 << 10, 32, false, ENOMEM },
-	{ "limit 0: mlockall(MCL_CURRENT)", 0, 1, true, EPERM },
-	{ "limit 64 KiB: mlockall(MCL_CURRENT) of a whole program", 64 << 10, 1, true, ENOMEM },
+	{ "limit 0: mlock of one page", 0, 1, MLOCK, EPERM },
+	{ "limit 64 KiB: mlock of 32 KiB", 64 << 10, 8, MLOCK, 0 },
+	{ "limit 64 KiB: mlock of 128 KiB", 64 << 10, 32, MLOCK, ENOMEM },
+	{ "limit 0: mmap MAP_LOCKED of one page", 0, 0, MAP_LOCKED_, EPERM },
+	{ "limit 64 KiB: mmap MAP_LOCKED of 36 KiB", 64 << 10, 8, MAP_LOCKED_, 0 },
+	{ "limit 64 KiB: mmap MAP_LOCKED of 132 KiB", 64 << 10, 32, MAP_LOCKED_, EAGAIN },
+	{ "limit 0: mlockall(MCL_CURRENT)", 0, 1, MLOCKALL, EPERM },
+	{ "limit 64 KiB: mlockall(MCL_CURRENT) of a whole program", 64 << 10, 1, MLOCKALL, ENOMEM },
 };
 
 int main(void)
