@@ -236,6 +236,8 @@ void stat_inode(const struct inode *ip, struct stat *st)
 		.st_ino = ip->ino,
 		.st_nlink = ip->nlink,
 		.st_mode = ip->mode,
+		.st_uid = ip->uid,
+		.st_gid = ip->gid,
 		.st_rdev = ip->rdev,
 		.st_size = (i64)ip->size,
 		.st_blksize = PAGE_SIZE,

@@ -16,6 +16,7 @@
 #define O_NONBLOCK 04000
 #define O_LARGEFILE 0100000
 #define O_DIRECTORY 0200000
+#define O_NOFOLLOW 0400000
 #define O_CLOEXEC 02000000
 
 #define SEEK_SET 0
@@ -102,3 +103,5 @@ struct proc;
 void files_fork(struct proc *child, struct proc *parent);
 void files_close_all(struct proc *p);
 void files_close_on_exec(struct proc *p);
+/* What /proc/self/exe will name (a copy is kept; NULL: nothing). */
+void proc_set_exe(struct proc *p, const char *name);

@@ -6,6 +6,7 @@
  * ignored). */
 #include "kernel/file.h"
 #include "kernel/path.h"
+#include "kernel/proc.h"
 #include "kernel/syscall.h"
 #include "mm/kheap.h"
 
@@ -134,33 +135,45 @@ SYSCALL3(writev, unsigned int, fd, const struct iovec __user *, vec, unsigned lo
 }
 
 /* The last component, as Linux's open_last_lookups and do_open judge it.
- * With O_CREAT: a trailing slash is EISDIR, an existing name is EEXIST
- * under O_EXCL, and a directory (even ".") is EISDIR. Without: a trailing
- * slash or O_DIRECTORY demands a directory. */
+ * Without O_CREAT: a trailing slash or O_DIRECTORY demands a directory, and
+ * a final symlink is followed unless O_NOFOLLOW makes it ELOOP. With
+ * O_CREAT: a trailing slash is EISDIR, an existing name is EEXIST under
+ * O_EXCL (even a symlink), a directory (even ".") is EISDIR, and a symlink
+ * is followed to create what it names. The mode loses the umask's bits. */
 static int lookup_open(struct inode *start, const char *path, int flags, u32 mode,
 		       struct inode **out)
 {
 	struct nameparts np;
-	int err = path_parent(start, path, &np);
-	if (err)
-		return err;
+	int links = 0;
 	if (!(flags & O_CREAT)) {
-		err = path_step(np.dir, np.name, np.len, out);
-		if (!err && (np.slash || flags & O_DIRECTORY) && !S_ISDIR((*out)->mode))
+		int err = path_resolve(start, path, !(flags & O_NOFOLLOW), &links, &np, out);
+		if (!err && flags & O_DIRECTORY && !S_ISDIR((*out)->mode))
 			err = -ENOTDIR;
+		if (!err && S_ISLNK((*out)->mode))
+			err = -ELOOP;
 		return err;
 	}
-	if (np.dots)
-		return flags & O_EXCL ? -EEXIST : -EISDIR;
-	if (np.slash)
-		return -EISDIR;
-	*out = ramfs_find(np.dir, np.name, np.len);
-	if (!*out)
-		return ramfs_create(np.dir, np.name, np.len, S_IFREG | (mode & 07777 & ~UMASK), 0,
-				    out);
-	if (flags & O_EXCL)
-		return -EEXIST;
-	return S_ISDIR((*out)->mode) ? -EISDIR : 0;
+	for (;;) {
+		int err = path_parent_links(start, path, &links, &np);
+		if (err)
+			return err;
+		if (np.dots)
+			return flags & O_EXCL ? -EEXIST : -EISDIR;
+		if (np.slash)
+			return -EISDIR;
+		*out = ramfs_find(np.dir, np.name, np.len);
+		if (!*out)
+			return ramfs_create(np.dir, np.name, np.len,
+					    S_IFREG | (mode & 07777 & ~myproc()->umask), 0, out);
+		if (flags & O_EXCL)
+			return -EEXIST;
+		if (!S_ISLNK((*out)->mode))
+			return S_ISDIR((*out)->mode) ? -EISDIR : 0;
+		if (flags & O_NOFOLLOW || ++links > MAXSYMLINKS)
+			return -ELOOP;
+		start = np.dir;
+		path = ramfs_link_target(*out);
+	}
 }
 
 /* may_open: a directory opened for writing, or with O_TRUNC, is EISDIR.
