@@ -33,23 +33,26 @@ static void open_console(struct proc *p)
 static int start(const char *path)
 {
 	struct inode *ip;
-	int err = path_lookup(ramfs_root(), path, &ip);
+	char *name;
+	int err = exec_open(path, &ip, &name);
 	if (err)
 		return err;
-	if (!S_ISREG(ip->mode))
-		return -EACCES;
 	const char *argv[MAX_INIT_ARGS + 2] = { path };
 	int argc = 1 + cmdline_init_args(argv + 1, MAX_INIT_ARGS);
 	argv[argc] = NULL;
 	static const char *const envp[] = { "HOME=/", "TERM=linux", "PATH=/bin:/", NULL };
 	struct proc *p = proc_alloc("init");
-	if (!p)
-		return -ENOMEM;
-	open_console(p);
-	limits_init(p);
-	err = exec_image(p, (const u8 *)ip->data, ip->size, path, argv, envp);
-	if (err)
-		p->state = P_UNUSED;
+	err = p ? 0 : -ENOMEM;
+	if (p) {
+		open_console(p);
+		limits_init(p);
+		proc_set_exe(p, name);
+		err = exec_image(p, (const u8 *)ip->data, ip->size, path, argv, envp);
+		if (err)
+			p->state = P_UNUSED;
+	}
+	ramfs_put(ip);
+	kfree(name);
 	return err;
 }
 

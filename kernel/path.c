@@ -125,8 +125,7 @@ int path_cwd(struct inode **out)
 	return 0;
 }
 
-/* An open descriptor's inode, or the working directory for AT_FDCWD. */
-static int fd_inode(int dirfd, struct inode **out)
+int path_fd_inode(int dirfd, struct inode **out)
 {
 	if (dirfd == AT_FDCWD)
 		return path_cwd(out);
@@ -145,7 +144,7 @@ int path_start(int dirfd, const char *path, struct inode **out)
 		*out = ramfs_root();
 		return 0;
 	}
-	int err = fd_inode(dirfd, out);
+	int err = path_fd_inode(dirfd, out);
 	return !err && !S_ISDIR((*out)->mode) ? -ENOTDIR : err;
 }
 
@@ -202,17 +201,16 @@ int path_change_at(int dirfd, const char __user *upath, name_op op, const void *
 	return err;
 }
 
-/* vfs_empty_path: since Linux 6.11 a NULL path counts as empty too. */
-static bool empty_path(const char __user *upath)
+bool path_empty(const char __user *upath)
 {
 	char c;
-	return !upath || (get_user(c, upath) == 0 && c == '\0');
+	return get_user(c, upath) == 0 && c == '\0';
 }
 
 int path_at_flags(int dirfd, const char __user *upath, int flags, struct inode **out)
 {
-	if (flags & AT_EMPTY_PATH && empty_path(upath))
-		return fd_inode(dirfd, out);
+	if (flags & AT_EMPTY_PATH && path_empty(upath))
+		return path_fd_inode(dirfd, out);
 	return walk_at(dirfd, upath, !(flags & AT_SYMLINK_NOFOLLOW), out);
 }
 

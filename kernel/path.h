@@ -41,9 +41,13 @@ int path_from_user(const char __user *upath, char **out); /* kfree(*out) when do
 /* All three: what (dirfd, upath) names, the final symlink followed. */
 int path_at(int dirfd, const char __user *upath, struct inode **out);
 /* The same for the *at calls with flags: AT_SYMLINK_NOFOLLOW leaves a final
- * symlink alone; with AT_EMPTY_PATH an empty (or NULL) path names dirfd
- * itself, whatever it is, or the working directory for AT_FDCWD. */
+ * symlink alone; with AT_EMPTY_PATH an empty path names dirfd itself,
+ * whatever it is (path_fd_inode). A NULL path is a fault, as in Linux's
+ * getname; only the stat calls take it for an empty one. */
 int path_at_flags(int dirfd, const char __user *upath, int flags, struct inode **out);
+bool path_empty(const char __user *upath); /* "" (and not a fault) */
+/* An open descriptor's inode (EBADF), or the working directory for AT_FDCWD. */
+int path_fd_inode(int dirfd, struct inode **out);
 /* The calls that change a directory: the path is split before its last
  * component, which op then creates or removes (with arg). */
 typedef int (*name_op)(const struct nameparts *np, const void *arg);

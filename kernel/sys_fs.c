@@ -48,10 +48,17 @@ SYSCALL2(lstat, const char __user *, path, struct stat __user *, ust)
 	return stat_at(AT_FDCWD, path, ust, AT_SYMLINK_NOFOLLOW);
 }
 
+/* vfs_empty_path: since Linux 6.11 a NULL path with AT_EMPTY_PATH names
+ * dirfd too (only for the stat calls). */
 SYSCALL4(newfstatat, int, dirfd, const char __user *, path, struct stat __user *, ust, int, flags)
 {
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE))
 		return -EINVAL;
+	struct inode *ip;
+	if (!path && flags & AT_EMPTY_PATH) {
+		int err = path_fd_inode(dirfd, &ip);
+		return err ? err : stat_out(ip, ust);
+	}
 	return stat_at(dirfd, path, ust, flags);
 }
 

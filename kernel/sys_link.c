@@ -50,9 +50,10 @@ SYSCALL2(symlink, const char __user *, target, const char __user *, path)
 	return do_symlinkat(target, AT_FDCWD, path);
 }
 
-/* bufsiz first; the name may be empty (then dirfd itself is the link);
- * anything but a symlink is EINVAL. The target is not NUL-terminated and
- * is cut to bufsiz bytes. */
+/* bufsiz first; anything but a symlink is EINVAL. The name may be empty,
+ * for an O_PATH descriptor of a symlink; faultline has no O_PATH, so an
+ * empty name never names one: ENOENT, after dirfd is checked. The target
+ * is not NUL-terminated and is cut to bufsiz bytes. */
 SYSCALL4(readlinkat, int, dirfd, const char __user *, path, char __user *, buf, int, bufsiz)
 {
 	if (bufsiz <= 0)
@@ -62,7 +63,7 @@ SYSCALL4(readlinkat, int, dirfd, const char __user *, path, char __user *, buf, 
 	if (err)
 		return err;
 	if (!S_ISLNK(ip->mode))
-		return -EINVAL;
+		return path_empty(path) ? -ENOENT : -EINVAL;
 	const char *target = ramfs_link_target(ip);
 	size_t n = MIN(strlen(target), (size_t)bufsiz);
 	err = (int)copy_out(buf, target, n);
