@@ -8,8 +8,8 @@
  * syscalls throughout: libc must not check or convert anything itself.
  */
 #include <sys/statfs.h>
-#include <sys/wait.h>
 
+#include "child.h"
 #include "scratch.h"
 
 #define TMPFS_MAGIC 0x01021994
@@ -51,13 +51,7 @@ static void umasks(void)
 	CHECK(syscall(SYS_mkdirat, AT_FDCWD, "u_dir2", 0777), 0, 0, "mkdirat(0777)");
 	tap_eq(mode_of("u_dir2"), S_IFDIR | 0750, "... -> 0750");
 
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid == 0)
-		_exit(child_umask(NULL));
-	int status = -1;
-	waitpid(pid, &status, 0);
-	tap_eq(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 027, "a forked child inherits the umask");
+	child_case(child_umask, NULL, EXITED(027), "a forked child inherits the umask: its umask(0)");
 
 	syscall(SYS_umask, 0);
 	touch("u_all", 07777);

@@ -8,8 +8,8 @@
  * syscalls, so that libc checks nothing itself.
  */
 #include <sys/auxv.h>
-#include <sys/wait.h>
 
+#include "child.h"
 #include "scratch.h"
 
 #define BAD ((void *)0xffff800000000000UL) /* a kernel address */
@@ -47,6 +47,19 @@ static bool same_file(const char *a, const char *b)
 }
 
 /* ---- symlinks ----------------------------------------------------------- */
+
+/* Links P0 -> first, P1 -> P0 + suffix, ... Pn -> Pn-1 + suffix. */
+static void chain(char p, const char *first, const char *suffix, int n)
+{
+	char name[16], target[16];
+
+	syscall(SYS_symlink, first, (snprintf(name, sizeof name, "%c0", p), name));
+	for (int i = 1; i <= n; i++) {
+		snprintf(name, sizeof name, "%c%d", p, i);
+		snprintf(target, sizeof target, "%c%d%s", p, i - 1, suffix);
+		syscall(SYS_symlink, target, name);
+	}
+}
 
 static void symlinks(void)
 {
@@ -155,23 +168,12 @@ static void symlinks(void)
 	CHECK(open("l_self", O_CREAT | O_RDONLY, 0644), -1, ELOOP, "open(O_CREAT) of it -> ELOOP");
 	CHECK(syscall(SYS_stat, "l_self/x", &st), -1, ELOOP, "a path through it -> ELOOP");
 	tap_eq(lstat_of("l_self").st_mode, S_IFLNK | 0777, "lstat of it is fine");
-	char name[16], target[16];
-	syscall(SYS_symlink, "file", "c0");
-	for (int i = 1; i <= 40; i++) {
-		snprintf(name, sizeof name, "c%d", i);
-		snprintf(target, sizeof target, "c%d", i - 1);
-		syscall(SYS_symlink, target, name);
-	}
+	chain('c', "file", "", 40);
 	CHECK(syscall(SYS_stat, "c39", &st), 0, 0, "a chain of 40 links resolves");
 	CHECK(syscall(SYS_stat, "c40", &st), -1, ELOOP, "a chain of 41 links -> ELOOP");
 	syscall(SYS_symlink, "c20", "d20");
 	CHECK(syscall(SYS_stat, "d20", &st), 0, 0, "21 links");
-	syscall(SYS_symlink, "dir", "e0");
-	for (int i = 1; i <= 39; i++) {
-		snprintf(name, sizeof name, "e%d", i);
-		snprintf(target, sizeof target, "e%d/.", i - 1);
-		syscall(SYS_symlink, target, name);
-	}
+	chain('e', "dir", "/.", 39);
 	CHECK(syscall(SYS_stat, "e39/inner", &st), 0, 0, "40 links, each in the middle of the next target");
 	syscall(SYS_symlink, "e39/.", "e40");
 	CHECK(syscall(SYS_stat, "e40/inner", &st), -1, ELOOP, "41 such links -> ELOOP");
@@ -379,13 +381,7 @@ static void self_exe(void)
 	tap_ok(same_file("/proc/self/exe", execfn), "... to the program's file");
 	char small[4];
 	CHECK(syscall(SYS_readlink, "/proc/self/exe", small, 4), 4, 0, "readlink with bufsiz 4 -> 4");
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid == 0)
-		_exit(child_exe(NULL));
-	int status = -1;
-	waitpid(pid, &status, 0);
-	tap_eq(status, 0, "a forked child's /proc/self/exe is the same");
+	child_case(child_exe, NULL, EXITED(0), "a forked child's /proc/self/exe is the same");
 }
 
 int main(void)
