@@ -9,10 +9,18 @@
 
 _Static_assert(NOFILE <= 64, "proc.cloexec has one bit per descriptor");
 
+unsigned fd_limit(void)
+{
+	u64 cur = myproc()->rlim[RLIMIT_NOFILE].cur;
+	return cur < NOFILE ? (unsigned)cur : NOFILE;
+}
+
+/* alloc_fd: only below the limit; descriptors above it (opened before it
+ * was lowered) stay usable but are never handed out. */
 int fd_reserve(unsigned from)
 {
 	struct proc *p = myproc();
-	for (unsigned fd = from; fd < NOFILE; fd++)
+	for (unsigned fd = from; fd < fd_limit(); fd++)
 		if (!p->ofile[fd])
 			return (int)fd;
 	return -EMFILE;

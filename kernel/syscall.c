@@ -23,8 +23,9 @@
 	X(218, set_tid_address) X(228, clock_gettime) X(230, clock_nanosleep)    \
 	X(231, exit_group) X(257, openat) X(258, mkdirat) X(260, fchownat) X(262, newfstatat)     \
 	X(263, unlinkat) X(264, renameat) X(265, linkat) X(266, symlinkat) \
-	X(267, readlinkat) X(268, fchmodat) X(269, faccessat) X(292, dup3) X(293, pipe2)            \
-	X(302, prlimit64) X(316, renameat2) X(318, getrandom)
+	X(267, readlinkat) X(268, fchmodat) X(269, faccessat) X(292, dup3) X(293, pipe2) X(295, preadv) X(296, pwritev)            \
+	X(302, prlimit64) X(316, renameat2) X(318, getrandom) X(327, preadv2) \
+	X(328, pwritev2)
 
 #define DECLARE(nr, name) SYSCALL_ENTRY(name);
 SYSCALLS(DECLARE)
