@@ -239,6 +239,42 @@ static void set_size(struct inode *ip, u64 size)
 	data_pages += pages_of(ip);
 }
 
+void ramfs_walk(ramfs_visit visit, void *arg)
+{
+	static u64 walks;
+	u64 walk = ++walks;
+	struct inode *dir = ramfs_root();
+	struct dentry *de = dir->entries;
+	for (;;) {
+		if (!de) { /* this directory is done: on with the next name in its parent */
+			if (dir == ramfs_root())
+				return;
+			de = ramfs_entry_of(dir->parent, dir)->next;
+			dir = dir->parent;
+			continue;
+		}
+		bool first = de->ip->walk != walk;
+		de->ip->walk = walk;
+		visit(dir, de, first, arg);
+		if (S_ISDIR(de->ip->mode) && de->ip->entries) {
+			dir = de->ip;
+			de = dir->entries;
+		} else {
+			de = de->next;
+		}
+	}
+}
+
+size_t ramfs_entry_bytes(const struct dentry *de, bool first)
+{
+	size_t bytes = kheap_size(de);
+	if (first)
+		bytes += kheap_size(de->ip) + kheap_size(de->ip->data);
+	return bytes;
+}
+
+u64 ramfs_next_ino(void) { return next_ino; }
+
 void ramfs_usage(u64 *pages, u64 *used_inodes)
 {
 	*pages = data_pages;

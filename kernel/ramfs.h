@@ -49,6 +49,7 @@ struct inode {
 	struct inode *parent;   /* directory: what ".." names; the root is its own */
 	u64 next_cookie;        /* directory: what the next entry gets */
 	const char *(*target)(void); /* a symlink whose target is made afresh (/proc/self/exe) */
+	u64 walk;               /* the last ramfs_walk that met it */
 };
 
 struct inode *ramfs_root(void);
@@ -72,6 +73,15 @@ int ramfs_rename(struct inode *odir, struct dentry *de, struct inode *ndir, cons
 /* RENAME_EXCHANGE: the two names swap the inodes they link. */
 void ramfs_exchange(struct inode *adir, struct dentry *a, struct inode *bdir, struct dentry *b);
 struct dentry *ramfs_lookup(struct inode *dir, const char *name, size_t len);
+/* Every name in the tree, depth first and without recursion (the tree may
+ * be deep): visit(dir, de, first, arg), first being true the first time
+ * this walk meets de->ip (a file with several hard links has several
+ * names). For the leak check, which tells files left behind from leaks. */
+typedef void (*ramfs_visit)(struct inode *dir, struct dentry *de, bool first, void *arg);
+void ramfs_walk(ramfs_visit visit, void *arg);
+/* The heap bytes a name holds: its entry, and (first) its inode and data. */
+size_t ramfs_entry_bytes(const struct dentry *de, bool first);
+u64 ramfs_next_ino(void); /* the inode number the next new inode gets */
 /* statfs's figures: data pages in use (tmpfs's blocks) and inodes. */
 void ramfs_usage(u64 *pages, u64 *inodes);
 /* unlink (isdir false) or rmdir (isdir true) of one name in dir. */
