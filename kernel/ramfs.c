@@ -152,20 +152,22 @@ int ramfs_create(struct inode *dir, const char *name, size_t len, u32 mode, u32 
 	return 0;
 }
 
-/* The target and its NUL are written; the size is the target's length. */
+/* The target and a NUL are written; the size is the target's length. */
+int ramfs_set_target(struct inode *ip, const char *target, size_t n)
+{
+	long w = ramfs_write(ip, 0, target, n);
+	if (w >= 0)
+		w = ramfs_write(ip, n, "", 1);
+	return w < 0 ? (int)w : ramfs_truncate(ip, n);
+}
+
 int ramfs_symlink(struct inode *dir, const char *name, size_t len, const char *target)
 {
 	struct inode *ip;
 	int err = ramfs_create(dir, name, len, S_IFLNK | 0777, 0, &ip);
-	if (err)
-		return err;
-	size_t n = strlen(target);
-	long w = ramfs_write(ip, 0, target, n + 1);
-	if (w < 0) {
+	if (!err && (err = ramfs_set_target(ip, target, strlen(target))))
 		ramfs_remove(dir, name, len, false);
-		return (int)w;
-	}
-	return ramfs_truncate(ip, n);
+	return err;
 }
 
 int ramfs_link(struct inode *dir, const char *name, size_t len, struct inode *ip)

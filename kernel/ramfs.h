@@ -61,6 +61,8 @@ int ramfs_create(struct inode *dir, const char *name, size_t len, u32 mode, u32 
 		 struct inode **out);
 /* A symlink to target (NUL-terminated), checked as ramfs_create checks. */
 int ramfs_symlink(struct inode *dir, const char *name, size_t len, const char *target);
+/* A symlink's target: target[0..n), not NUL-terminated. */
+int ramfs_set_target(struct inode *ip, const char *target, size_t n);
 /* A new name for ip (a hard link): EEXIST, ENOENT in a removed directory,
  * EPERM for a directory, ENOENT for an inode no name links any more. */
 int ramfs_link(struct inode *dir, const char *name, size_t len, struct inode *ip);
