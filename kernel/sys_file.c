@@ -181,28 +181,28 @@ SYSCALL3(writev, unsigned int, fd, const struct iovec __user *, vec, unsigned in
 /* The offset comes in two registers for 32-bit callers' sake; on x86-64
  * the low one holds all of it and the high one is ignored (pos_from_hilo).
  * A negative offset is EINVAL before the descriptor is looked at. */
-SYSCALL5(preadv, unsigned int, fd, const struct iovec __user *, vec, unsigned int, vlen, i64, pos,
-	 UNUSED u64, pos_high)
+SYSCALL4(preadv, unsigned int, fd, const struct iovec __user *, vec, unsigned int, vlen, i64, pos)
 {
 	return pos < 0 ? -EINVAL : rw_vec(fd, vec, vlen, pos, 0, false);
 }
 
-SYSCALL5(pwritev, unsigned int, fd, const struct iovec __user *, vec, unsigned int, vlen, i64, pos,
-	 UNUSED u64, pos_high)
+SYSCALL4(pwritev, unsigned int, fd, const struct iovec __user *, vec, unsigned int, vlen, i64, pos)
 {
 	return pos < 0 ? -EINVAL : rw_vec(fd, vec, vlen, pos, 0, true);
 }
 
 /* As preadv, but an offset of -1 means the file position, and flags. */
 SYSCALL6(preadv2, unsigned int, fd, const struct iovec __user *, vec, unsigned int, vlen, i64, pos,
-	 UNUSED u64, pos_high, u32, flags)
+	 u64, pos_high, u32, flags)
 {
+	(void)pos_high;
 	return pos < -1 ? -EINVAL : rw_vec(fd, vec, vlen, pos, flags, false);
 }
 
 SYSCALL6(pwritev2, unsigned int, fd, const struct iovec __user *, vec, unsigned int, vlen, i64, pos,
-	 UNUSED u64, pos_high, u32, flags)
+	 u64, pos_high, u32, flags)
 {
+	(void)pos_high;
 	return pos < -1 ? -EINVAL : rw_vec(fd, vec, vlen, pos, flags, true);
 }
 
