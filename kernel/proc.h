@@ -48,7 +48,7 @@ struct proc {
 	u32 umask;                    /* umask(2): mode bits new files and directories lose */
 	char *exe;                    /* what /proc/self/exe names: the file execve ran (kmalloc) */
 	int exit_status;              /* wait(2) encoding: code << 8, or the signal */
-	struct rlim rlim[RLIM_NLIMITS]; /* getrlimit/setrlimit; RLIMIT_MEMLOCK is enforced */
+	struct rlim rlim[RLIM_NLIMITS]; /* getrlimit/setrlimit; MEMLOCK, NOFILE enforced */
 	u64 caps;                     /* effective capabilities (kernel/sys_limits.c) */
 	u8 fxstate[512] __attribute__((aligned(16))); /* x87/SSE registers (FXSAVE image) */
 };
