@@ -5,13 +5,22 @@
 #include "kernel/file.h"
 #include "kernel/proc.h"
 #include "kernel/string.h"
+#include "mm/kheap.h"
 
 _Static_assert(NOFILE <= 64, "proc.cloexec has one bit per descriptor");
 
+unsigned fd_limit(void)
+{
+	u64 cur = myproc()->rlim[RLIMIT_NOFILE].cur;
+	return cur < NOFILE ? (unsigned)cur : NOFILE;
+}
+
+/* alloc_fd: only below the limit; descriptors above it (opened before it
+ * was lowered) stay usable but are never handed out. */
 int fd_reserve(unsigned from)
 {
 	struct proc *p = myproc();
-	for (unsigned fd = from; fd < NOFILE; fd++)
+	for (unsigned fd = from; fd < fd_limit(); fd++)
 		if (!p->ofile[fd])
 			return (int)fd;
 	return -EMFILE;
@@ -56,21 +65,38 @@ bool fd_cloexec(unsigned fd) { return myproc()->cloexec >> fd & 1; }
 
 void fd_set_cloexec(unsigned fd, bool on) { set_cloexec(myproc(), fd, on); }
 
-/* The child shares every open file (offsets too) and starts in the same
- * directory, as fork(2) says. */
+/* The child shares every open file (offsets too), starts in the same
+ * directory with the same umask, as fork(2) says, and runs the same file. */
 void files_fork(struct proc *child, struct proc *parent)
 {
 	for (unsigned fd = 0; fd < NOFILE; fd++)
 		if (parent->ofile[fd])
 			child->ofile[fd] = file_dup(parent->ofile[fd]);
 	child->cloexec = parent->cloexec;
-	memcpy(child->cwd, parent->cwd, sizeof(child->cwd));
+	child->cwd = parent->cwd;
+	if (child->cwd)
+		ramfs_get(child->cwd);
+	child->umask = parent->umask;
+	proc_set_exe(child, parent->exe);
 }
 
+/* Also the working directory and the executable's name: all an exit leaves
+ * of the process's files. */
 void files_close_all(struct proc *p)
 {
 	for (unsigned fd = 0; fd < NOFILE; fd++)
 		drop(p, fd);
+	ramfs_put(p->cwd);
+	p->cwd = NULL;
+	proc_set_exe(p, NULL);
+}
+
+void proc_set_exe(struct proc *p, const char *name)
+{
+	kfree(p->exe);
+	p->exe = NULL;
+	if (name && (p->exe = kmalloc(strlen(name) + 1)))
+		memcpy(p->exe, name, strlen(name) + 1);
 }
 
 void files_close_on_exec(struct proc *p)

@@ -150,7 +150,8 @@ long file_read(struct file *f, struct uio *u, u64 *pos)
 
 /* The offset moves only if something was written, as in Linux (an empty or
  * failed O_APPEND write leaves it alone). O_APPEND wins over pwrite's
- * offset too: Linux documents that as a bug it keeps. */
+ * offset too: Linux documents that as a bug it keeps. RWF_NOAPPEND turns
+ * O_APPEND off for one call, RWF_APPEND on. */
 long file_write(struct file *f, struct uio *u, u64 *pos)
 {
 	struct inode *ip = f->ip;
@@ -162,7 +163,8 @@ long file_write(struct file *f, struct uio *u, u64 *pos)
 		return -EINVAL;
 	if (f->blk)
 		return blk_file_rw(f->blk, u, pos, true);
-	u64 off = f->flags & O_APPEND ? ip->size : *pos;
+	bool append = (f->flags & O_APPEND && !(u->rwf & RWF_NOAPPEND)) || u->rwf & RWF_APPEND;
+	u64 off = append ? ip->size : *pos;
 	char buf[WRITE_CHUNK];
 	size_t done = 0;
 	while (u->resid && !u->fault) {
@@ -236,6 +238,8 @@ void stat_inode(const struct inode *ip, struct stat *st)
 		.st_ino = ip->ino,
 		.st_nlink = ip->nlink,
 		.st_mode = ip->mode,
+		.st_uid = ip->uid,
+		.st_gid = ip->gid,
 		.st_rdev = ip->rdev,
 		.st_size = (i64)ip->size,
 		.st_blksize = PAGE_SIZE,

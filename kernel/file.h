@@ -16,6 +16,7 @@
 #define O_NONBLOCK 04000
 #define O_LARGEFILE 0100000
 #define O_DIRECTORY 0200000
+#define O_NOFOLLOW 0400000
 #define O_CLOEXEC 02000000
 
 #define SEEK_SET 0
@@ -52,7 +53,19 @@ struct uio {
 	size_t seg_off;          /* bytes of it already done */
 	size_t resid;            /* bytes still wanted */
 	bool fault;
+	u32 rwf;                 /* preadv2/pwritev2's RWF_* flags; 0 for every other call */
 };
+
+/* The RWF_* flags files act on (sys_file.c checks the rest). */
+#define RWF_NOWAIT 0x8      /* this call does not block: EAGAIN, as with O_NONBLOCK */
+#define RWF_APPEND 0x10     /* this write appends, as with O_APPEND */
+#define RWF_NOAPPEND 0x20   /* this write goes to its offset even with O_APPEND */
+#define RWF_NOSIGNAL 0x100  /* a write to a pipe without readers sends no SIGPIPE */
+
+static inline bool uio_nowait(const struct file *f, const struct uio *u)
+{
+	return f->flags & O_NONBLOCK || u->rwf & RWF_NOWAIT;
+}
 
 size_t uio_copy_out(struct uio *u, const void *src, size_t n); /* to user */
 size_t uio_copy_in(struct uio *u, void *dst, size_t n);        /* from user */
@@ -89,6 +102,8 @@ _Static_assert(sizeof(struct stat) == 144, "struct stat must match Linux x86-64"
 void stat_inode(const struct inode *ip, struct stat *st);
 
 /* The current process's descriptor table (kernel/fd.c). */
+/* RLIMIT_NOFILE's soft limit, capped at the NOFILE slots the table has. */
+unsigned fd_limit(void);
 int fd_reserve(unsigned from);           /* lowest free descriptor >= from, or -EMFILE */
 /* Whatever fd named before is closed, as dup2 closes it. */
 void fd_install(unsigned fd, struct file *f, bool cloexec);
@@ -102,3 +117,5 @@ struct proc;
 void files_fork(struct proc *child, struct proc *parent);
 void files_close_all(struct proc *p);
 void files_close_on_exec(struct proc *p);
+/* What /proc/self/exe will name (a copy is kept; NULL: nothing). */
+void proc_set_exe(struct proc *p, const char *name);

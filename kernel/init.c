@@ -13,6 +13,7 @@
 #include "kernel/path.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
+#include "kernel/string.h"
 #include "mm/frame.h"
 #include "mm/kheap.h"
 
@@ -33,23 +34,26 @@ static void open_console(struct proc *p)
 static int start(const char *path)
 {
 	struct inode *ip;
-	int err = path_lookup(ramfs_root(), path, &ip);
+	char *name;
+	int err = exec_open(path, &ip, &name);
 	if (err)
 		return err;
-	if (!S_ISREG(ip->mode))
-		return -EACCES;
 	const char *argv[MAX_INIT_ARGS + 2] = { path };
 	int argc = 1 + cmdline_init_args(argv + 1, MAX_INIT_ARGS);
 	argv[argc] = NULL;
 	static const char *const envp[] = { "HOME=/", "TERM=linux", "PATH=/bin:/", NULL };
 	struct proc *p = proc_alloc("init");
-	if (!p)
-		return -ENOMEM;
-	open_console(p);
-	limits_init(p);
-	err = exec_image(p, (const u8 *)ip->data, ip->size, path, argv, envp);
-	if (err)
-		p->state = P_UNUSED;
+	err = p ? 0 : -ENOMEM;
+	if (p) {
+		open_console(p);
+		limits_init(p);
+		proc_set_exe(p, name);
+		err = exec_image(p, (const u8 *)ip->data, ip->size, path, argv, envp);
+		if (err)
+			p->state = P_UNUSED;
+	}
+	ramfs_put(ip);
+	kfree(name);
 	return err;
 }
 
@@ -58,17 +62,61 @@ static int shell_status(int wstatus)
 	return (wstatus & 0x7f) ? 128 + (wstatus & 0x7f) : (wstatus >> 8) & 0xff;
 }
 
+/* What the tree holds: heap bytes, and (if ino0) the files made since
+ * inode ino0, each reported by name. */
+struct tree_tally {
+	size_t bytes;
+	u64 ino0;
+};
+
+static void tally(struct inode *dir, struct dentry *de, bool first, void *arg)
+{
+	struct tree_tally *t = arg;
+	t->bytes += ramfs_entry_bytes(de, first);
+	if (!first || !t->ino0 || de->ip->ino < t->ino0)
+		return;
+	static char name[PATH_MAX];
+	struct nameparts np = { dir, de->name, strlen(de->name), false, false };
+	if (path_name_of(&np, name, sizeof(name)))
+		snprintf(name, sizeof(name), "(too long)/%s", de->name);
+	if (S_ISDIR(de->ip->mode))
+		printk("faultline: leftover directory: %s\n", name);
+	else
+		printk("faultline: leftover file: %s (%lu bytes)\n", name, (unsigned long)de->ip->size);
+}
+
+static size_t tree_bytes(u64 ino0)
+{
+	struct tree_tally t = { 0, ino0 };
+	ramfs_walk(tally, &t);
+	return t.bytes;
+}
+
+struct baseline {
+	size_t frames, heap, tree;
+	u64 ino;
+};
+
+static void baseline(struct baseline *b)
+{
+	*b = (struct baseline){ frames_free() + kheap_frames(), kheap_in_use(), tree_bytes(0),
+				ramfs_next_ino() };
+}
+
 /* Everything the processes had must be back: frames (counting those the
- * heap keeps for reuse as free) and heap bytes. Files left in the ramfs
- * would count as heap: tests clean up after themselves. */
-static void leak_check(size_t frames0, size_t heap0)
+ * heap keeps for reuse as free) and heap bytes. Files the programs left in
+ * the ramfs are not leaks of the kernel's: they are named, one line each,
+ * and the heap they take is left out of the figure. */
+static void leak_check(const struct baseline *b)
 {
 	size_t frames = frames_free() + kheap_frames(), heap = kheap_in_use();
-	if (frames == frames0 && heap == heap0)
+	long tree = (long)tree_bytes(b->ino) - (long)b->tree;
+	long lost = (long)(heap - b->heap) - tree;
+	if (frames == b->frames && lost == 0)
 		pr_info("faultline: leak check passed: frames and heap back to their baseline\n");
 	else
 		printk("faultline: leak check FAILED: %ld frames and %ld heap bytes not returned\n",
-		       (long)(frames0 - frames), (long)(heap - heap0));
+		       (long)(b->frames - frames), lost);
 }
 
 void run_init(void)
@@ -76,7 +124,8 @@ void run_init(void)
 	const char *path = cmdline_get("init");
 	if (!path || !*path)
 		path = "/init";
-	size_t frames0 = frames_free() + kheap_frames(), heap0 = kheap_in_use();
+	struct baseline b;
+	baseline(&b);
 	int err = start(path);
 	if (err) {
 		printk("faultline: cannot run %s (error %d); nothing to do\n", path, err);
@@ -90,7 +139,7 @@ void run_init(void)
 			init = p;
 	if (init)
 		init->state = P_UNUSED; /* reaped by the kernel: nobody else will */
-	leak_check(frames0, heap0);
+	leak_check(&b);
 	printk("faultline: init exited with status %d\n", init ? shell_status(init->exit_status) : -1);
 	qemu_exit(true);
 }

@@ -86,6 +86,8 @@ static int make_entry(const struct nameparts *np, const struct entry *e)
 			return err;
 	}
 	ip->mode = mode;
+	if (S_ISLNK(mode))
+		return ramfs_set_target(ip, (const char *)e->data, e->f[F_FILESIZE]);
 	if (!S_ISREG(mode))
 		return 0;
 	ramfs_truncate(ip, 0); /* shrinking cannot fail */
@@ -99,9 +101,9 @@ static int make_entry(const struct nameparts *np, const struct entry *e)
 static void unpack_entry(struct inode *top, const struct entry *e)
 {
 	u32 mode = e->f[F_MODE];
-	if (!S_ISDIR(mode) && !S_ISREG(mode) && !S_ISCHR(mode)) {
+	if (!S_ISDIR(mode) && !S_ISREG(mode) && !S_ISCHR(mode) && !(S_ISLNK(mode) && e->f[F_FILESIZE])) {
 		printk("initramfs: skipping %s: %s are not supported\n", e->name,
-		       (mode & S_IFMT) == S_IFLNK ? "symlinks" : "files of this type");
+		       S_ISLNK(mode) ? "empty symlinks" : "files of this type");
 		return;
 	}
 	const char *name = e->name;

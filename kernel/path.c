@@ -1,10 +1,12 @@
 /* kernel/path.c — path name lookup, with the errors Linux's namei gives:
  * ENOENT for a missing component, ENOTDIR for walking through (or a trailing
  * slash after) something that is not a directory, ENAMETOOLONG for a
- * component over NAME_MAX. "." and ".." are resolved by name, as Linux does
- * (no symlinks here, so "a/.." is simply the directory holding a). A
- * process's working directory is its absolute name (proc.cwd), looked up
- * again for every relative path; path_name makes such a name. */
+ * component over NAME_MAX, ELOOP past MAXSYMLINKS symlinks. "." and ".."
+ * are resolved in the directory reached, after any symlink that led there,
+ * as Linux does: "link/.." is the parent of the link's target. A symlink's
+ * target is walked from the directory holding the link (from the root if
+ * it is absolute). A process's working directory is an inode it holds
+ * (proc.cwd); path_name makes its absolute name. */
 #include "kernel/path.h"
 #include "kernel/file.h"
 #include "kernel/proc.h"
@@ -36,9 +38,16 @@ static bool is_dots(const char *name, size_t len)
 	       (len == 2 && name[0] == '.' && name[1] == '.');
 }
 
+/* A symlink found in the middle of a path: what its target names. */
+static int through_link(struct inode *dir, int *links, struct inode **ip)
+{
+	struct nameparts np;
+	return path_resolve(dir, ramfs_link_target(*ip), true, links, &np, ip);
+}
+
 /* Walk every component but the last, which is left for the caller to look
  * up or create. Runs of slashes count as one. */
-int path_parent(struct inode *start, const char *path, struct nameparts *np)
+int path_parent_links(struct inode *start, const char *path, int *links, struct nameparts *np)
 {
 	if (!*path)
 		return -ENOENT;
@@ -58,33 +67,73 @@ int path_parent(struct inode *start, const char *path, struct nameparts *np)
 						  is_dots(name, (size_t)(p - name)), *p == '/' };
 			return S_ISDIR(dir->mode) ? 0 : -ENOTDIR;
 		}
-		int err = path_step(dir, name, (size_t)(p - name), &dir);
+		struct inode *next;
+		int err = path_step(dir, name, (size_t)(p - name), &next);
+		if (!err && S_ISLNK(next->mode))
+			err = ++*links > MAXSYMLINKS ? -ELOOP : through_link(dir, links, &next);
 		if (err)
 			return err;
+		dir = next;
 	}
+}
+
+int path_parent(struct inode *start, const char *path, struct nameparts *np)
+{
+	int links = 0;
+	return path_parent_links(start, path, &links, np);
+}
+
+/* A final symlink is followed in a loop rather than by recursion, so a
+ * chain of forty costs no kernel stack. */
+int path_resolve(struct inode *start, const char *path, bool follow, int *links,
+		 struct nameparts *np, struct inode **out)
+{
+	bool want_dir = false;
+	for (;;) {
+		int err = path_parent_links(start, path, links, np);
+		if (!err)
+			err = path_step(np->dir, np->name, np->len, out);
+		if (err)
+			return err;
+		want_dir |= np->slash;
+		if (!S_ISLNK((*out)->mode) || !(follow || np->slash))
+			return want_dir && !S_ISDIR((*out)->mode) ? -ENOTDIR : 0;
+		if (++*links > MAXSYMLINKS)
+			return -ELOOP;
+		start = np->dir;
+		path = ramfs_link_target(*out);
+	}
+}
+
+int path_walk(struct inode *start, const char *path, bool follow, struct inode **out)
+{
+	struct nameparts np;
+	int links = 0;
+	return path_resolve(start, path, follow, &links, &np, out);
 }
 
 int path_lookup(struct inode *start, const char *path, struct inode **out)
 {
-	struct nameparts np;
-	int err = path_parent(start, path, &np);
-	if (!err)
-		err = path_step(np.dir, np.name, np.len, out);
-	if (!err && np.slash && !S_ISDIR((*out)->mode))
-		err = -ENOTDIR;
-	return err;
+	return path_walk(start, path, true, out);
 }
 
-/* The process keeps its working directory as a path; outside a process
- * (kernel threads, self-tests) it is the root. */
+/* Outside a process (kernel threads, self-tests) it is the root. */
 int path_cwd(struct inode **out)
 {
 	struct proc *p = myproc();
-	if (!p || !p->cwd[0]) {
-		*out = ramfs_root();
-		return 0;
-	}
-	return path_lookup(ramfs_root(), p->cwd, out);
+	*out = p && p->cwd ? p->cwd : ramfs_root();
+	return 0;
+}
+
+int path_fd_inode(int dirfd, struct inode **out)
+{
+	if (dirfd == AT_FDCWD)
+		return path_cwd(out);
+	struct file *f = fd_get((unsigned)dirfd);
+	if (!f)
+		return -EBADF;
+	*out = f->ip;
+	return 0;
 }
 
 /* As Linux's path_init: an absolute path ignores dirfd entirely, even an
@@ -95,15 +144,8 @@ int path_start(int dirfd, const char *path, struct inode **out)
 		*out = ramfs_root();
 		return 0;
 	}
-	if (dirfd == AT_FDCWD)
-		return path_cwd(out);
-	struct file *f = fd_get((unsigned)dirfd);
-	if (!f)
-		return -EBADF;
-	if (!S_ISDIR(f->ip->mode))
-		return -ENOTDIR;
-	*out = f->ip;
-	return 0;
+	int err = path_fd_inode(dirfd, out);
+	return !err && !S_ISDIR((*out)->mode) ? -ENOTDIR : err;
 }
 
 /* Linux's getname: EFAULT, then ENAMETOOLONG when no NUL comes within
@@ -123,7 +165,7 @@ int path_from_user(const char __user *upath, char **out)
 	return 0;
 }
 
-int path_at(int dirfd, const char __user *upath, struct inode **out)
+static int walk_at(int dirfd, const char __user *upath, bool follow, struct inode **out)
 {
 	char *path;
 	struct inode *start;
@@ -132,31 +174,88 @@ int path_at(int dirfd, const char __user *upath, struct inode **out)
 		return err;
 	err = path_start(dirfd, path, &start);
 	if (!err)
-		err = path_lookup(start, path, out);
+		err = path_walk(start, path, follow, out);
 	kfree(path);
 	return err;
+}
+
+int path_at(int dirfd, const char __user *upath, struct inode **out)
+{
+	return walk_at(dirfd, upath, true, out);
+}
+
+int path_change_at(int dirfd, const char __user *upath, name_op op, const void *arg)
+{
+	char *path;
+	struct inode *start;
+	struct nameparts np;
+	int err = path_from_user(upath, &path);
+	if (err)
+		return err;
+	err = path_start(dirfd, path, &start);
+	if (!err)
+		err = path_parent(start, path, &np);
+	if (!err)
+		err = op(&np, arg);
+	kfree(path);
+	return err;
+}
+
+bool path_empty(const char __user *upath)
+{
+	char c;
+	return get_user(c, upath) == 0 && c == '\0';
+}
+
+int path_at_flags(int dirfd, const char __user *upath, int flags, struct inode **out)
+{
+	if (flags & AT_EMPTY_PATH && path_empty(upath))
+		return path_fd_inode(dirfd, out);
+	return walk_at(dirfd, upath, !(flags & AT_SYMLINK_NOFOLLOW), out);
+}
+
+/* Prepends "/name" to the string ending at buf + *at. */
+static int prepend(char *buf, size_t *at, const char *name)
+{
+	size_t len = strlen(name);
+	if (len + 1 > *at)
+		return -ENAMETOOLONG;
+	*at -= len;
+	memcpy(buf + *at, name, len);
+	buf[--*at] = '/';
+	return 0;
 }
 
 /* Built from the end, as Linux's d_path does: each directory's name in its
  * parent, up to the root. A removed directory has no name: ENOENT, which
  * is what getcwd says in one. */
-int path_name(struct inode *ip, char *buf, size_t size)
+static int name_from(struct inode *ip, char *buf, size_t size, size_t at)
 {
-	size_t at = size - 1;
-	buf[at] = '\0';
 	for (; ip != ramfs_root(); ip = ip->parent) {
 		struct dentry *de = ip->nlink ? ramfs_entry_of(ip->parent, ip) : NULL;
-		if (!de)
-			return -ENOENT;
-		size_t len = strlen(de->name);
-		if (len + 1 > at)
-			return -ENAMETOOLONG;
-		at -= len;
-		memcpy(buf + at, de->name, len);
-		buf[--at] = '/';
+		int err = de ? prepend(buf, &at, de->name) : -ENOENT;
+		if (err)
+			return err;
 	}
 	if (at == size - 1)
 		buf[--at] = '/';
 	memmove(buf, buf + at, size - at);
 	return 0;
+}
+
+int path_name(struct inode *ip, char *buf, size_t size)
+{
+	buf[size - 1] = '\0';
+	return name_from(ip, buf, size, size - 1);
+}
+
+int path_name_of(const struct nameparts *np, char *buf, size_t size)
+{
+	char name[NAME_MAX + 1];
+	size_t at = size - 1;
+	memcpy(name, np->name, np->len);
+	name[np->len] = '\0';
+	buf[at] = '\0';
+	int err = np->dots ? 0 : prepend(buf, &at, name);
+	return err ? err : name_from(np->dir, buf, size, at);
 }

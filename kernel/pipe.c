@@ -73,7 +73,7 @@ long pipe_read(struct file *f, struct uio *u)
 	while (!buffered(p)) {
 		if (!p->writers)
 			return 0;
-		if (f->flags & O_NONBLOCK)
+		if (uio_nowait(f, u))
 			return -EAGAIN;
 		int err = sleep_on(&p->nwritten, 0);
 		if (err)
@@ -108,7 +108,7 @@ static size_t fill(struct pipe *p, struct uio *u)
 
 /* A write that was interrupted, or found the readers gone, part way
  * returns what it wrote, as Linux's pipe_write does; SIGPIPE is sent
- * either way. */
+ * either way, unless pwritev2 said RWF_NOSIGNAL. */
 long pipe_write(struct file *f, struct uio *u)
 {
 	struct pipe *p = f->pipe;
@@ -118,7 +118,8 @@ long pipe_write(struct file *f, struct uio *u)
 		return 0;
 	for (;;) {
 		if (!p->readers) {
-			signal_send(myproc(), SIGPIPE);
+			if (!(u->rwf & RWF_NOSIGNAL))
+				signal_send(myproc(), SIGPIPE);
 			return done ? (long)done : -EPIPE;
 		}
 		if (PIPE_SIZE - buffered(p) >= need) {
@@ -127,7 +128,7 @@ long pipe_write(struct file *f, struct uio *u)
 				return uio_result(u, done);
 			need = 1;
 		}
-		if (f->flags & O_NONBLOCK)
+		if (uio_nowait(f, u))
 			return done ? (long)done : -EAGAIN;
 		int err = sleep_on(&p->nread, 0);
 		if (err)

@@ -39,7 +39,7 @@ struct proc *proc_alloc(const char *name)
 		p++;
 	if (p == proctable + NPROC)
 		return NULL;
-	*p = (struct proc){ .pid = nextpid++, .state = P_RUNNABLE, .cwd = "/" };
+	*p = (struct proc){ .pid = nextpid++, .state = P_RUNNABLE, .umask = 022 };
 	if (mm_init(&p->mm) < 0)
 		return NULL;
 	snprintf(p->name, sizeof(p->name), "%s", name);

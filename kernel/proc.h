@@ -9,6 +9,7 @@
 #define NOFILE 64 /* open files per process */
 
 struct file;
+struct inode;
 
 #define RLIMIT_DATA 2
 #define RLIMIT_STACK 3
@@ -45,9 +46,11 @@ struct proc {
 	u64 sigmask;                  /* rt_sigprocmask: recorded for musl, not yet enforced */
 	struct file *ofile[NOFILE];   /* open files, indexed by descriptor */
 	u64 cloexec;                  /* bit fd set: close ofile[fd] on execve (O_CLOEXEC) */
-	char cwd[256];
+	struct inode *cwd;            /* working directory, held (ramfs_get); NULL: the root */
+	u32 umask;                    /* umask(2): mode bits new files and directories lose */
+	char *exe;                    /* what /proc/self/exe names: the file execve ran (kmalloc) */
 	int exit_status;              /* wait(2) encoding: code << 8, or the signal */
-	struct rlim rlim[RLIM_NLIMITS]; /* getrlimit/setrlimit; MEMLOCK, DATA and AS are enforced */
+	struct rlim rlim[RLIM_NLIMITS]; /* getrlimit/setrlimit; MEMLOCK, DATA, AS and NOFILE are enforced */
 	u64 caps;                     /* effective capabilities (kernel/sys_limits.c) */
 	u8 fxstate[512] __attribute__((aligned(16))); /* x87/SSE registers (FXSAVE image) */
 };

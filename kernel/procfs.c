@@ -10,6 +10,7 @@
 #include "kernel/file.h"
 #include "kernel/path.h"
 #include "kernel/printk.h"
+#include "kernel/proc.h"
 #include "kernel/string.h"
 #include "mm/frame.h"
 #include "mm/reclaim.h"
@@ -89,6 +90,26 @@ static long proc_write(UNUSED struct file *f, UNUSED struct uio *u, UNUSED u64 *
 /* Seekable, so that lseek to 0 rereads from the start. */
 const struct devops procfs_ops = { proc_read, proc_write, NULL, true, true };
 
+/* /proc/self/exe: a symlink to the file the reading process runs. */
+static const char *self_exe(void)
+{
+	struct proc *p = myproc();
+	return p && p->exe ? p->exe : "";
+}
+
+/* On Linux /proc/self is a symlink to /proc/PID; here it is a directory
+ * that means whoever looks into it. */
+static int make_self(struct inode *proc)
+{
+	struct inode *self;
+	int err = ramfs_create(proc, "self", 4, S_IFDIR | 0555, 0, &self);
+	if (!err)
+		err = ramfs_symlink(self, "exe", 3, "");
+	if (!err)
+		ramfs_find(self, "exe", 3)->target = self_exe;
+	return err;
+}
+
 /* The initramfs usually brings /proc; a file it put there itself stays. */
 void procfs_init(void)
 {
@@ -96,6 +117,8 @@ void procfs_init(void)
 	int err = path_lookup(ramfs_root(), "/proc", &dir);
 	if (err == -ENOENT)
 		err = ramfs_create(ramfs_root(), "proc", 4, S_IFDIR | 0555, 0, &dir);
+	if (!err && !ramfs_find(dir, "self", 4))
+		err = make_self(dir);
 	for (size_t i = 0; !err && i < ARRAY_SIZE(files); i++) {
 		size_t len = strlen(files[i].name);
 		if (!ramfs_find(dir, files[i].name, len))

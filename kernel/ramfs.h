@@ -16,6 +16,7 @@
 #define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
 #define S_ISCHR(m) (((m) & S_IFMT) == S_IFCHR)
 #define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
+#define S_ISLNK(m) (((m) & S_IFMT) == S_IFLNK)
 
 /* getdents positions, numbered as tmpfs numbers them (Linux 6.18): 0 is
  * ".", 1 is "..", 2 the newest entry. Entries get increasing cookies from 3
@@ -36,16 +37,19 @@ struct dentry {
  * (ref): tmpfs keeps an unlinked file readable until its last close. */
 struct inode {
 	u32 mode;              /* S_IF* type | permission bits */
+	u32 uid, gid;          /* the owner: root (0) unless chown said otherwise */
 	u32 nlink;             /* 0: removed, freed when ref drops to 0 too */
 	u32 ref;               /* open files, and child directories (their "..") */
 	u64 ino;
 	u64 size;              /* regular: data bytes; directory: tmpfs's bogus size */
 	u32 rdev;              /* character device: Linux's encoded number (dev.h) */
-	char *data;            /* regular: bytes [size, cap) are always zero */
+	char *data;            /* regular, symlink (its target): bytes [size, cap) are always zero */
 	u64 cap;
 	struct dentry *entries; /* directory */
 	struct inode *parent;   /* directory: what ".." names; the root is its own */
 	u64 next_cookie;        /* directory: what the next entry gets */
+	const char *(*target)(void); /* a symlink whose target is made afresh (/proc/self/exe) */
+	u64 walk;               /* the last ramfs_walk that met it */
 };
 
 struct inode *ramfs_root(void);
@@ -55,6 +59,33 @@ void ramfs_init_inode(struct inode *ip, u32 mode, u32 rdev);
 struct inode *ramfs_find(struct inode *dir, const char *name, size_t len);
 int ramfs_create(struct inode *dir, const char *name, size_t len, u32 mode, u32 rdev,
 		 struct inode **out);
+/* A symlink to target (NUL-terminated), checked as ramfs_create checks. */
+int ramfs_symlink(struct inode *dir, const char *name, size_t len, const char *target);
+/* A symlink's target: target[0..n), not NUL-terminated. */
+int ramfs_set_target(struct inode *ip, const char *target, size_t n);
+/* A new name for ip (a hard link): EEXIST, ENOENT in a removed directory,
+ * EPERM for a directory, ENOENT for an inode no name links any more. */
+int ramfs_link(struct inode *dir, const char *name, size_t len, struct inode *ip);
+const char *ramfs_link_target(const struct inode *ip); /* a symlink's, NUL-terminated */
+/* rename's last step, every check made: de (in odir) moves to ndir as
+ * name, replacing whatever ndir had under that name (an empty directory if
+ * de is one). Only ENOMEM can fail it, and then nothing changed. */
+int ramfs_rename(struct inode *odir, struct dentry *de, struct inode *ndir, const char *name,
+		 size_t len);
+/* RENAME_EXCHANGE: the two names swap the inodes they link. */
+void ramfs_exchange(struct inode *adir, struct dentry *a, struct inode *bdir, struct dentry *b);
+struct dentry *ramfs_lookup(struct inode *dir, const char *name, size_t len);
+/* Every name in the tree, depth first and without recursion (the tree may
+ * be deep): visit(dir, de, first, arg), first being true the first time
+ * this walk meets de->ip (a file with several hard links has several
+ * names). For the leak check, which tells files left behind from leaks. */
+typedef void (*ramfs_visit)(struct inode *dir, struct dentry *de, bool first, void *arg);
+void ramfs_walk(ramfs_visit visit, void *arg);
+/* The heap bytes a name holds: its entry, and (first) its inode and data. */
+size_t ramfs_entry_bytes(const struct dentry *de, bool first);
+u64 ramfs_next_ino(void); /* the inode number the next new inode gets */
+/* statfs's figures: data pages in use (tmpfs's blocks) and inodes. */
+void ramfs_usage(u64 *pages, u64 *inodes);
 /* unlink (isdir false) or rmdir (isdir true) of one name in dir. */
 int ramfs_remove(struct inode *dir, const char *name, size_t len, bool isdir);
 void ramfs_get(struct inode *ip);

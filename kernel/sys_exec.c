@@ -3,7 +3,7 @@
  * strnlen_user and copied with strncpy_from_user), because loading the new
  * image destroys the old one. Any bad pointer, missing terminator or
  * oversized argument list fails the call before that point, with the caller
- * intact: -EFAULT, -E2BIG, -ENOENT, -ENOEXEC as Linux gives them. */
+ * intact: -EFAULT, -E2BIG, -ENOENT, -EACCES, -ENOEXEC as Linux gives them. */
 #include "kernel/exec.h"
 #include "kernel/file.h"
 #include "kernel/path.h"
@@ -90,18 +90,28 @@ static int copy_strings(const u64 __user *uv, struct strv *s, u64 *budget, bool 
 	return 0;
 }
 
-static int load(struct proc *p, const char *path, struct strv *argv, struct strv *envp)
+int exec_open(const char *path, struct inode **ip, char **name)
 {
-	struct inode *start, *ip;
+	struct inode *start;
+	struct nameparts np;
+	int links = 0;
 	int err = path_start(AT_FDCWD, path, &start);
 	if (!err)
-		err = path_lookup(start, path, &ip);
+		err = path_resolve(start, path, true, &links, &np, ip);
 	if (err)
 		return err;
-	if (!S_ISREG(ip->mode))
+	if (!S_ISREG((*ip)->mode) || !((*ip)->mode & 0111))
 		return -EACCES;
-	return exec_image(p, (const u8 *)ip->data, ip->size, path, (const char *const *)argv->v,
-			  (const char *const *)envp->v);
+	*name = kmalloc(PATH_MAX);
+	if (!*name)
+		return -ENOMEM;
+	err = path_name_of(&np, *name, PATH_MAX);
+	if (err) {
+		kfree(*name);
+		return err;
+	}
+	ramfs_get(*ip); /* copying the arguments may sleep, while others may unlink it */
+	return 0;
 }
 
 static void set_name(struct proc *p, const char *path)
@@ -113,29 +123,42 @@ static void set_name(struct proc *p, const char *path)
 	snprintf(p->name, sizeof(p->name), "%s", base);
 }
 
+/* Linux's order (since 6.7 the file is opened before anything else): the
+ * path (EFAULT), the file (ENOENT, EACCES), then argv and envp (EFAULT,
+ * E2BIG), and only then the file's format (ENOEXEC). */
 SYSCALL3(execve, const char __user *, upath, const u64 __user *, uargv, const u64 __user *, uenvp)
 {
 	struct proc *p = myproc();
 	struct strv argv = { 0 }, envp = { 0 };
 	u64 budget = MAX_ARG_BYTES;
-	char *path;
+	struct inode *ip;
+	char *path, *name;
 	int err = path_from_user(upath, &path);
 	if (err)
 		return err;
+	err = exec_open(path, &ip, &name);
+	if (err) {
+		kfree(path);
+		return err;
+	}
 	err = copy_strings(uargv, &argv, &budget, true);
 	if (!err)
 		err = copy_strings(uenvp, &envp, &budget, false);
 	if (!err)
-		err = load(p, path, &argv, &envp);
+		err = exec_image(p, (const u8 *)ip->data, ip->size, path, (const char *const *)argv.v,
+				 (const char *const *)envp.v);
 	if (!err) {
 		files_close_on_exec(p);
 		set_name(p, path);
+		proc_set_exe(p, name);
 		p->ignored = 0; /* handlers do not survive exec; faultline only has SIG_IGN */
 		p->caps = CAP_ALL; /* a root exec gets the full set back, as on Linux */
 		vfork_release(p);
 	}
+	ramfs_put(ip);
 	strv_free(&argv);
 	strv_free(&envp);
+	kfree(name);
 	kfree(path);
 	return err;
 }

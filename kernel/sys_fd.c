@@ -1,6 +1,7 @@
 /* kernel/sys_fd.c — the system calls that make and manage descriptors:
  * dup, dup2, dup3, fcntl, pipe, pipe2. Errors and their order are Linux's
- * (fs/file.c, fs/fcntl.c, fs/pipe.c); NOFILE plays RLIMIT_NOFILE. */
+ * (fs/file.c, fs/fcntl.c, fs/pipe.c). RLIMIT_NOFILE's soft limit bounds
+ * every new descriptor (fd_limit: NOFILE is the most the table holds). */
 #include "kernel/pipe.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
@@ -30,12 +31,12 @@ SYSCALL1(dup, unsigned int, fd)
 	return f ? dup_from(f, 0, false) : -EBADF;
 }
 
-/* ksys_dup3 after its flag checks: a target past the limit, then the
- * source. Whatever newfd had is closed; the new one is not close-on-exec
+/* ksys_dup3 after its flag checks: a target at or past the limit (EBADF),
+ * then the source. Whatever newfd had is closed; the new one is not close-on-exec
  * unless asked. */
 static long dup_to(unsigned oldfd, unsigned newfd, bool cloexec)
 {
-	if (newfd >= NOFILE)
+	if (newfd >= fd_limit())
 		return -EBADF;
 	struct file *f = fd_get(oldfd);
 	if (!f)
@@ -69,7 +70,7 @@ SYSCALL3(fcntl, unsigned int, fd, unsigned int, cmd, unsigned long, arg)
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		return arg >= NOFILE ? -EINVAL : dup_from(f, (unsigned)arg, cmd == F_DUPFD_CLOEXEC);
+		return arg >= fd_limit() ? -EINVAL : dup_from(f, (unsigned)arg, cmd == F_DUPFD_CLOEXEC);
 	case F_GETFD:
 		return fd_cloexec(fd) ? FD_CLOEXEC : 0;
 	case F_SETFD:

@@ -1,11 +1,12 @@
 /* kernel/sys_file.c — the system calls that move data through open files:
- * read, write, readv, writev, pread64, pwrite64, lseek, ioctl, ftruncate,
- * and open, openat, close. Arguments are checked in the order Linux checks
+ * read, write, readv, writev, pread64, pwrite64, preadv, pwritev, preadv2,
+ * pwritev2, lseek, ioctl, ftruncate, and open, openat, close. Arguments are checked in the order Linux checks
  * them, so a call that breaks two rules gets Linux's errno; argument types
  * are Linux's (an fd is an unsigned int, so -1 is EBADF and high bits are
  * ignored). */
 #include "kernel/file.h"
 #include "kernel/path.h"
+#include "kernel/proc.h"
 #include "kernel/syscall.h"
 #include "mm/kheap.h"
 
@@ -26,7 +27,7 @@ static long rw_at(struct file *f, void __user *buf, size_t count, bool write, u6
 	if (!access_ok(buf, count))
 		return -EFAULT;
 	struct iovec iov = { buf, MIN(count, MAX_RW_COUNT) };
-	struct uio u = { &iov, 0, iov.iov_len, false };
+	struct uio u = { .iov = &iov, .resid = iov.iov_len };
 	return write ? file_write(f, &u, pos) : file_read(f, &u, pos);
 }
 
@@ -76,7 +77,7 @@ SYSCALL4(pwrite64, unsigned int, fd, const char __user *, buf, size_t, count, i6
  * segment must pass access_ok, and the total is capped at MAX_RW_COUNT
  * rather than refused. A single segment goes through import_ubuf instead,
  * which caps its length *before* access_ok. */
-static long import_iovec(const struct iovec __user *uvec, unsigned long n, struct iovec **out,
+static long import_iovec(const struct iovec __user *uvec, unsigned n, struct iovec **out,
 			 struct uio *u)
 {
 	if (n > UIO_MAXIOV)
@@ -102,65 +103,149 @@ static long import_iovec(const struct iovec __user *uvec, unsigned long n, struc
 		return err;
 	}
 	*out = iov;
-	*u = (struct uio){ iov, 0, total, false };
+	*u = (struct uio){ .iov = iov, .resid = total };
 	return 0;
 }
 
-/* A fault in a later segment ends the transfer with the bytes done so far. */
-static long rw_vec(unsigned fd, const struct iovec __user *uvec, unsigned long n, bool write)
+/* kiocb_set_rw_flags, answered as tmpfs and Linux's pipes and devices
+ * answer it: unknown flags, RWF_ATOMIC (no file here has atomic writes) and
+ * RWF_DONTCACHE (nor a page cache) are EOPNOTSUPP; so is RWF_NOWAIT on a
+ * tmpfs file, while pipes and devices take it. RWF_APPEND with
+ * RWF_NOAPPEND is EINVAL. RWF_HIPRI, RWF_DSYNC and RWF_SYNC ask for nothing
+ * that is not done anyway. */
+#define RWF_HIPRI 0x1
+#define RWF_DSYNC 0x2
+#define RWF_SYNC 0x4
+#define RWF_KNOWN (RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND | RWF_NOAPPEND | \
+		   RWF_NOSIGNAL)
+
+static long rw_flags_ok(const struct file *f, u32 rwf)
 {
-	struct file *f = fd_get(fd);
-	if (!f || !mode_ok(f, write))
+	if (rwf & ~RWF_KNOWN)
+		return -EOPNOTSUPP;
+	if (rwf & RWF_APPEND && rwf & RWF_NOAPPEND)
+		return -EINVAL;
+	if (rwf & RWF_NOWAIT && !f->pipe && !f->dev && !f->blk)
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+/* vfs_readv/vfs_writev: the access mode, the iovec, and the flags only if
+ * there is something to move (an empty transfer is 0 whatever they say).
+ * A fault in a later segment ends the transfer with the bytes done so far. */
+static long rw_vec_at(struct file *f, const struct iovec __user *uvec, unsigned n, bool write,
+		      u64 *pos, u32 rwf)
+{
+	if (!mode_ok(f, write))
 		return -EBADF;
 	struct iovec *iov;
 	struct uio u;
 	long ret = import_iovec(uvec, n, &iov, &u);
 	if (ret)
 		return ret;
-	if (u.resid)
-		ret = write ? file_write(f, &u, &f->off) : file_read(f, &u, &f->off);
+	u.rwf = rwf;
+	if (u.resid && !(ret = rw_flags_ok(f, rwf)))
+		ret = write ? file_write(f, &u, pos) : file_read(f, &u, pos);
 	kfree(iov);
 	return ret;
 }
 
-SYSCALL3(readv, unsigned int, fd, const struct iovec __user *, vec, unsigned long, vlen)
+/* pos -1 is the file's own position (readv, and preadv2's rule); any other
+ * must be one the file has (ESPIPE for a pipe), and stays the caller's. */
+static long rw_vec(unsigned fd, const struct iovec __user *uvec, unsigned n, i64 pos, u32 rwf,
+		   bool write)
 {
-	return rw_vec(fd, vec, vlen, false);
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	if (pos == -1)
+		return rw_vec_at(f, uvec, n, write, &f->off, rwf);
+	if (!file_seekable(f))
+		return -ESPIPE;
+	u64 off = (u64)pos;
+	return rw_vec_at(f, uvec, n, write, &off, rwf);
 }
 
-SYSCALL3(writev, unsigned int, fd, const struct iovec __user *, vec, unsigned long, vlen)
+/* import_iovec takes the count as an unsigned int: the upper half of the
+ * register is ignored, so a count of 1 << 32 | 1 is 1. */
+SYSCALL3(readv, unsigned int, fd, const struct iovec __user *, vec, unsigned int, vlen)
 {
-	return rw_vec(fd, vec, vlen, true);
+	return rw_vec(fd, vec, vlen, -1, 0, false);
+}
+
+SYSCALL3(writev, unsigned int, fd, const struct iovec __user *, vec, unsigned int, vlen)
+{
+	return rw_vec(fd, vec, vlen, -1, 0, true);
+}
+
+/* The offset comes in two registers for 32-bit callers' sake; on x86-64
+ * the low one holds all of it and the high one is ignored (pos_from_hilo).
+ * A negative offset is EINVAL before the descriptor is looked at. */
+SYSCALL4(preadv, unsigned int, fd, const struct iovec __user *, vec, unsigned int, vlen, i64, pos)
+{
+	return pos < 0 ? -EINVAL : rw_vec(fd, vec, vlen, pos, 0, false);
+}
+
+SYSCALL4(pwritev, unsigned int, fd, const struct iovec __user *, vec, unsigned int, vlen, i64, pos)
+{
+	return pos < 0 ? -EINVAL : rw_vec(fd, vec, vlen, pos, 0, true);
+}
+
+/* As preadv, but an offset of -1 means the file position, and flags. */
+SYSCALL6(preadv2, unsigned int, fd, const struct iovec __user *, vec, unsigned int, vlen, i64, pos,
+	 u64, pos_high, u32, flags)
+{
+	(void)pos_high;
+	return pos < -1 ? -EINVAL : rw_vec(fd, vec, vlen, pos, flags, false);
+}
+
+SYSCALL6(pwritev2, unsigned int, fd, const struct iovec __user *, vec, unsigned int, vlen, i64, pos,
+	 u64, pos_high, u32, flags)
+{
+	(void)pos_high;
+	return pos < -1 ? -EINVAL : rw_vec(fd, vec, vlen, pos, flags, true);
 }
 
 /* The last component, as Linux's open_last_lookups and do_open judge it.
- * With O_CREAT: a trailing slash is EISDIR, an existing name is EEXIST
- * under O_EXCL, and a directory (even ".") is EISDIR. Without: a trailing
- * slash or O_DIRECTORY demands a directory. */
+ * Without O_CREAT: a trailing slash or O_DIRECTORY demands a directory, and
+ * a final symlink is followed unless O_NOFOLLOW makes it ELOOP. With
+ * O_CREAT: a trailing slash is EISDIR, an existing name is EEXIST under
+ * O_EXCL (even a symlink), a directory (even ".") is EISDIR, and a symlink
+ * is followed to create what it names. The mode loses the umask's bits. */
 static int lookup_open(struct inode *start, const char *path, int flags, u32 mode,
 		       struct inode **out)
 {
 	struct nameparts np;
-	int err = path_parent(start, path, &np);
-	if (err)
-		return err;
+	int links = 0;
 	if (!(flags & O_CREAT)) {
-		err = path_step(np.dir, np.name, np.len, out);
-		if (!err && (np.slash || flags & O_DIRECTORY) && !S_ISDIR((*out)->mode))
+		int err = path_resolve(start, path, !(flags & O_NOFOLLOW), &links, &np, out);
+		if (!err && flags & O_DIRECTORY && !S_ISDIR((*out)->mode))
 			err = -ENOTDIR;
+		if (!err && S_ISLNK((*out)->mode))
+			err = -ELOOP;
 		return err;
 	}
-	if (np.dots)
-		return flags & O_EXCL ? -EEXIST : -EISDIR;
-	if (np.slash)
-		return -EISDIR;
-	*out = ramfs_find(np.dir, np.name, np.len);
-	if (!*out)
-		return ramfs_create(np.dir, np.name, np.len, S_IFREG | (mode & 07777 & ~UMASK), 0,
-				    out);
-	if (flags & O_EXCL)
-		return -EEXIST;
-	return S_ISDIR((*out)->mode) ? -EISDIR : 0;
+	for (;;) {
+		int err = path_parent_links(start, path, &links, &np);
+		if (err)
+			return err;
+		if (np.dots)
+			return flags & O_EXCL ? -EEXIST : -EISDIR;
+		if (np.slash)
+			return -EISDIR;
+		*out = ramfs_find(np.dir, np.name, np.len);
+		if (!*out)
+			return ramfs_create(np.dir, np.name, np.len,
+					    S_IFREG | (mode & 07777 & ~myproc()->umask), 0, out);
+		if (flags & O_EXCL)
+			return -EEXIST;
+		if (!S_ISLNK((*out)->mode))
+			return S_ISDIR((*out)->mode) ? -EISDIR : 0;
+		if (flags & O_NOFOLLOW || ++links > MAXSYMLINKS)
+			return -ELOOP;
+		start = np.dir;
+		path = ramfs_link_target(*out);
+	}
 }
 
 /* may_open: a directory opened for writing, or with O_TRUNC, is EISDIR.

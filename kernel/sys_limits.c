@@ -4,8 +4,9 @@
  * RLIMIT_AS (how far brk and mmap may grow, kernel/sys_mm.c). Every process is
  * root and starts with every capability, as a Linux init does; a process
  * that drops CAP_IPC_LOCK with capset is held to RLIMIT_MEMLOCK exactly as
- * Linux holds an unprivileged one. The other limits are stored and reported
- * but not enforced. */
+ * Linux holds an unprivileged one. RLIMIT_NOFILE's soft limit bounds new
+ * descriptors (kernel/fd.c, up to the NOFILE slots a table has); the other
+ * limits are stored and reported but not enforced. */
 #include "kernel/sched.h"
 #include "kernel/syscall.h"
 

@@ -12,16 +12,42 @@
 	X(33, dup2) X(35, nanosleep) X(39, getpid) X(56, clone) X(57, fork)      \
 	X(58, vfork) X(59, execve) X(60, exit) X(61, wait4) X(62, kill)          \
 	X(63, uname) X(72, fcntl) X(77, ftruncate) X(79, getcwd) X(80, chdir)    \
+	X(74, fsync) \
+	X(75, fdatasync) \
 	X(81, fchdir) X(83, mkdir) X(84, rmdir) X(87, unlink)                    \
+	X(82, rename) \
+	X(86, link) \
+	X(88, symlink) \
+	X(89, readlink) \
+	X(90, chmod) \
+	X(91, fchmod) \
+	X(92, chown) \
+	X(93, fchown) \
+	X(94, lchown) \
+	X(95, umask) \
 	X(96, gettimeofday) X(97, getrlimit) X(99, sysinfo) X(102, getuid)       \
 	X(104, getgid) X(107, geteuid) X(108, getegid) X(110, getppid)           \
 	X(125, capget) X(126, capset) X(149, mlock) X(150, munlock)              \
+	X(137, statfs) \
+	X(138, fstatfs) \
 	X(151, mlockall) X(152, munlockall) X(158, arch_prctl) X(160, setrlimit) \
 	X(167, swapon) X(168, swapoff) X(186, gettid) X(217, getdents64)         \
 	X(218, set_tid_address) X(228, clock_gettime) X(230, clock_nanosleep)    \
 	X(231, exit_group) X(257, openat) X(258, mkdirat) X(262, newfstatat)     \
+	X(260, fchownat) \
 	X(263, unlinkat) X(269, faccessat) X(292, dup3) X(293, pipe2)            \
-	X(302, prlimit64) X(318, getrandom) X(325, mlock2)
+	X(264, renameat) \
+	X(265, linkat) \
+	X(266, symlinkat) \
+	X(267, readlinkat) \
+	X(268, fchmodat) \
+	X(295, preadv) \
+	X(296, pwritev) \
+	X(302, prlimit64) X(318, getrandom) \
+	X(316, renameat2) \
+	X(327, preadv2) \
+	X(328, pwritev2) \
+	X(325, mlock2)
 
 #define DECLARE(nr, name) SYSCALL_ENTRY(name);
 SYSCALLS(DECLARE)

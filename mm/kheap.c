@@ -104,5 +104,13 @@ void kfree(void *p)
 	freelist[h->shift - MIN_SHIFT] = b;
 }
 
+size_t kheap_size(const void *p)
+{
+	if (!p)
+		return 0;
+	const struct header *h = (const struct header *)p - 1;
+	return h->shift ? 1ul << h->shift : (size_t)h->pages * PAGE_SIZE;
+}
+
 size_t kheap_in_use(void) { return in_use; }
 size_t kheap_frames(void) { return frames_held; }

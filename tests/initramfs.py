@@ -17,7 +17,9 @@ programs that execve another, and user/expect.txt in /etc for the runner.
     in the same order: the first gets the highest priority, as on Linux.
   - The kernel ends the run with "faultline: init exited with status S" and
     exits QEMU; a signal death is S = 128 + the signal's number. Just before
-    that it prints LEAK_FAILED if frames or heap bytes did not come back.
+    that it prints LEAK_FAILED if frames or heap bytes did not come back,
+    and before that a LEFTOVER line for each file or directory the programs
+    left in the ramfs (named, and not counted as a leak).
 """
 
 import os
@@ -32,6 +34,8 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STATUS_LINE = re.compile(r"faultline: init exited with status (\d+)")
 KERNEL_LOG = re.compile(r"\[[\d .]*\]")
 LEAK_FAILED = "faultline: leak check FAILED"
+# Files a program left in the ramfs: named, not counted as leaks.
+LEFTOVER = "faultline: leftover "
 
 # ---- cpio newc ----------------------------------------------------------------
 # Each member: "070701", 13 fields of 8 hex digits, the name with its NUL

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 #include "child.h"
 
@@ -27,7 +28,7 @@
 #define MAX_ARG_STRLEN (32 * PAGE) /* one string, with its NUL */
 #define NOUT (1 << 18)
 
-static char echoargs[256], notelf[64];
+static char echoargs[256], notelf[64], onex[64], noexec[64], groupx[64];
 static char *rw;     /* a page of 'p's whose next page is unmapped */
 static void *hole;   /* that next page */
 static char *rw2;    /* another such page, for an argv array */
@@ -114,6 +115,18 @@ struct refusal {
 	int err;
 };
 
+/* A copy of from, with that mode (fchmod: the umask does not apply). */
+static void copy_file(const char *from, const char *to, mode_t mode)
+{
+	static char data[1 << 20];
+	int in = open(from, O_RDONLY), out = open(to, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+	long n = read_full(in, data, sizeof data);
+
+	if (in < 0 || out < 0 || n <= 0 || n == sizeof data || write_full(out, data, n) != n ||
+	    fchmod(out, mode) || close(out) || close(in))
+		bail("copy a file to /tmp");
+}
+
 static volatile long canary_data = 0x1234567;
 
 static int refused(void *arg)
@@ -181,6 +194,17 @@ static void refusals(void)
 		{ "a missing file", "/nonexistent/echoargs", argv, env, ENOENT },
 		{ "a directory", "/", argv, env, EACCES },
 		{ "a text file, mode 0755", notelf, argv, env, ENOEXEC },
+		{ "a text file, mode 0100 (one x bit is enough for root)", onex, argv, env, ENOEXEC },
+		{ "a program, mode 0644", noexec, argv, env, EACCES },
+		{ "a bad path and a bad argv array", hole, hole, env, EFAULT },
+		{ "a missing file and a bad argv array", "/nonexistent/echoargs", hole, env, ENOENT },
+		{ "a missing file and a bad envp[0]", "/nonexistent/echoargs", argv,
+		  (char *[]){ KERNEL, NULL }, ENOENT },
+		{ "a directory and a bad argv[1]", "/", (char *[]){ "x", hole, NULL }, env, EACCES },
+		{ "a mode 0644 program and a bad envp array", noexec, argv, hole, EACCES },
+		{ "a missing file and 64 arguments of 128 KiB", "/nonexistent/echoargs", many_max, env,
+		  ENOENT },
+		{ "a text file and a bad argv[1]", notelf, (char *[]){ "x", hole, NULL }, env, EFAULT },
 		{ "one argument of MAX_ARG_STRLEN bytes + NUL", echoargs,
 		  (char *[]){ "x", huge, NULL }, env, E2BIG },
 		{ "64 arguments of 128 KiB (8 MiB)", echoargs, many_max, env, E2BIG },
@@ -194,6 +218,10 @@ static void refusals(void)
 			 fs[i].name, tap_errname(fs[i].err));
 		child_case(refused, (void *)&fs[i], EXITED(fs[i].err), name);
 	}
+	/* Mode bits are honoured: one x bit anywhere lets root run a program. */
+	const struct refusal runs_groupx = { "", groupx, argv, env, 0 };
+	child_case(refused, (void *)&runs_groupx, EXITED(0), "execve of a program with mode 0010 runs it");
+
 	/* One case in this very process: it must go on as if nothing happened. */
 	errno = 0;
 	long r = execve(echoargs, (char *[]){ "x", hole, NULL }, env);
@@ -208,6 +236,9 @@ int main(void)
 
 	snprintf(echoargs, sizeof echoargs, "%s/echoargs", bin);
 	snprintf(notelf, sizeof notelf, "/tmp/exec-notelf.%d", getpid());
+	snprintf(onex, sizeof onex, "/tmp/exec-onex.%d", getpid());
+	snprintf(noexec, sizeof noexec, "/tmp/exec-noexec.%d", getpid());
+	snprintf(groupx, sizeof groupx, "/tmp/exec-groupx.%d", getpid());
 	make_big_args();
 	rw = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (rw == MAP_FAILED || munmap(rw + PAGE, PAGE) || munmap(rw + 3 * PAGE, PAGE))
@@ -219,8 +250,15 @@ int main(void)
 	if (fd < 0 || write(fd, "this is not an ELF file\n", 24) != 24 || close(fd))
 		bail(notelf);
 
+	copy_file(notelf, onex, 0100);
+	copy_file(echoargs, noexec, 0644);
+	copy_file(echoargs, groupx, 0010);
+
 	runs();
 	refusals();
 	unlink(notelf);
+	unlink(onex);
+	unlink(noexec);
+	unlink(groupx);
 	return done_testing();
 }

@@ -89,6 +89,11 @@ static inline const char *tap_errname(int e)
 	case EISDIR: return "EISDIR";
 	case ENOTEMPTY: return "ENOTEMPTY";
 	case ESPIPE: return "ESPIPE";
+	case ELOOP: return "ELOOP";
+	case EPERM: return "EPERM";
+	case EBUSY: return "EBUSY";
+	case EMFILE: return "EMFILE";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
 	}
 	snprintf(num, sizeof num, "errno %d", e);
 	return num;

@@ -18,7 +18,7 @@ static u8 src[2 * PIPE_SIZE], dst[PIPE_SIZE + 4096]; /* src: the wrap test reads
 static long xfer(struct file *f, u64 uaddr, size_t n)
 {
 	struct iovec iov = { uptr(uaddr), n };
-	struct uio u = { &iov, 0, n, false };
+	struct uio u = { .iov = &iov, .resid = n };
 	return file_writable(f) ? file_write(f, &u, &f->off) : file_read(f, &u, &f->off);
 }
 

@@ -21,7 +21,7 @@ static char text[PAGE_SIZE + 1], expected[PAGE_SIZE];
 static long xfer(struct file *f, size_t n, bool write)
 {
 	struct iovec iov = { uptr(U), n };
-	struct uio u = { &iov, 0, n, false };
+	struct uio u = { .iov = &iov, .resid = n };
 	return write ? file_write(f, &u, &f->off) : file_read(f, &u, &f->off);
 }
 

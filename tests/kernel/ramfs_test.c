@@ -108,8 +108,8 @@ static size_t cpio_add(u8 *buf, size_t off, const char *name, u32 mode, u32 rdev
 
 static u8 arc[1024];
 
-/* extras: entries that are skipped with a note (kept out of the malformed
- * test, which unpacks many times, to keep its log short). */
+/* extras: a symlink, and an entry that is skipped with a note (kept out of
+ * the malformed test, which unpacks many times, to keep its log short). */
 static size_t build_archive(bool extras)
 {
 	memset(arc, 0, sizeof(arc));
@@ -137,7 +137,9 @@ KTEST(ramfs_cpio_unpack)
 	KEXPECT_EQ(ramfs_read(file, 0, buf, sizeof(buf)), 11);
 	KEXPECT(strcmp(buf, "hello, cpio") == 0);
 	KEXPECT(null && S_ISCHR(null->mode) && null->rdev == DEV_NULL);
-	KEXPECT_EQ(lookup_err(top, "link"), -ENOENT);   /* symlinks are skipped */
+	KEXPECT(lookup(top, "link") == file); /* a symlink, followed */
+	KEXPECT(ramfs_find(top, "link", 4) && ramfs_find(top, "link", 4)->mode == (S_IFLNK | 0777));
+	KEXPECT_EQ(ramfs_find(top, "link", 4)->size, 8);
 	KEXPECT_EQ(lookup_err(top, "orphan"), -ENOENT); /* no parent: skipped */
 
 	/* Unpacking again replaces file data rather than failing. */
