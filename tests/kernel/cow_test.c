@@ -8,6 +8,7 @@
 #include "mm/cow.h"
 #include "mm/fault.h"
 #include "mm/frame.h"
+#include "mm/kheap.h"
 
 #define VA 0x500000ul
 
