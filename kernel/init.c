@@ -15,6 +15,7 @@
 #include "kernel/sched.h"
 #include "mm/frame.h"
 #include "mm/kheap.h"
+#include "mm/kstack.h"
 
 #define MAX_INIT_ARGS 32
 
@@ -49,7 +50,7 @@ static int start(const char *path)
 	limits_init(p);
 	err = exec_image(p, (const u8 *)ip->data, ip->size, path, argv, envp);
 	if (err)
-		p->state = P_UNUSED;
+		proc_free(p);
 	return err;
 }
 
@@ -58,12 +59,19 @@ static int shell_status(int wstatus)
 	return (wstatus & 0x7f) ? 128 + (wstatus & 0x7f) : (wstatus >> 8) & 0xff;
 }
 
-/* Everything the processes had must be back: frames (counting those the
- * heap keeps for reuse as free) and heap bytes. Files left in the ramfs
- * would count as heap: tests clean up after themselves. */
+/* Frames that are free, or kept for reuse: by the heap, and as page tables
+ * of the kernel-stack area (more processes at once need more of them). */
+static size_t frames_back(void)
+{
+	return frames_free() + kheap_frames() + kstack_table_frames();
+}
+
+/* Everything the processes had must be back: frames (counting those kept
+ * for reuse as free) and heap bytes. Files left in the ramfs would count
+ * as heap: tests clean up after themselves. */
 static void leak_check(size_t frames0, size_t heap0)
 {
-	size_t frames = frames_free() + kheap_frames(), heap = kheap_in_use();
+	size_t frames = frames_back(), heap = kheap_in_use();
 	if (frames == frames0 && heap == heap0)
 		pr_info("faultline: leak check passed: frames and heap back to their baseline\n");
 	else
@@ -76,7 +84,7 @@ void run_init(void)
 	const char *path = cmdline_get("init");
 	if (!path || !*path)
 		path = "/init";
-	size_t frames0 = frames_free() + kheap_frames(), heap0 = kheap_in_use();
+	size_t frames0 = frames_back(), heap0 = kheap_in_use();
 	int err = start(path);
 	if (err) {
 		printk("faultline: cannot run %s (error %d); nothing to do\n", path, err);
@@ -84,13 +92,11 @@ void run_init(void)
 			hlt();
 	}
 	scheduler();
-	struct proc *init = NULL;
-	for (struct proc *p = proctable; p < proctable + NPROC; p++)
-		if (p->state == P_ZOMBIE && p->pid == 1)
-			init = p;
+	struct proc *init = proc_find(1);
+	int status = init && init->state == P_ZOMBIE ? shell_status(init->exit_status) : -1;
 	if (init)
-		init->state = P_UNUSED; /* reaped by the kernel: nobody else will */
+		proc_reap(init); /* reaped by the kernel: nobody else will */
 	leak_check(frames0, heap0);
-	printk("faultline: init exited with status %d\n", init ? shell_status(init->exit_status) : -1);
+	printk("faultline: init exited with status %d\n", status);
 	qemu_exit(true);
 }

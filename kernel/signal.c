@@ -1,7 +1,14 @@
-/* kernel/signal.c — what happens to a process that faults in ring 3. There
- * are no user signal handlers yet, so every such signal takes its default
- * action: the process dies with it, and only the process. The kernel says
- * why in one line a student can read: who, where, what access, which area. */
+/* kernel/signal.c — sending signals, and what happens to a process that
+ * faults in ring 3.
+ *
+ * There are no user signal handlers yet, so every signal takes its default
+ * action: "ignore" for SIGCHLD, SIGCONT, SIGURG and SIGWINCH, "terminate"
+ * for the rest (stopping is not implemented: the stop signals terminate).
+ * A signal the process blocks is kept in its pending set, as Linux keeps it,
+ * and acted on when the mask lets it through; that set is where handlers
+ * will find their signals later. A fault kills the process at once, and
+ * the kernel says why in one line a student can read: who, where, what
+ * access, which area. */
 #include "kernel/signal.h"
 #include "arch/oops.h"
 #include "kernel/printk.h"
@@ -63,14 +70,44 @@ void user_fault(struct trapframe *tf, int sig, u64 addr)
 	proc_exit(sig);
 }
 
-void signal_send(struct proc *p, int sig)
+/* Linux's SIG_KERNEL_IGNORE_MASK: signals whose default action is none. */
+#define DEFAULT_IGNORED (sigbit(SIGCHLD) | sigbit(SIGCONT) | sigbit(SIGURG) | sigbit(SIGWINCH))
+
+bool signal_ignored(const struct proc *p, int sig)
 {
-	if (sig == SIGCHLD || p->state == P_UNUSED || p->state == P_ZOMBIE)
-		return; /* SIGCHLD's default action is to ignore it */
-	if (p->ignored & (1ul << (sig - 1)) && sig != SIGKILL)
+	return (p->ignored | DEFAULT_IGNORED) & sigbit(sig);
+}
+
+/* A signal that reaches p: ignored, or fatal. Init (pid 1) only receives
+ * signals it has a handler for (Linux's SIGNAL_UNKILLABLE): without
+ * handlers, none, not even SIGKILL. */
+static void act(struct proc *p, int sig)
+{
+	if (signal_ignored(p, sig) || p->pid == 1)
 		return;
 	if (!p->killed)
 		p->killed = sig;
 	if (p->state == P_SLEEPING)
 		p->state = P_RUNNABLE;
+}
+
+void signal_send(struct proc *p, int sig)
+{
+	if (p->state == P_ZOMBIE)
+		return;
+	if (p->sigmask & sigbit(sig))
+		p->sigpending |= sigbit(sig); /* even if ignored now: it may not be when unblocked */
+	else
+		act(p, sig);
+}
+
+/* Lowest number first, as Linux dequeues them: the first fatal one is the
+ * one p dies of. */
+void signal_unblocked(struct proc *p)
+{
+	u64 ready = p->sigpending & ~p->sigmask;
+	p->sigpending &= p->sigmask;
+	for (int sig = 1; ready; sig++, ready >>= 1)
+		if (ready & 1)
+			act(p, sig);
 }

@@ -27,9 +27,14 @@ struct sysinfo {
 	char reserved[4];
 };
 
+/* faultline answers as the Linux ABI it implements, so that programs (and
+ * libcs) which gate features on sysname and release run: the release names
+ * the Linux version whose system calls faultline follows, the version
+ * string says which kernel this really is. */
 SYSCALL1(uname, struct utsname __user *, buf)
 {
-	struct utsname u = { "faultline", "faultline", "0.1", "#1", "x86_64", "(none)" };
+	struct utsname u = { "Linux", "faultline", "6.1.0-faultline", "#1 faultline", "x86_64",
+			     "(none)" };
 	return copy_out(buf, &u, sizeof(u));
 }
 
@@ -62,9 +67,8 @@ SYSCALL1(sysinfo, struct sysinfo __user *, info)
 		.uptime = (i64)(time_uptime_ns() / 1000000000),
 		.totalram = frames_usable() * PAGE_SIZE,
 		.freeram = frames_free() * PAGE_SIZE,
+		.procs = (u16)nprocs, /* Linux's nr_threads, zombies included */
 		.mem_unit = 1,
 	};
-	for (struct proc *p = proctable; p < proctable + NPROC; p++)
-		si.procs += p->state != P_UNUSED;
 	return copy_out(info, &si, sizeof(si));
 }

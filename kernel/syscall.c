@@ -14,12 +14,17 @@
 	X(63, uname) X(72, fcntl) X(77, ftruncate) X(79, getcwd) X(80, chdir)    \
 	X(81, fchdir) X(83, mkdir) X(84, rmdir) X(87, unlink)                    \
 	X(96, gettimeofday) X(97, getrlimit) X(99, sysinfo) X(102, getuid)       \
-	X(104, getgid) X(107, geteuid) X(108, getegid) X(110, getppid)           \
-	X(125, capget) X(126, capset) X(149, mlock) X(150, munlock)              \
+	X(104, getgid) X(105, setuid) X(106, setgid) X(107, geteuid)             \
+	X(108, getegid) X(109, setpgid) X(110, getppid) X(111, getpgrp)          \
+	X(112, setsid) X(113, setreuid) X(114, setregid) X(117, setresuid)       \
+	X(118, getresuid) X(119, setresgid) X(120, getresgid) X(121, getpgid)    \
+	X(122, setfsuid) X(123, setfsgid) X(124, getsid)                         \
+	X(125, capget) X(126, capset) X(127, rt_sigpending)                      \
+	X(149, mlock) X(150, munlock)                                            \
 	X(151, mlockall) X(152, munlockall) X(158, arch_prctl) X(160, setrlimit) \
 	X(167, swapon) X(168, swapoff) X(186, gettid) X(217, getdents64)         \
 	X(218, set_tid_address) X(228, clock_gettime) X(230, clock_nanosleep)    \
-	X(231, exit_group) X(257, openat) X(258, mkdirat) X(262, newfstatat)     \
+	X(231, exit_group) X(247, waitid) X(257, openat) X(258, mkdirat) X(262, newfstatat)     \
 	X(263, unlinkat) X(269, faccessat) X(292, dup3) X(293, pipe2)            \
 	X(302, prlimit64) X(318, getrandom)
 

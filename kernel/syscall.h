@@ -43,6 +43,10 @@ static inline long copy_out(void __user *to, const void *from, size_t n)
 	static long do_##name(t0 n0, t1 n1, t2 n2, t3 n3);                          \
 	SYSCALL_ENTRY(name) { return do_##name((t0)a0, (t1)a1, (t2)a2, (t3)a3); }   \
 	static long do_##name(t0 n0, t1 n1, t2 n2, t3 n3)
+#define SYSCALL5(name, t0, n0, t1, n1, t2, n2, t3, n3, t4, n4)                              \
+	static long do_##name(t0 n0, t1 n1, t2 n2, t3 n3, t4 n4);                           \
+	SYSCALL_ENTRY(name) { return do_##name((t0)a0, (t1)a1, (t2)a2, (t3)a3, (t4)a4); }   \
+	static long do_##name(t0 n0, t1 n1, t2 n2, t3 n3, t4 n4)
 #define SYSCALL6(name, t0, n0, t1, n1, t2, n2, t3, n3, t4, n4, t5, n5)                          \
 	static long do_##name(t0 n0, t1 n1, t2 n2, t3 n3, t4 n4, t5 n5);                        \
 	SYSCALL_ENTRY(name) { return do_##name((t0)a0, (t1)a1, (t2)a2, (t3)a3, (t4)a4, (t5)a5); } \

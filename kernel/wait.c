@@ -20,7 +20,7 @@ int sleep_on(const void *chan, u64 nticks)
 
 void wakeup(const void *chan)
 {
-	for (struct proc *p = proctable; p < proctable + NPROC; p++)
+	for_each_proc(p)
 		if (p->state == P_SLEEPING && p->chan == chan)
 			p->state = P_RUNNABLE;
 }
