@@ -61,6 +61,9 @@ struct proc {
 	u64 ignored;                  /* bit sig-1: SIG_IGN set with rt_sigaction */
 	u64 sigmask;                  /* bit sig-1: blocked (rt_sigprocmask) */
 	u64 sigpending;               /* bit sig-1: sent while blocked, waiting (kernel/signal.c) */
+	int stop_pending;             /* a stop signal to act on at the next chance, or 0 */
+	int stopped;                  /* the stop signal it is stopped by (job control), or 0 */
+	int report_code, report_status; /* a stop or continue the parent has not waited for */
 	bool execed;                  /* has called execve since fork: setpgid says EACCES */
 	struct file *ofile[NOFILE];   /* open files, indexed by descriptor */
 	u64 cloexec;                  /* bit fd set: close ofile[fd] on execve (O_CLOEXEC) */

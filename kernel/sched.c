@@ -9,6 +9,7 @@
  * preempted by the timer. Kernel code runs with interrupts off, so on one
  * CPU nothing needs a lock. */
 #include "kernel/sched.h"
+#include "kernel/signal.h"
 #include "arch/context.h"
 #include "arch/gdt.h"
 #include "arch/percpu.h"
@@ -105,6 +106,7 @@ void yield(void)
 void return_to_user(void)
 {
 	struct proc *p = myproc();
+	signal_stop(p);
 	if (p->killed)
 		proc_exit(p->killed);
 }

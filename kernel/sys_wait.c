@@ -1,9 +1,11 @@
 /* kernel/sys_wait.c — waiting for children: wait4 and waitid.
  *
- * Both pick children the same way (one pid, one process group, or any) and
- * both reap a dead child before they store anything for the caller, as
- * Linux does: a bad status, rusage or siginfo pointer costs -EFAULT, and the
- * child is gone all the same.
+ * Both pick children the same way (one pid, one process group, or any),
+ * report a dead child (WEXITED; wait4 always), a stopped one (WSTOPPED,
+ * wait4's WUNTRACED) or a continued one (WCONTINUED), each once unless
+ * WNOWAIT, and both reap a dead child before they store anything for the
+ * caller, as Linux does: a bad status, rusage or siginfo pointer costs
+ * -EFAULT, and the child is gone all the same.
  *
  * waitid stores into a siginfo_t, 128 bytes of which it fills only six
  * fields. CVE-2017-5123 was Linux forgetting the range check before such
@@ -30,9 +32,6 @@
 #define P_PGID 2
 #define P_PIDFD 3
 
-#define CLD_EXITED 1
-#define CLD_KILLED 2
-
 #define INT_MIN (-0x7fffffff - 1)
 #define RUSAGE_SIZE 144 /* struct rusage: no accounting yet, all zero */
 
@@ -54,36 +53,57 @@ static bool wanted(const struct proc *c, const struct waitspec *w)
 	return w->which == P_ALL || (w->which == P_PID ? c->pid : c->pgid) == w->id;
 }
 
-/* A dead child that w wants, or NULL; *any says whether w wants any child
- * at all (none: -ECHILD). Children that stop or continue are never
- * reported: faultline has no stop signals yet. */
-static struct proc *find_zombie(struct proc *parent, const struct waitspec *w, bool *any)
+/* Has c something for w: its end, or a stop or continue? */
+static bool reportable(const struct proc *c, const struct waitspec *w)
+{
+	if (c->state == P_ZOMBIE)
+		return w->options & WEXITED;
+	return (c->report_code == CLD_STOPPED && (w->options & WSTOPPED)) ||
+	       (c->report_code == CLD_CONTINUED && (w->options & WCONTINUED));
+}
+
+/* A child that w wants with something to report, or NULL; *any says
+ * whether w wants any child at all (none: -ECHILD). */
+static struct proc *find_waitable(struct proc *parent, const struct waitspec *w, bool *any)
 {
 	*any = false;
 	for_each_proc(c) {
 		if (c->parent != parent || !wanted(c, w))
 			continue;
 		*any = true;
-		if (c->state == P_ZOMBIE)
+		if (reportable(c, w))
 			return c;
 	}
 	return NULL;
 }
 
-/* Wait until a child w wants is dead; fill *info and reap it (unless
- * WNOWAIT). Returns its pid, 0 under WNOHANG if none is dead yet, -ECHILD,
- * or -EINTR. */
+/* Fill *info from c's report; it is used up (a dead child reaped) unless
+ * WNOWAIT. */
+static void take_report(struct proc *c, const struct waitspec *w, struct waitinfo *info)
+{
+	bool keep = w->options & WNOWAIT;
+	if (c->state != P_ZOMBIE) {
+		*info = (struct waitinfo){ c->pid, c->report_code, c->report_status, c->ids.u.real };
+		if (!keep)
+			c->report_code = 0;
+		return;
+	}
+	int st = c->exit_status;
+	*info = (struct waitinfo){ c->pid, (st & 0x7f) ? CLD_KILLED : CLD_EXITED,
+				   (st & 0x7f) ? st & 0x7f : (st >> 8) & 0xff, c->ids.u.real };
+	if (!keep)
+		proc_reap(c);
+}
+
+/* Wait until a child w wants has something to report; fill *info. Returns
+ * its pid, 0 under WNOHANG if none has yet, -ECHILD, or -EINTR. */
 static long do_wait(const struct waitspec *w, struct waitinfo *info)
 {
 	for (;;) {
 		bool any;
-		struct proc *c = find_zombie(myproc(), w, &any);
+		struct proc *c = find_waitable(myproc(), w, &any);
 		if (c) {
-			int st = c->exit_status;
-			*info = (struct waitinfo){ c->pid, (st & 0x7f) ? CLD_KILLED : CLD_EXITED,
-						   (st & 0x7f) ? st & 0x7f : (st >> 8) & 0xff, c->ids.u.real };
-			if (!(w->options & WNOWAIT))
-				proc_reap(c);
+			take_report(c, w, info);
 			return info->pid;
 		}
 		if (!any)
@@ -113,7 +133,9 @@ SYSCALL4(wait4, int, pid, int __user *, status, int, options, void __user *, rus
 	long r = do_wait(&w, &info);
 	if (r <= 0)
 		return r;
-	int wstatus = info.code == CLD_EXITED ? info.status << 8 : info.status;
+	int wstatus = info.code == CLD_EXITED ? info.status << 8 :
+		      info.code == CLD_STOPPED ? info.status << 8 | 0x7f :
+		      info.code == CLD_CONTINUED ? 0xffff : info.status;
 	if (status && put_user(wstatus, status))
 		return -EFAULT;
 	if (rusage && clear_user(rusage, RUSAGE_SIZE))
