@@ -37,3 +37,4 @@
 #define ENOSYS 38
 #define ENOTEMPTY 39
 #define ELOOP 40
+#define EOPNOTSUPP 95

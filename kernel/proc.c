@@ -20,6 +20,14 @@ struct proc *myproc(void)
 	return percpu.proc;
 }
 
+struct proc *proc_find(int pid)
+{
+	for (struct proc *p = proctable; p < proctable + NPROC; p++)
+		if (p->state != P_UNUSED && p->pid == pid)
+			return p;
+	return NULL;
+}
+
 /* The saved stack a new process's first swtch() pops: six callee-saved
  * registers, then trap_return as the return address; above it sits the
  * trapframe that trap_return turns into ring-3 registers. */

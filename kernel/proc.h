@@ -47,6 +47,8 @@ struct proc {
 	int exit_status;              /* wait(2) encoding: code << 8, or the signal */
 	struct rlim rlim[RLIM_NLIMITS]; /* getrlimit/setrlimit; RLIMIT_MEMLOCK is enforced */
 	u64 caps;                     /* effective capabilities (kernel/sys_limits.c) */
+	u64 utime_ns, stime_ns;       /* CPU time used in ring 3 and in the kernel (kernel/cputime.c) */
+	u64 cpu_stamp;                /* when it was last charged */
 	u8 fxstate[512] __attribute__((aligned(16))); /* x87/SSE registers (FXSAVE image) */
 };
 

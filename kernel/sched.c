@@ -14,6 +14,7 @@
 #include "arch/percpu.h"
 #include "arch/pit.h"
 #include "arch/x86.h"
+#include "kernel/cputime.h"
 #include "mm/vm.h"
 
 static u64 scheduler_rsp;
@@ -27,6 +28,7 @@ static void run(struct proc *p)
 	wrmsr(MSR_FS_BASE, p->fs_base);
 	asm volatile("fxrstor64 %0" : : "m"(p->fxstate));
 	p->state = P_RUNNING;
+	cputime_start(p);
 	swtch(&scheduler_rsp, p->ksp);
 	write_cr3(virt_to_phys(kernel_pml4));
 	percpu.proc = NULL;
@@ -83,6 +85,7 @@ void scheduler(void)
 void sched(void)
 {
 	struct proc *p = myproc();
+	cputime_charge(p, false);
 	p->fs_base = rdmsr(MSR_FS_BASE);
 	asm volatile("fxsave64 %0" : "=m"(p->fxstate));
 	swtch(&p->ksp, scheduler_rsp);
@@ -97,6 +100,7 @@ void yield(void)
 void return_to_user(void)
 {
 	struct proc *p = myproc();
+	cputime_charge(p, false);
 	if (p->killed)
 		proc_exit(p->killed);
 }

@@ -5,6 +5,7 @@
 extern struct proc proctable[NPROC];
 
 struct proc *proc_alloc(const char *name);
+struct proc *proc_find(int pid);      /* the live or zombie process with that pid, or NULL */
 void proc_release(struct proc *p);
 void proc_free(struct proc *p);       /* release, and give the slot back: a process that never ran */
 void vfork_release(struct proc *child);

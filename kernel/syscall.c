@@ -17,8 +17,8 @@
 	X(104, getgid) X(107, geteuid) X(108, getegid) X(110, getppid)           \
 	X(125, capget) X(126, capset) X(149, mlock) X(150, munlock)              \
 	X(151, mlockall) X(152, munlockall) X(158, arch_prctl) X(160, setrlimit) \
-	X(167, swapon) X(168, swapoff) X(186, gettid) X(217, getdents64)         \
-	X(218, set_tid_address) X(228, clock_gettime) X(230, clock_nanosleep)    \
+	X(167, swapon) X(168, swapoff) X(186, gettid) X(201, time) X(217, getdents64)         \
+	X(218, set_tid_address) X(228, clock_gettime) X(229, clock_getres) X(230, clock_nanosleep)    \
 	X(231, exit_group) X(257, openat) X(258, mkdirat) X(262, newfstatat)     \
 	X(263, unlinkat) X(269, faccessat) X(292, dup3) X(293, pipe2)            \
 	X(302, prlimit64) X(318, getrandom)
