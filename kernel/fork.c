@@ -43,6 +43,7 @@ static long copy_process(u64 flags, u64 stack)
 		c->tf->rsp = stack;
 	c->parent = p;
 	c->fs_base = rdmsr(MSR_FS_BASE);
+	c->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
 	c->ignored = p->ignored;
 	memcpy(c->rlim, p->rlim, sizeof(c->rlim));
 	c->caps = p->caps;

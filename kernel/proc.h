@@ -33,6 +33,7 @@ struct proc {
 	struct trapframe *tf;         /* user registers, at the top of kstack */
 	u64 ksp;                      /* saved kernel RSP while switched out */
 	u64 fs_base;                  /* arch_prctl(ARCH_SET_FS): musl's thread pointer */
+	u64 gs_base;                  /* arch_prctl(ARCH_SET_GS); live in MSR_KERNEL_GS_BASE */
 	u64 clear_child_tid;          /* set_tid_address */
 	struct proc *parent;
 	struct proc *vfork_parent;    /* CLONE_VFORK: waits until this process execs or exits */

@@ -26,6 +26,7 @@ static void run(struct proc *p)
 	tss_set_rsp0(p->kstack);
 	write_cr3(virt_to_phys(p->mm.pml4));
 	wrmsr(MSR_FS_BASE, p->fs_base);
+	wrmsr(MSR_KERNEL_GS_BASE, p->gs_base); /* SWAPGS hands it to ring 3 */
 	asm volatile("fxrstor64 %0" : : "m"(p->fxstate));
 	p->state = P_RUNNING;
 	cputime_start(p);
@@ -87,6 +88,7 @@ void sched(void)
 	struct proc *p = myproc();
 	cputime_charge(p, false);
 	p->fs_base = rdmsr(MSR_FS_BASE);
+	p->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
 	asm volatile("fxsave64 %0" : "=m"(p->fxstate));
 	swtch(&p->ksp, scheduler_rsp);
 }
