@@ -11,8 +11,9 @@
  * buffer (or the part of it that was asked for) only when that copy was
  * complete.
  *
- * Every pipe here is O_NONBLOCK, so a case that would wait is EAGAIN and
- * the contents are read back with drain(). `edge` is the first byte of a
+ * Every pipe here but the last one is O_NONBLOCK, so a case that would wait
+ * is EAGAIN and the contents are read back with drain(); the last has three
+ * blocking writers, whose page-sized writes must each arrive whole. `edge` is the first byte of a
  * PROT_NONE page, with three good pages before it.
  */
 #define _GNU_SOURCE
@@ -25,7 +26,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "tap.h"
+#include "child.h"
 
 #define PAGE 4096
 #define SLOTS 16
@@ -284,6 +285,46 @@ static void slots(void)
 	close_pipe();
 }
 
+/* ---- PIPE_BUF atomicity between blocking writers ---------------------------- */
+
+#define ROUNDS 300
+
+static int writer_fds[2];
+
+/* Writes ROUNDS pages of its own letter, each in one blocking write. */
+static int letter_writer(void *letter)
+{
+	char page[PAGE];
+
+	memset(page, (int)(intptr_t)letter, PAGE);
+	close(writer_fds[0]);
+	for (int i = 0; i < ROUNDS; i++)
+		if (write(writer_fds[1], page, PAGE) != PAGE)
+			return 1;
+	return 0;
+}
+
+static void atomic_writers(void)
+{
+	static char stream[3 * ROUNDS * PAGE];
+	long mixed = 0;
+
+	if (pipe(writer_fds))
+		bail("pipe");
+	pid_t pids[3] = { spawn(letter_writer, (void *)'a'), spawn(letter_writer, (void *)'b'),
+			  spawn(letter_writer, (void *)'c') };
+	close(writer_fds[1]);
+	long n = read_full(writer_fds[0], stream, sizeof stream);
+	for (long at = 0; at + PAGE <= n; at += PAGE)
+		mixed += memchr(stream + at, stream[at] == 'a' ? 'b' : 'a', PAGE) ||
+			 memchr(stream + at, stream[at] == 'c' ? 'b' : 'c', PAGE);
+	tap_eq(n, sizeof stream, "three blocking writers of %d pages each: every byte arrives", ROUNDS);
+	tap_eq(mixed, 0, "... and every 4096-byte write arrives whole (PIPE_BUF)");
+	for (int i = 0; i < 3; i++)
+		tap_status(reap(pids[i]), EXITED(0), "writer %c exits normally", 'a' + i);
+	close(writer_fds[0]);
+}
+
 /* A write without readers is EPIPE before the buffer is looked at. */
 static void no_reader(void)
 {
@@ -308,6 +349,7 @@ int main(void)
 	writev_faults();
 	read_faults();
 	slots();
+	atomic_writers();
 	no_reader();
 	return done_testing();
 }
