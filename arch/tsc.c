@@ -5,11 +5,14 @@
  * reason). Its rate is not architectural, so it is measured once at boot
  * against the PIT's channel 2, whose input is a fixed 1.193182 MHz.
  *
- * The measurement takes two readings of both counters about 50 ms apart
- * and divides. What happens between them does not matter (both counters
- * run on if QEMU is descheduled by its host); only the readings must be
- * taken close together, so each is the best of several: the one whose two
- * TSC reads around the PIT's latch command were nearest each other. */
+ * The measurement takes two readings of both counters 10 ms apart and
+ * divides. What happens between them does not matter (both counters run
+ * on if QEMU is descheduled by its host); only the readings must be taken
+ * close together, so each is the best of several: the one whose two TSC
+ * reads around the PIT's latch command were nearest each other. Channel 2
+ * counts 16 bits, 54.9 ms: a stall of more than 45 ms between the readings
+ * makes it wrap, and that measurement is taken again. (A loaded host
+ * stalls QEMU for tens of milliseconds now and then.) */
 #include "arch/tsc.h"
 #include "arch/x86.h"
 #include "kernel/printk.h"
@@ -19,8 +22,9 @@
 #define PIT_CMD 0x43
 #define PORT_B 0x61      /* bit 0: channel 2 gate; bit 1: speaker; bit 5: channel 2 output */
 #define START 0xffff     /* channel 2 counts down from here: 54.9 ms to the terminal count */
-#define STOP 0x1000      /* the second reading once the count is below this, after ~51 ms */
-#define TRIES 5
+#define STOP (START - 11932) /* the second reading once the count is below this: 10 ms */
+#define TRIES 5          /* readings to take the best of */
+#define MEASUREMENTS 100 /* at most, until one was not spoilt by a wrap */
 
 static u64 tsc_boot, rate, mult; /* ns = (tsc - tsc_boot) * mult >> 32 */
 static u64 last_ns;
@@ -51,7 +55,7 @@ static struct reading read_best(void)
 }
 
 /* TSC counts per second, or 0 if channel 2 reached its terminal count
- * before the second reading (a stall of more than a few ms). */
+ * before the second reading. */
 static u64 measure(void)
 {
 	outb(PORT_B, (u8)((inb(PORT_B) & ~0x02) | 0x01)); /* gate high, speaker off */
@@ -69,7 +73,7 @@ static u64 measure(void)
 
 void tsc_init(void)
 {
-	for (int i = 0; i < TRIES && !rate; i++)
+	for (int i = 0; i < MEASUREMENTS && !rate; i++)
 		rate = measure();
 	if (!rate)
 		panic("tsc: the PIT's channel 2 never gave a measurement");
