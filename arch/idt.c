@@ -1,6 +1,9 @@
 /* arch/idt.c — points all 32 exception vectors and the 16 legacy IRQ vectors
  * at the stubs in arch/isr.asm. All are interrupt gates (IF cleared on entry),
- * so a handler is never interrupted before it has saved state. NMI, #DF and
+ * so a handler is never interrupted before it has saved state. #BP and #OF
+ * have DPL 3, as Linux's do, so that int3 (and `int $3`, `int $4`) from ring 3
+ * reach their handlers; an `int $n` for any other gate has DPL 0 and is #GP.
+ * (`into` is #UD in 64-bit mode before any gate is looked at.) NMI, #DF and
  * #MC switch to their own IST stacks (they can arrive when the current stack
  * is unusable) once the TSS that holds those stacks is loaded: an IST index
  * without a TSS would turn the exception into a triple fault. */
@@ -22,6 +25,7 @@ struct PACKED idtr {
 };
 
 #define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
+#define GATE_DPL3 0x60      /* ... that ring 3 may name in an INT instruction */
 
 extern const u64 isr_table[NVECTORS];
 static struct gate idt[256];
@@ -36,6 +40,8 @@ void idt_init(void)
 {
 	for (int v = 0; v < NVECTORS; v++)
 		set_gate(v, isr_table[v], 0);
+	idt[T_BP].type |= GATE_DPL3;
+	idt[T_OF].type |= GATE_DPL3;
 	struct idtr idtr = { sizeof(idt) - 1, (u64)idt };
 	asm volatile("lidt %0" : : "m"(idtr));
 }

@@ -5,6 +5,7 @@
 #include "arch/syscall.h"
 #include "arch/trapframe.h"
 #include "arch/x86.h"
+#include "kernel/cputime.h"
 #include "kernel/sched.h"
 #include "kernel/syscall.h"
 #include "mm/layout.h"
@@ -44,6 +45,7 @@ bool sysret_safe(const struct trapframe *tf)
 bool syscall_dispatch(struct trapframe *tf)
 {
 	u32 nr = (u32)tf->rax;
+	cputime_charge(myproc(), true);
 	syscall_fn fn = nr < syscall_count ? syscall_table[nr] : NULL;
 	tf->rax = fn ? (u64)fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9) : (u64)-ENOSYS;
 	return_to_user();

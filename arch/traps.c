@@ -7,6 +7,7 @@
 #include "arch/pic.h"
 #include "arch/pit.h"
 #include "arch/trapframe.h"
+#include "kernel/cputime.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
@@ -56,6 +57,8 @@ static void kernel_gp(struct trapframe *tf)
 
 void trap(struct trapframe *tf)
 {
+	if (user_mode(tf))
+		cputime_charge(myproc(), true);
 	if (tf->vector >= T_IRQ0 && tf->vector < T_IRQ0 + 16)
 		irq((int)(tf->vector - T_IRQ0));
 	else if (tf->vector == T_PF)

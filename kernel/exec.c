@@ -209,12 +209,15 @@ int exec_image(struct proc *p, const u8 *image, size_t size, const char *path,
 	if (old.pml4)
 		mm_free(&old);
 	*p->tf = (struct trapframe){ .rip = entry, .cs = USER_CS, .rflags = 0x202, .rsp = rsp, .ss = USER_DS };
-	p->fs_base = 0;
+	p->fs_base = p->gs_base = 0; /* as Linux's start_thread: both bases 0 */
 	/* x87 and SSE as Linux starts a program: FCW 0x37f, MXCSR 0x1f80, all else 0. */
 	memset(p->fxstate, 0, sizeof(p->fxstate));
 	*(u16 *)p->fxstate = 0x37f;
 	*(u32 *)(p->fxstate + 24) = 0x1f80;
-	if (p == myproc()) /* execve: the old program's values are live in the registers */
+	if (p == myproc()) { /* execve: the old program's values are live in the registers */
 		asm volatile("fxrstor64 %0" : : "m"(p->fxstate));
+		wrmsr(MSR_FS_BASE, 0);
+		wrmsr(MSR_KERNEL_GS_BASE, 0);
+	}
 	return 0;
 }

@@ -62,6 +62,7 @@ static long copy_process(u64 flags, u64 stack)
 		c->tf->rsp = stack;
 	c->parent = p;
 	c->fs_base = rdmsr(MSR_FS_BASE);
+	c->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
 	c->ignored = p->ignored;
 	c->sigmask = p->sigmask; /* and nothing pending: Linux clears the child's set */
 	c->pgid = p->pgid;

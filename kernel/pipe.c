@@ -1,33 +1,68 @@
 /* kernel/pipe.c — pipes with Linux's semantics: a read returns what is
  * there (waiting only while the pipe is empty), 0 once every writer is
- * gone; a write of at most PIPE_BUF bytes goes in whole or waits; a write
- * with no reader left gets SIGPIPE and EPIPE; O_NONBLOCK turns every wait
- * into EAGAIN. Each side is woken whenever the other moves bytes or closes.
+ * gone; a write with no reader left gets SIGPIPE and EPIPE; O_NONBLOCK
+ * turns every wait into EAGAIN. Each side is woken whenever the other moves
+ * bytes or closes.
  *
- * The buffer is a byte ring: nread and nwritten count every byte ever taken
- * out and put in, so their difference is what is buffered and neither
- * index ever needs resetting. */
+ * The buffer is Linux's (fs/pipe.c): a ring of PIPE_SLOTS page buffers,
+ * each a page with the range [off, off + len) still to be read. Its shape
+ * is visible from ring 3, so it is copied exactly (user/pipecopy.c):
+ *  - a write first appends its remainder, the first len % 4096 bytes, to
+ *    the last buffer if that has room ("merge"); the rest goes into fresh
+ *    pages of 4096 bytes. A write of at most PIPE_BUF bytes is therefore
+ *    one piece: it goes in whole or waits for a free slot.
+ *  - a piece whose copy from the user faults is dropped whole; the write
+ *    returns the bytes of the pieces before it, or EFAULT.
+ *  - a read copies buffer by buffer and consumes a buffer (or the part of
+ *    it that was asked for) only once that part was copied out whole; a
+ *    fault returns what earlier buffers gave, or EFAULT, and loses nothing.
+ * head and tail count the slots ever filled and ever emptied. */
 #include "kernel/pipe.h"
 #include "kernel/proc.h"
 #include "kernel/signal.h"
 #include "kernel/wait.h"
+#include "mm/frame.h"
 #include "mm/kheap.h"
+#include "mm/layout.h"
+#include "mm/reclaim.h"
+
+struct pipe_buf {
+	u64 page; /* physical address of the frame */
+	u32 off, len;
+};
 
 struct pipe {
 	struct inode inode; /* what fstat shows: S_IFIFO | 0600, as pipefs makes it */
-	char *buf;          /* PIPE_SIZE bytes */
-	u64 nread, nwritten;
+	struct pipe_buf bufs[PIPE_SLOTS];
+	u32 head, tail;
+	bool busy;            /* a side is copying: see pipe_lock */
 	int readers, writers; /* open files of each end */
 };
 
-static size_t buffered(const struct pipe *p) { return p->nwritten - p->nread; }
+static bool pipe_empty(const struct pipe *p) { return p->head == p->tail; }
+static bool pipe_full(const struct pipe *p) { return p->head - p->tail >= PIPE_SLOTS; }
+static struct pipe_buf *slot(struct pipe *p, u32 n) { return &p->bufs[n % PIPE_SLOTS]; }
+static char *buf_data(const struct pipe_buf *b) { return (char *)phys_to_virt(b->page) + b->off; }
 
-/* The contiguous part of the ring from byte count pos, at most avail long. */
-static size_t span(const struct pipe *p, u64 pos, size_t avail, char **at)
+/* A copy may sleep (a user page fault that waits for memory to be freed),
+ * so each side holds the pipe while it copies, as Linux holds pipe->mutex:
+ * two writers never merge into the same bytes, two readers never take the
+ * same buffer. 0, or -EINTR if the caller was killed while waiting. */
+static int pipe_lock(struct pipe *p)
 {
-	size_t off = pos % PIPE_SIZE;
-	*at = p->buf + off;
-	return MIN(avail, PIPE_SIZE - off);
+	while (p->busy) {
+		int err = sleep_on(&p->busy, 0);
+		if (err)
+			return err;
+	}
+	p->busy = true;
+	return 0;
+}
+
+static void pipe_unlock(struct pipe *p)
+{
+	p->busy = false;
+	wakeup(&p->busy);
 }
 
 static struct file *end_alloc(struct pipe *p, u32 flags)
@@ -41,20 +76,14 @@ static struct file *end_alloc(struct pipe *p, u32 flags)
 int pipe_create(u32 flags, struct file *ends[2])
 {
 	struct pipe *p = kmalloc(sizeof(*p));
-	char *buf = kmalloc(PIPE_SIZE);
-	if (!p || !buf) {
-		kfree(p);
-		kfree(buf);
+	if (!p)
 		return -ENOMEM;
-	}
 	ramfs_init_inode(&p->inode, S_IFIFO | 0600, 0);
-	p->buf = buf;
 	ends[0] = end_alloc(p, O_RDONLY | flags);
 	ends[1] = end_alloc(p, O_WRONLY | flags);
 	if (!ends[0] || !ends[1]) {
 		kfree(ends[0]);
 		kfree(ends[1]);
-		kfree(buf);
 		kfree(p);
 		return -ENOMEM;
 	}
@@ -62,78 +91,138 @@ int pipe_create(u32 flags, struct file *ends[2])
 	return 0;
 }
 
-/* Data that faults on its way out stays in the pipe: only what reached
- * the user is consumed (Linux, too, loses nothing: it consumes a buffer
- * only once it is copied whole). */
+/* Copies buffers out until u is full or the pipe empty; the bytes moved. */
+static size_t take(struct pipe *p, struct uio *u)
+{
+	size_t done = 0;
+	while (u->resid && !pipe_empty(p)) {
+		struct pipe_buf *b = slot(p, p->tail);
+		size_t n = MIN(b->len, u->resid);
+		if (uio_copy_out(u, buf_data(b), n) < n)
+			break; /* the buffer stays as it was */
+		b->off += n;
+		b->len -= n;
+		done += n;
+		if (!b->len) {
+			frame_free(b->page);
+			p->tail++;
+		}
+	}
+	return done;
+}
+
 long pipe_read(struct file *f, struct uio *u)
 {
 	struct pipe *p = f->pipe;
 	if (!u->resid)
 		return 0;
-	while (!buffered(p)) {
+	int err = pipe_lock(p);
+	if (err)
+		return err;
+	while (pipe_empty(p)) {
+		pipe_unlock(p);
 		if (!p->writers)
 			return 0;
 		if (uio_nowait(f, u))
 			return -EAGAIN;
-		int err = sleep_on(&p->nwritten, 0);
-		if (err)
+		if ((err = sleep_on(&p->head, 0)) || (err = pipe_lock(p)))
 			return err;
 	}
-	size_t done = 0, n;
-	char *at;
-	while (u->resid && !u->fault && (n = span(p, p->nread, buffered(p), &at))) {
-		size_t got = uio_copy_out(u, at, n);
-		p->nread += got;
-		done += got;
-	}
+	size_t done = take(p, u);
+	pipe_unlock(p);
 	if (done)
-		wakeup(&p->nread);
+		wakeup(&p->tail);
 	return uio_result(u, done);
 }
 
-/* As much of u as there is room for; the readers are woken. */
-static size_t fill(struct pipe *p, struct uio *u)
+/* The remainder of a write appended to the last buffer, when it fits:
+ * its size, 0 when it does not fit, -EFAULT when the copy faulted. */
+static long merge(struct pipe *p, struct uio *u)
 {
-	size_t done = 0, n;
-	char *at;
-	while (u->resid && !u->fault && (n = span(p, p->nwritten, PIPE_SIZE - buffered(p), &at))) {
-		size_t got = uio_copy_in(u, at, n);
-		p->nwritten += got;
-		done += got;
+	size_t part = u->resid % PAGE_SIZE;
+	if (!part || pipe_empty(p))
+		return 0;
+	struct pipe_buf *b = slot(p, p->head - 1);
+	if (b->off + b->len + part > PAGE_SIZE)
+		return 0;
+	if (uio_copy_in(u, buf_data(b) + b->len, part) < part)
+		return -EFAULT;
+	b->len += part;
+	return (long)part;
+}
+
+/* The next page of u into a new buffer (the ring has a free slot): its
+ * size, -EFAULT if the copy faulted (the page is dropped), or -ENOMEM. */
+static long add_page(struct pipe *p, struct uio *u)
+{
+	u64 page = user_frame_alloc();
+	if (!page)
+		return -ENOMEM;
+	size_t n = uio_copy_in(u, phys_to_virt(page), PAGE_SIZE);
+	if (u->fault) {
+		frame_free(page);
+		return -EFAULT;
 	}
-	if (done)
-		wakeup(&p->nwritten);
+	*slot(p, p->head++) = (struct pipe_buf){ page, 0, (u32)n };
+	return (long)n;
+}
+
+/* Fills free slots until u is done, the ring is full or a piece fails:
+ * the bytes added, or the error when there are none. */
+static long fill(struct pipe *p, struct uio *u)
+{
+	long done = 0;
+	while (u->resid && !pipe_full(p)) {
+		long n = add_page(p, u);
+		if (n < 0)
+			return done ? done : n;
+		done += n;
+	}
 	return done;
 }
 
-/* A write that was interrupted, or found the readers gone, part way
- * returns what it wrote, as Linux's pipe_write does; SIGPIPE is sent
- * either way, unless pwritev2 said RWF_NOSIGNAL. */
+/* SIGPIPE is sent whenever the readers are gone (unless pwritev2 said
+ * RWF_NOSIGNAL); a write that was
+ * interrupted, or found the readers gone, part way returns what it wrote,
+ * as Linux's pipe_write does. The pipe is held throughout except while
+ * waiting for room, so a write is never interleaved with another unless it
+ * had to wait. */
 long pipe_write(struct file *f, struct uio *u)
 {
 	struct pipe *p = f->pipe;
-	size_t need = u->resid <= PIPE_BUF ? u->resid : 1; /* room to wait for */
-	size_t done = 0;
 	if (!u->resid)
 		return 0;
-	for (;;) {
+	int err = pipe_lock(p);
+	if (err)
+		return err;
+	long done = p->readers ? merge(p, u) : 0;
+	while (done >= 0 && u->resid && !u->fault) {
+		long n = 0;
 		if (!p->readers) {
 			if (!(u->rwf & RWF_NOSIGNAL))
 				signal_send(myproc(), SIGPIPE);
-			return done ? (long)done : -EPIPE;
+			n = -EPIPE;
+		} else if (!pipe_full(p)) {
+			n = fill(p, u);
+		} else if (uio_nowait(f, u)) {
+			n = -EAGAIN;
+		} else {
+			pipe_unlock(p);
+			wakeup(&p->head);
+			err = sleep_on(&p->tail, 0);
+			if (err || (err = pipe_lock(p)))
+				return done ? done : err;
 		}
-		if (PIPE_SIZE - buffered(p) >= need) {
-			done += fill(p, u);
-			if (!u->resid || u->fault)
-				return uio_result(u, done);
-			need = 1;
+		if (n < 0) {
+			done = done ? done : n;
+			break;
 		}
-		if (uio_nowait(f, u))
-			return done ? (long)done : -EAGAIN;
-		int err = sleep_on(&p->nread, 0);
-		if (err)
-			return done ? (long)done : err;
+		done += n;
 	}
+	pipe_unlock(p);
+	if (done > 0)
+		wakeup(&p->head);
+	return done;
 }
 
 void pipe_close(struct file *f)
@@ -141,13 +230,14 @@ void pipe_close(struct file *f)
 	struct pipe *p = f->pipe;
 	if (file_writable(f)) {
 		p->writers--;
-		wakeup(&p->nwritten); /* readers see the end of file */
+		wakeup(&p->head); /* readers see the end of file */
 	} else {
 		p->readers--;
-		wakeup(&p->nread); /* writers see EPIPE */
+		wakeup(&p->tail); /* writers see EPIPE */
 	}
 	if (!p->readers && !p->writers) {
-		kfree(p->buf);
+		for (; !pipe_empty(p); p->tail++)
+			frame_free(slot(p, p->tail)->page);
 		kfree(p);
 	}
 }

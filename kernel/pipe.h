@@ -1,9 +1,11 @@
-/* kernel/pipe.h — pipes: a ring buffer between a read end and a write end. */
+/* kernel/pipe.h — pipes: a ring of page buffers between a read end and a
+ * write end, shaped as Linux's (see kernel/pipe.c). */
 #pragma once
 #include "kernel/file.h"
 
-#define PIPE_SIZE (16 * PAGE_SIZE) /* Linux's default capacity: 16 pages */
-#define PIPE_BUF 4096              /* writes up to this size are atomic */
+#define PIPE_SLOTS 16                     /* Linux's default: 16 page buffers */
+#define PIPE_SIZE (PIPE_SLOTS * PAGE_SIZE) /* at most this many bytes buffered */
+#define PIPE_BUF 4096                     /* writes up to this size are atomic */
 
 /* Both ends, as pipe2 makes them: flags is 0, O_NONBLOCK or both. */
 int pipe_create(u32 flags, struct file *ends[2]);

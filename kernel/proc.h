@@ -55,6 +55,7 @@ struct proc {
 	struct trapframe *tf;         /* user registers, at the top of kstack */
 	u64 ksp;                      /* saved kernel RSP while switched out */
 	u64 fs_base;                  /* arch_prctl(ARCH_SET_FS): musl's thread pointer */
+	u64 gs_base;                  /* arch_prctl(ARCH_SET_GS); live in MSR_KERNEL_GS_BASE */
 	u64 clear_child_tid;          /* set_tid_address */
 	struct proc *parent;
 	struct proc *vfork_parent;    /* CLONE_VFORK: waits until this process execs or exits */
@@ -78,6 +79,8 @@ struct proc {
 	u64 caps;                     /* effective capabilities (kernel/sys_limits.c) */
 	u64 caps_permitted;           /* the most caps may become again (capset, setuid to 0) */
 	struct ids ids;
+	u64 utime_ns, stime_ns;       /* CPU time used in ring 3 and in the kernel (kernel/cputime.c) */
+	u64 cpu_stamp;                /* when it was last charged */
 	u8 fxstate[512] __attribute__((aligned(16))); /* x87/SSE registers (FXSAVE image) */
 };
 

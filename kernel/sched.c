@@ -15,6 +15,7 @@
 #include "arch/percpu.h"
 #include "arch/pit.h"
 #include "arch/x86.h"
+#include "kernel/cputime.h"
 #include "mm/vm.h"
 
 static u64 scheduler_rsp;
@@ -26,8 +27,10 @@ static void run(struct proc *p)
 	tss_set_rsp0(p->kstack);
 	write_cr3(virt_to_phys(p->mm.pml4));
 	wrmsr(MSR_FS_BASE, p->fs_base);
+	wrmsr(MSR_KERNEL_GS_BASE, p->gs_base); /* SWAPGS hands it to ring 3 */
 	asm volatile("fxrstor64 %0" : : "m"(p->fxstate));
 	p->state = P_RUNNING;
+	cputime_start(p);
 	swtch(&scheduler_rsp, p->ksp);
 	write_cr3(virt_to_phys(kernel_pml4));
 	percpu.proc = NULL;
@@ -92,7 +95,9 @@ void scheduler(void)
 void sched(void)
 {
 	struct proc *p = myproc();
+	cputime_charge(p, false);
 	p->fs_base = rdmsr(MSR_FS_BASE);
+	p->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
 	asm volatile("fxsave64 %0" : "=m"(p->fxstate));
 	swtch(&p->ksp, scheduler_rsp);
 }
@@ -106,6 +111,7 @@ void yield(void)
 void return_to_user(void)
 {
 	struct proc *p = myproc();
+	cputime_charge(p, false);
 	signal_stop(p);
 	if (p->killed)
 		proc_exit(p->killed);

@@ -5,6 +5,7 @@
 extern int nprocs; /* processes in the table, zombies included */
 
 struct proc *proc_alloc(const char *name);
+struct proc *proc_find(int pid);      /* the live or zombie process with that pid, or NULL */
 void proc_release(struct proc *p);
 void proc_reap(struct proc *p);       /* a released zombie leaves the table (wait, init's end) */
 void proc_free(struct proc *p);       /* release and reap: a process that never ran */

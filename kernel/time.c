@@ -1,9 +1,10 @@
 /* kernel/time.c — the CMOS real-time clock, read once at boot, plus the
- * timer tick since then. The tick is coarse (1/HZ) but monotonic, which is
- * all CLOCK_MONOTONIC promises. */
+ * time since then from the calibrated TSC (arch/tsc.c): nanosecond
+ * resolution, monotonic, and running on during a long system call. */
 #include "kernel/time.h"
-#include "arch/pit.h"
+#include "arch/tsc.h"
 #include "arch/x86.h"
+#include "kernel/printk.h"
 
 #define CMOS_ADDR 0x70
 #define CMOS_DATA 0x71
@@ -40,6 +41,8 @@ void time_init(void)
 	u32 hour = bcd(cmos(0x04) & 0x7f, binary), day = bcd(cmos(0x07), binary);
 	u32 mon = bcd(cmos(0x08), binary), year = bcd(cmos(0x09), binary) + 2000;
 	boot_epoch = days_since_epoch(year, mon, day) * 86400 + hour * 3600 + min * 60 + sec;
+	tsc_init();
+	pr_info("clock: TSC at %lu kHz, measured against the PIT\n", tsc_hz() / 1000);
 }
 
 u64 time_boot_epoch(void)
@@ -49,5 +52,5 @@ u64 time_boot_epoch(void)
 
 u64 time_uptime_ns(void)
 {
-	return ticks() * (1000000000ul / HZ);
+	return tsc_ns();
 }

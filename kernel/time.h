@@ -2,6 +2,6 @@
 #pragma once
 #include "kernel/types.h"
 
-void time_init(void);      /* read the RTC once at boot */
+void time_init(void);      /* read the RTC once at boot, calibrate the TSC */
 u64 time_boot_epoch(void); /* seconds since 1970 at boot */
-u64 time_uptime_ns(void);  /* from the timer tick */
+u64 time_uptime_ns(void);  /* since boot, from the TSC: monotonic, ns resolution */

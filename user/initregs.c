@@ -2,13 +2,15 @@
  * (and as tools/testing/selftests/x86/check_initial_reg_state.c checks it):
  * every general register except RSP is 0, RFLAGS is 0x202 (IF plus the
  * always-one bit 1), RSP is 16-byte aligned and points at argc, argv, envp
- * and the auxiliary vector; the FPU/SSE state is the reset state.
+ * and the auxiliary vector; the FPU/SSE state is the reset state; the FS and
+ * GS bases are 0 (the runner that execs this program had its own).
  * A kernel that leaks a register from another context or from itself, or
  * lays out the initial stack wrongly, fails here rather than somewhere in libc.
  *
  * The program is linked with -Wl,-e,initregs_entry (see user/build.mk): that
  * entry only stores the registers, using RIP-relative stores that change
- * nothing else, then jumps to musl's ordinary _start with RSP untouched.
+ * nothing else, asks arch_prctl for the two bases, then jumps to musl's
+ * ordinary _start with RSP untouched.
  */
 #define _GNU_SOURCE
 #include <elf.h>
@@ -30,6 +32,7 @@ unsigned long init_rflags;
 unsigned int init_mxcsr;
 unsigned short init_fcw;
 unsigned char init_xmm[16][16];
+unsigned long init_fs = 1, init_gs = 1;
 
 void initregs_entry(void);
 extern const Elf64_Ehdr __ehdr_start; /* the linker's name for our ELF header */
@@ -51,6 +54,14 @@ __asm__(".text\n"
 	"fnstcw init_fcw(%rip)\n"
 	SAVEX(0) SAVEX(1) SAVEX(2) SAVEX(3) SAVEX(4) SAVEX(5) SAVEX(6) SAVEX(7)
 	SAVEX(8) SAVEX(9) SAVEX(10) SAVEX(11) SAVEX(12) SAVEX(13) SAVEX(14) SAVEX(15)
+	"mov $158, %eax\n"           /* arch_prctl(ARCH_GET_FS, &init_fs) */
+	"mov $0x1003, %edi\n"
+	"lea init_fs(%rip), %rsi\n"
+	"syscall\n"
+	"mov $158, %eax\n"           /* arch_prctl(ARCH_GET_GS, &init_gs) */
+	"mov $0x1004, %edi\n"
+	"lea init_gs(%rip), %rsi\n"
+	"syscall\n"
 	"jmp _start\n"
 	".size initregs_entry, .-initregs_entry\n");
 
@@ -62,6 +73,8 @@ static void check_registers(void)
 		if (i != RSP)
 			tap_eq(init_gpr[i], 0, "%s is 0 at entry", gpr_names[i]);
 	tap_eq(init_rflags, 0x202, "rflags is 0x202 at entry");
+	tap_eq(init_fs, 0, "the FS base is 0 at entry");
+	tap_eq(init_gs, 0, "the GS base is 0 at entry");
 	tap_eq(init_gpr[RSP] % 16, 0, "rsp is 16-byte aligned at entry");
 	/* Linux starts every program in the FPU's init state (fpstate_reset). */
 	tap_eq(init_fcw, 0x37f, "x87 control word is 0x37f at entry");

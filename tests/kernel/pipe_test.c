@@ -1,7 +1,8 @@
 /* tests/kernel/pipe_test.c — pipes from the kernel side, through the same
- * file_read/file_write a syscall uses, on real user buffers: the ring
- * wrapping around its end, the 64 KiB capacity and PIPE_BUF atomicity,
- * end of file, EPIPE with SIGPIPE, and a faulting reader losing nothing.
+ * file_read/file_write a syscall uses, on real user buffers: the ring of
+ * page buffers wrapping around its end, the 16 slots and PIPE_BUF
+ * atomicity, end of file, EPIPE with SIGPIPE, and faults that keep only
+ * whole pieces (user/pipecopy.c has the same rules from ring 3).
  * Every end is O_NONBLOCK: a self-test has no scheduler to sleep in. */
 #include "kernel/ktest.h"
 #include "kernel/pipe.h"
@@ -86,12 +87,18 @@ KTEST(pipe_capacity_and_atomic_writes)
 	KEXPECT_EQ(put(e[1], 0, PIPE_SIZE + 100), PIPE_SIZE); /* a big write goes in part */
 	KEXPECT_EQ(put(e[1], 0, 1), -EAGAIN);
 	expect(e[0], 0, 10);
-	/* 10 bytes free: a small write is all or nothing, a big one partial. */
+	/* 10 bytes were read, but all 16 slots are still taken: nothing fits. */
 	KEXPECT_EQ(put(e[1], 0, 11), -EAGAIN);
-	KEXPECT_EQ(put(e[1], 0, PIPE_BUF + 1), 10);
-	expect(e[0], 10, PIPE_SIZE - 10);
-	expect(e[0], 0, 10);
-	KEXPECT_EQ(put(e[1], 0, PIPE_BUF), PIPE_BUF);
+	KEXPECT_EQ(put(e[1], 0, PIPE_BUF + 1), -EAGAIN);
+	expect(e[0], 10, PAGE_SIZE - 10); /* the first slot is free again */
+	/* The last page is full, so the 1 byte cannot merge: one page goes in. */
+	KEXPECT_EQ(put(e[1], 0, PIPE_BUF + 1), PIPE_BUF);
+	expect(e[0], PAGE_SIZE, PIPE_SIZE - PAGE_SIZE);
+	expect(e[0], 0, PIPE_BUF);
+	/* Small writes merge into one page. */
+	KEXPECT_EQ(put(e[1], 0, 100), 100);
+	KEXPECT_EQ(put(e[1], 100, 100), 100);
+	expect(e[0], 0, 200);
 	KEXPECT_EQ(xfer(e[0], U, 0), 0);
 	KEXPECT_EQ(xfer(e[1], U, 0), 0);
 
@@ -126,20 +133,25 @@ KTEST(pipe_eof_and_epipe)
 	usermem_end(p);
 }
 
-KTEST(pipe_read_fault_loses_nothing)
+KTEST(pipe_faults_keep_whole_pieces)
 {
 	struct file *e[2];
 	struct proc *p = begin(e);
 	KEXPECT_EQ(put(e[1], 0, 300), 300);
 	KEXPECT_EQ(xfer(e[0], U + PAGES * PAGE_SIZE, 10), -EFAULT); /* unmapped */
-	KEXPECT_EQ(xfer(e[0], U + PAGES * PAGE_SIZE - 100, 300), 100); /* up to the hole */
+	/* 100 bytes reach the user before the hole: the buffer stays whole. */
+	KEXPECT_EQ(xfer(e[0], U + PAGES * PAGE_SIZE - 100, 300), -EFAULT);
 	KEXPECT_EQ(copy_from_user(dst, uptr(U + PAGES * PAGE_SIZE - 100), 100), 0);
 	KEXPECT(memcmp(dst, src, 100) == 0);
-	expect(e[0], 100, 200);
-	/* A write from a faulting buffer puts in what it could read. */
+	expect(e[0], 0, 300);
+	/* A write whose page faults part way puts in nothing. */
 	KEXPECT_EQ(xfer(e[1], U + PAGES * PAGE_SIZE, 10), -EFAULT);
 	KEXPECT_EQ(copy_to_user(uptr(U + PAGES * PAGE_SIZE - 50), src, 50), 0);
-	KEXPECT_EQ(xfer(e[1], U + PAGES * PAGE_SIZE - 50, 100), 50);
-	expect(e[0], 0, 50);
+	KEXPECT_EQ(xfer(e[1], U + PAGES * PAGE_SIZE - 50, 100), -EFAULT);
+	KEXPECT_EQ(xfer(e[0], U, 1), -EAGAIN);
+	/* Whole pages before the fault stay. */
+	KEXPECT_EQ(copy_to_user(uptr(U + PAGES * PAGE_SIZE - PAGE_SIZE - 50), src, PAGE_SIZE + 50), 0);
+	KEXPECT_EQ(xfer(e[1], U + PAGES * PAGE_SIZE - PAGE_SIZE - 50, PAGE_SIZE + 100), PAGE_SIZE);
+	expect(e[0], 0, PAGE_SIZE);
 	finish(p, e);
 }

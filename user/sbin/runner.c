@@ -27,7 +27,7 @@ struct expectation {
 
 static const char *const signames[] = {
 	[SIGSEGV] = "SIGSEGV", [SIGILL] = "SIGILL", [SIGFPE] = "SIGFPE",
-	[SIGBUS] = "SIGBUS", [SIGPIPE] = "SIGPIPE", [SIGKILL] = "SIGKILL",
+	[SIGBUS] = "SIGBUS", [SIGPIPE] = "SIGPIPE", [SIGKILL] = "SIGKILL", [SIGTRAP] = "SIGTRAP",
 };
 
 static int signal_number(const char *name)

@@ -1,0 +1,94 @@
+/* arch/tsc.c — the time-stamp counter as the clock. The timer tick only
+ * advances while interrupts are taken, and the kernel runs with them off,
+ * so a clock made of ticks stands still during a long system call; the
+ * TSC counts on regardless (Linux's clocksource is the TSC for the same
+ * reason). Its rate is not architectural, so it is measured once at boot
+ * against the PIT's channel 2, whose input is a fixed 1.193182 MHz.
+ *
+ * The measurement takes two readings of both counters 10 ms apart and
+ * divides. What happens between them does not matter (both counters run
+ * on if QEMU is descheduled by its host); only the readings must be taken
+ * close together, so each is the best of several: the one whose two TSC
+ * reads around the PIT's latch command were nearest each other. Channel 2
+ * counts 16 bits, 54.9 ms: a stall of more than 45 ms between the readings
+ * makes it wrap, and that measurement is taken again. (A loaded host
+ * stalls QEMU for tens of milliseconds now and then.) */
+#include "arch/tsc.h"
+#include "arch/x86.h"
+#include "kernel/printk.h"
+
+#define PIT_HZ 1193182
+#define PIT_CH2 0x42
+#define PIT_CMD 0x43
+#define PORT_B 0x61      /* bit 0: channel 2 gate; bit 1: speaker; bit 5: channel 2 output */
+#define START 0xffff     /* channel 2 counts down from here: 54.9 ms to the terminal count */
+#define STOP (START - 11932) /* the second reading once the count is below this: 10 ms */
+#define TRIES 5          /* readings to take the best of */
+#define MEASUREMENTS 100 /* at most, until one was not spoilt by a wrap */
+
+static u64 tsc_boot, rate, mult; /* ns = (tsc - tsc_boot) * mult >> 32 */
+static u64 last_ns;
+
+struct reading {
+	u64 tsc, spread; /* the TSC when the count was latched, and the uncertainty */
+	u16 count;
+};
+
+static struct reading read_once(void)
+{
+	u64 before = rdtsc();
+	outb(PIT_CMD, 0x80); /* latch channel 2's count */
+	u64 after = rdtsc();
+	u16 lo = inb(PIT_CH2), hi = inb(PIT_CH2);
+	return (struct reading){ before + (after - before) / 2, after - before, (u16)(lo | hi << 8) };
+}
+
+static struct reading read_best(void)
+{
+	struct reading best = read_once();
+	for (int i = 1; i < TRIES; i++) {
+		struct reading r = read_once();
+		if (r.spread < best.spread)
+			best = r;
+	}
+	return best;
+}
+
+/* TSC counts per second, or 0 if channel 2 reached its terminal count
+ * before the second reading. */
+static u64 measure(void)
+{
+	outb(PORT_B, (u8)((inb(PORT_B) & ~0x02) | 0x01)); /* gate high, speaker off */
+	outb(PIT_CMD, 0xb0);                             /* channel 2, lo/hi byte, mode 0 */
+	outb(PIT_CH2, START & 0xff);
+	outb(PIT_CH2, START >> 8);
+	struct reading a = read_best(), b;
+	do
+		b = read_best();
+	while (b.count >= STOP && !(inb(PORT_B) & 0x20));
+	if ((inb(PORT_B) & 0x20) || b.count >= a.count)
+		return 0; /* mode 0's output goes high at the terminal count */
+	return (b.tsc - a.tsc) * PIT_HZ / (u64)(a.count - b.count);
+}
+
+void tsc_init(void)
+{
+	for (int i = 0; i < MEASUREMENTS && !rate; i++)
+		rate = measure();
+	if (!rate)
+		panic("tsc: the PIT's channel 2 never gave a measurement");
+	mult = (1000000000ul << 32) / rate;
+	tsc_boot = rdtsc();
+}
+
+u64 tsc_ns(void)
+{
+	u64 ns = (u64)(((unsigned __int128)(rdtsc() - tsc_boot) * mult) >> 32);
+	last_ns = MAX(last_ns, ns); /* one CPU, but QEMU may move between host CPUs */
+	return last_ns;
+}
+
+u64 tsc_hz(void)
+{
+	return rate;
+}
