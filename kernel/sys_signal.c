@@ -98,6 +98,27 @@ SYSCALL2(kill, int, pid, int, sig)
 	return pid == INT_MIN ? -ESRCH : kill_group(-pid, sig); /* -INT_MIN names nothing */
 }
 
+/* tkill(tid, sig) and tgkill(tgid, tid, sig): one thread. faultline has
+ * one thread per process, so a thread id is the pid; tgkill's tgid must
+ * name the same process (else -ESRCH). A tid or tgid <= 0 is -EINVAL, then
+ * the rest as kill (Linux's do_tkill). musl's raise() and abort() use
+ * these. */
+SYSCALL3(tgkill, int, tgid, int, tid, int, sig)
+{
+	if (tgid <= 0 || tid <= 0)
+		return -EINVAL;
+	struct proc *p = proc_find(tid);
+	return p && p->pid == tgid ? send_checked(p, sig) : -ESRCH;
+}
+
+SYSCALL2(tkill, int, tid, int, sig)
+{
+	if (tid <= 0)
+		return -EINVAL;
+	struct proc *p = proc_find(tid);
+	return p ? send_checked(p, sig) : -ESRCH;
+}
+
 /* Linux's order: the size, then reading act (-EFAULT), then the signal
  * number (-EINVAL); the change is made before oact is written. */
 SYSCALL4(rt_sigaction, int, sig, const struct k_sigaction __user *, act,

@@ -98,12 +98,14 @@
 	X(168, swapoff) \
 	X(186, gettid) \
 	X(201, time) \
+	X(200, tkill) \
 	X(217, getdents64) \
 	X(218, set_tid_address) \
 	X(228, clock_gettime) \
 	X(229, clock_getres) \
 	X(230, clock_nanosleep) \
 	X(231, exit_group) \
+	X(234, tgkill) \
 	X(247, waitid) \
 	X(257, openat) \
 	X(258, mkdirat) \
