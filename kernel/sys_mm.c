@@ -27,9 +27,6 @@
 #define MADV_DONTFORK 10
 #define MADV_DOFORK 11
 #define MADV_PAGEOUT 21
-#define MCL_CURRENT 1
-#define MCL_FUTURE 2
-#define MCL_ONFAULT 4
 #define MLOCK_ONFAULT 1
 #define I64_MAX 0x7ffffffffffffffful
 
@@ -182,8 +179,9 @@ SYSCALL1(brk, u64, addr)
 			return mm->brk;
 		if (mm->lock_future)
 			populate_new(mm, old_end, new_end, mm->lock_future & MCL_ONFAULT);
-	} else if (new_end < old_end && vma_unmap(mm, new_end, old_end - new_end) < 0) {
-		return mm->brk;
+	} else if (new_end < old_end && (vma_free_gap(mm, new_end, old_end) ||
+					 vma_unmap(mm, new_end, old_end - new_end) < 0)) {
+		return mm->brk; /* Linux refuses to shrink over a range where nothing is mapped */
 	}
 	mm->brk = addr;
 	return addr;
@@ -277,7 +275,9 @@ SYSCALL6(mmap, u64, addr, u64, len, u32, prot, u32, flags, int, fd, u64, off)
 	if (err)
 		return err;
 	if (locked) {
-		vma_find(mm, addr)->locked = true;
+		struct vma *v = vma_find(mm, addr);
+		v->locked = true;
+		v->lock_onfault = !(flags & MAP_LOCKED) && (mm->lock_future & MCL_ONFAULT);
 		populate_new(mm, addr, addr + len, mm->lock_future & MCL_ONFAULT);
 	}
 	return (long)addr;
@@ -300,7 +300,14 @@ static long protect_part(struct vma *v, u64 s, u64 e, void *prot)
 	u64 n = (e - s) / PAGE_SIZE;
 	if ((now.prot & PROT_WRITE) && !may_expand(mymm(), &now, n) && may_expand(mymm(), v, n))
 		return -ENOMEM;
-	return vma_protect(mymm(), s, e - s, now.prot);
+	/* Linux's mprotect_fixup: a locked private area that becomes writable
+	 * is brought in now (its pages must be resident, and their own). */
+	bool populate = v->locked && !v->lock_onfault && !v->shared && !(v->prot & PROT_WRITE) &&
+			(now.prot & PROT_WRITE);
+	long err = vma_protect(mymm(), s, e - s, now.prot);
+	if (!err && populate)
+		populate_part(vma_find(mymm(), s), s, e, &(bool){ true });
+	return err;
 }
 
 /* Linux's order: both GROWS bits EINVAL, a misaligned start EINVAL, length
@@ -419,12 +426,20 @@ SYSCALL3(mincore, u64, start, u64, len, u8 __user *, vec)
 
 /* ---- mlock ----------------------------------------------------------------------- */
 
-/* Lock (*lock) or unlock the part; its area is split to fit it first. */
-static long lock_part(UNUSED struct vma *v, u64 s, u64 e, void *lock)
+struct lock_mode {
+	bool lock, onfault;
+};
+
+/* Lock or unlock the part as *mode says; its area is split to fit it first. */
+static long lock_part(UNUSED struct vma *v, u64 s, u64 e, void *mode)
 {
+	const struct lock_mode *m = mode;
 	long err = vma_split(mymm(), s, e);
-	if (!err)
-		vma_find(mymm(), s)->locked = *(bool *)lock;
+	if (!err) {
+		v = vma_find(mymm(), s);
+		v->locked = m->lock;
+		v->lock_onfault = m->lock && m->onfault;
+	}
 	return err;
 }
 
@@ -447,7 +462,7 @@ static long set_lock(u64 start, u64 len, bool lock, bool onfault)
 		return -ENOMEM;
 	if (end < start)
 		return -EINVAL;
-	long err = each_part(mm, start, end, UP_TO_HOLE, lock_part, &lock);
+	long err = each_part(mm, start, end, UP_TO_HOLE, lock_part, &(struct lock_mode){ lock, onfault });
 	if (err || !lock || onfault)
 		return err;
 	return each_part(mm, start, end, EVERY_PART, populate_part, &(bool){ false });
@@ -488,8 +503,10 @@ SYSCALL1(mlockall, int, flags)
 	mm->lock_future = (flags & MCL_FUTURE) ? flags & (MCL_FUTURE | MCL_ONFAULT) : 0;
 	if (!(flags & MCL_CURRENT))
 		return 0;
-	for (struct vma *v = mm->vmas; v; v = v->next)
+	for (struct vma *v = mm->vmas; v; v = v->next) {
 		v->locked = true;
+		v->lock_onfault = flags & MCL_ONFAULT;
+	}
 	populate_new(mm, 0, TASK_SIZE_MAX, flags & MCL_ONFAULT);
 	return 0;
 }

@@ -26,7 +26,7 @@ static int copy_vmas(struct mm *dst, const struct mm *src)
 		if (!copy)
 			return -ENOMEM;
 		*copy = *v;
-		copy->locked = false; /* Linux: locks are not inherited across fork */
+		copy->locked = copy->lock_onfault = false; /* Linux: locks are not inherited across fork */
 		vma_hold(copy);
 		vma_link(dst, copy);
 	}

@@ -154,6 +154,7 @@ static int insert(struct mm *mm, const struct vma *proto)
 		return -ENOMEM;
 	*v = *proto;
 	v->locked = mm->lock_future;
+	v->lock_onfault = mm->lock_future & MCL_ONFAULT;
 	vma_hold(v);
 	vma_link(mm, v);
 	return 0;

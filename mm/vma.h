@@ -23,6 +23,10 @@
 
 enum vma_kind { VMA_ANON, VMA_STACK, VMA_HEAP, VMA_IMAGE, VMA_FILE };
 
+#define MCL_CURRENT 1
+#define MCL_FUTURE 2
+#define MCL_ONFAULT 4
+
 struct inode;
 struct shmem;
 
@@ -31,6 +35,7 @@ struct vma {
 	u32 prot;              /* PROT_* */
 	enum vma_kind kind;    /* what the fault report calls it */
 	bool locked;           /* mlock: resident, never evicted */
+	bool lock_onfault;     /* ... locked as pages come in (MLOCK_ONFAULT, MCL_ONFAULT), none brought in */
 	bool shared;           /* MAP_SHARED (Linux's VM_SHARED): writes go to the pages every mapper sees */
 	struct shmem *shm;     /* shared anonymous memory: the object that owns those pages */
 	bool dontfork;         /* MADV_DONTFORK: fork leaves this area out of the child */
