@@ -6,6 +6,7 @@
 #   make test T=name   one test             make test ACCEL=kvm   (only with vmx/svm)
 #   make CC=clang   build with clang        make compile_commands.json   for clangd
 #   make test-linux the ring-3 tests on this machine's Linux (the reference)
+#   make fuzz-mm SEEDS=N [FIRST=K] [OPS=M]   mmfuzz seeds on Linux and faultline, compared
 
 BUILD   := build
 CROSS   := $(if $(shell command -v x86_64-elf-gcc 2>/dev/null),x86_64-elf-,)
@@ -132,6 +133,14 @@ test: all user-progs $(USER_BUILD)/sbin/runner $(DISKS)
 	@tools/need test
 	$(PYTHON) tests/run --kernel $(KERNEL) --iso $(ISO) --accel $(ACCEL) $(if $(T),-t $(T))
 
+# The differential random test over many seeds (make test runs a fixed set).
+SEEDS ?= 200
+FIRST ?= 0
+OPS   ?= 2000
+fuzz-mm: $(KERNEL) $(USER_BUILD)/mmfuzz $(SWAP_DISKS)
+	@tools/need test
+	$(PYTHON) tests/fuzz mm --first $(FIRST) --seeds $(SEEDS) --ops $(OPS) --accel $(ACCEL)
+
 # clangd reads this to know how every file is compiled.
 compile_commands.json: $(CSRC) Makefile
 	$(PYTHON) tools/compile-commands $(CC) "$(CFLAGS)" $(CSRC) > $@
@@ -139,5 +148,5 @@ compile_commands.json: $(CSRC) Makefile
 clean:
 	rm -rf $(BUILD) compile_commands.json
 
-.PHONY: all iso kernel run debug gdb test clean FORCE
+.PHONY: all iso kernel run debug gdb test fuzz-mm clean FORCE
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -39,9 +39,11 @@ bool sysret_safe(const struct trapframe *tf)
 	       tf->cs == USER_CS && tf->ss == USER_DS && !(tf->rflags & (RFLAGS_RF | RFLAGS_TF));
 }
 
+/* The number is the low 32 bits of RAX, unsigned, as Linux's do_syscall_64
+ * reads it: RAX = (1 << 32) | 39 is getpid, 0xffffffff is -ENOSYS. */
 bool syscall_dispatch(struct trapframe *tf)
 {
-	u64 nr = tf->rax;
+	u32 nr = (u32)tf->rax;
 	syscall_fn fn = nr < syscall_count ? syscall_table[nr] : NULL;
 	tf->rax = fn ? (u64)fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9) : (u64)-ENOSYS;
 	return_to_user();

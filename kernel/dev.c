@@ -43,7 +43,7 @@ static struct {
  * processes at the keyboard. */
 static void interrupt_readers(void)
 {
-	for (struct proc *p = proctable; p < proctable + NPROC; p++)
+	for_each_proc(p)
 		if (p->chan == &line)
 			signal_send(p, SIGINT);
 	signal_send(myproc(), SIGINT);

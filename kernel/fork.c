@@ -1,5 +1,5 @@
-/* kernel/fork.c — making processes and waiting for them: fork, vfork, clone
- * (the forms musl uses to spawn), wait4.
+/* kernel/fork.c — making processes: fork, vfork, clone (the forms musl uses
+ * to spawn). Waiting for them is kernel/sys_wait.c.
  *
  * A child gets a copy-on-write copy of the parent's memory (mm/cow.c), a
  * copy of its descriptor table, and the parent's registers with RAX = 0, so
@@ -22,17 +22,36 @@
 #define CLONE_VM 0x100
 #define CLONE_VFORK 0x4000
 #define CSIGNAL 0xff
-#define WNOHANG 1
-#define WUNTRACED 2
-#define WCONTINUED 8
-#define WALL 0x40000000
-#define WCLONE 0x80000000
 
+/* Processes whose real uid is uid, zombies included: Linux counts a
+ * process against its user from fork until it is reaped. */
+static long user_processes(u32 uid)
+{
+	long n = 0;
+	for_each_proc(q)
+		n += q->ids.u.real == uid;
+	return n;
+}
+
+/* RLIMIT_NPROC, as Linux's copy_process applies it: the new process may not
+ * take its user over the limit, unless that user is root or the parent holds
+ * CAP_SYS_RESOURCE or CAP_SYS_ADMIN. */
+static bool over_nproc(const struct proc *p)
+{
+	return p->ids.u.real != 0 && !capable(p, CAP_SYS_RESOURCE) && !capable(p, CAP_SYS_ADMIN) &&
+	       (u64)user_processes(p->ids.u.real) >= p->rlim[RLIMIT_NPROC].cur;
+}
+
+/* Returns the child's pid; -EAGAIN over RLIMIT_NPROC, -ENOMEM when memory
+ * for the child runs out. */
 static long copy_process(u64 flags, u64 stack)
 {
-	struct proc *p = myproc(), *c = proc_alloc(p->name);
-	if (!c)
+	struct proc *p = myproc(), *c;
+	if (over_nproc(p))
 		return -EAGAIN;
+	c = proc_alloc(p->name);
+	if (!c)
+		return -ENOMEM;
 	if (mm_fork(&c->mm, &p->mm) < 0) {
 		proc_free(c); /* never ran */
 		return -ENOMEM;
@@ -44,8 +63,13 @@ static long copy_process(u64 flags, u64 stack)
 	c->parent = p;
 	c->fs_base = rdmsr(MSR_FS_BASE);
 	c->ignored = p->ignored;
+	c->sigmask = p->sigmask; /* and nothing pending: Linux clears the child's set */
+	c->pgid = p->pgid;
+	c->sid = p->sid;
+	c->ids = p->ids;
 	memcpy(c->rlim, p->rlim, sizeof(c->rlim));
 	c->caps = p->caps;
+	c->caps_permitted = p->caps_permitted;
 	asm volatile("fxsave64 %0" : "=m"(c->fxstate));
 	files_fork(c, p);
 	int pid = c->pid;
@@ -67,10 +91,12 @@ SYSCALL0(vfork)
 	return copy_process(CLONE_VM | CLONE_VFORK, 0);
 }
 
-SYSCALL6(clone, u64, flags, u64, stack, int __user *, ptid, int __user *, ctid, u64, tls, u64, unused)
+/* Legacy clone reads only the low 32 bits of flags (Linux's
+ * lower_32_bits: the high ones belong to clone3). */
+SYSCALL6(clone, u32, flags, u64, stack, int __user *, ptid, int __user *, ctid, u64, tls, u64, unused)
 {
 	(void)ptid, (void)ctid, (void)tls, (void)unused;
-	u64 kind = flags & ~CSIGNAL;
+	u32 kind = flags & ~CSIGNAL;
 	if ((flags & CSIGNAL) != SIGCHLD && (flags & CSIGNAL) != 0)
 		return -EINVAL;
 	if (kind != 0 && kind != (CLONE_VM | CLONE_VFORK) && kind != CLONE_VFORK)
@@ -82,52 +108,4 @@ SYSCALL0(getppid)
 {
 	struct proc *parent = myproc()->parent;
 	return parent ? parent->pid : 0;
-}
-
-/* A zombie child matching pid (-1 or 0: any), or NULL; *any says whether
- * there is a matching child at all. */
-static struct proc *find_zombie(struct proc *parent, int pid, bool *any)
-{
-	*any = false;
-	for (struct proc *c = proctable; c < proctable + NPROC; c++) {
-		if (c->state == P_UNUSED || c->parent != parent || (pid > 0 && c->pid != pid))
-			continue;
-		*any = true;
-		if (c->state == P_ZOMBIE)
-			return c;
-	}
-	return NULL;
-}
-
-/* Like Linux, the child is reaped before the status is stored: a bad status
- * pointer costs the caller -EFAULT, but the child is gone all the same. */
-static long reap(struct proc *c, int __user *status, void __user *rusage)
-{
-	int pid = c->pid, wstatus = c->exit_status;
-	c->state = P_UNUSED;
-	if (status && put_user(wstatus, status))
-		return -EFAULT;
-	if (rusage && clear_user(rusage, 144)) /* struct rusage: no accounting yet */
-		return -EFAULT;
-	return pid;
-}
-
-SYSCALL4(wait4, int, pid, int __user *, status, int, options, void __user *, rusage)
-{
-	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | WALL | WCLONE))
-		return -EINVAL;
-	if (pid < -1)
-		pid = -1; /* one process group: every child is in it */
-	for (;;) {
-		bool any;
-		struct proc *c = find_zombie(myproc(), pid, &any);
-		if (c)
-			return reap(c, status, rusage);
-		if (!any)
-			return -ECHILD;
-		if (options & WNOHANG)
-			return 0;
-		if (sleep_on(myproc(), 0) < 0)
-			return -EINTR;
-	}
 }

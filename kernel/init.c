@@ -16,6 +16,7 @@
 #include "kernel/string.h"
 #include "mm/frame.h"
 #include "mm/kheap.h"
+#include "mm/kstack.h"
 
 #define MAX_INIT_ARGS 32
 
@@ -50,7 +51,7 @@ static int start(const char *path)
 		proc_set_exe(p, name);
 		err = exec_image(p, (const u8 *)ip->data, ip->size, path, argv, envp);
 		if (err)
-			p->state = P_UNUSED;
+			proc_free(p);
 	}
 	ramfs_put(ip);
 	kfree(name);
@@ -92,6 +93,13 @@ static size_t tree_bytes(u64 ino0)
 	return t.bytes;
 }
 
+/* Frames that are free, or kept for reuse: by the heap, and as page tables
+ * of the kernel-stack area (more processes at once need more of them). */
+static size_t frames_back(void)
+{
+	return frames_free() + kheap_frames() + kstack_table_frames();
+}
+
 struct baseline {
 	size_t frames, heap, tree;
 	u64 ino;
@@ -99,17 +107,17 @@ struct baseline {
 
 static void baseline(struct baseline *b)
 {
-	*b = (struct baseline){ frames_free() + kheap_frames(), kheap_in_use(), tree_bytes(0),
+	*b = (struct baseline){ frames_back(), kheap_in_use(), tree_bytes(0),
 				ramfs_next_ino() };
 }
 
-/* Everything the processes had must be back: frames (counting those the
- * heap keeps for reuse as free) and heap bytes. Files the programs left in
+/* Everything the processes had must be back: frames (counting those kept
+ * for reuse as free) and heap bytes. Files the programs left in
  * the ramfs are not leaks of the kernel's: they are named, one line each,
  * and the heap they take is left out of the figure. */
 static void leak_check(const struct baseline *b)
 {
-	size_t frames = frames_free() + kheap_frames(), heap = kheap_in_use();
+	size_t frames = frames_back(), heap = kheap_in_use();
 	long tree = (long)tree_bytes(b->ino) - (long)b->tree;
 	long lost = (long)(heap - b->heap) - tree;
 	if (frames == b->frames && lost == 0)
@@ -133,13 +141,11 @@ void run_init(void)
 			hlt();
 	}
 	scheduler();
-	struct proc *init = NULL;
-	for (struct proc *p = proctable; p < proctable + NPROC; p++)
-		if (p->state == P_ZOMBIE && p->pid == 1)
-			init = p;
+	struct proc *init = proc_find(1);
+	int status = init && init->state == P_ZOMBIE ? shell_status(init->exit_status) : -1;
 	if (init)
-		init->state = P_UNUSED; /* reaped by the kernel: nobody else will */
+		proc_reap(init); /* reaped by the kernel: nobody else will */
 	leak_check(&b);
-	printk("faultline: init exited with status %d\n", init ? shell_status(init->exit_status) : -1);
+	printk("faultline: init exited with status %d\n", status);
 	qemu_exit(true);
 }

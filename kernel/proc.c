@@ -1,6 +1,11 @@
 /* kernel/proc.c — the process table: creating a process (an address space
  * and a kernel stack prepared so that the first switch to it enters ring 3)
- * and ending one. */
+ * and ending one.
+ *
+ * The table is a list of kmalloc'd processes in pid order, as long as memory
+ * allows (Linux too is limited only by memory, pid_max and RLIMIT_NPROC):
+ * every walk over it costs what the processes that exist cost, and a
+ * process that cannot get memory makes fork fail with -ENOMEM, not panic. */
 #include "kernel/proc.h"
 #include "arch/context.h"
 #include "arch/percpu.h"
@@ -10,14 +15,35 @@
 #include "kernel/signal.h"
 #include "kernel/wait.h"
 #include "kernel/string.h"
+#include "mm/kheap.h"
 #include "mm/kstack.h"
 
-struct proc proctable[NPROC];
+static struct proc *first, *last; /* the list, oldest first: pids only grow */
 static int nextpid = 1;
+int nprocs;
 
 struct proc *myproc(void)
 {
 	return percpu.proc;
+}
+
+struct proc *proc_first(void)
+{
+	return first;
+}
+
+struct proc *proc_from(int pid)
+{
+	for_each_proc(p)
+		if (p->pid >= pid)
+			return p;
+	return NULL;
+}
+
+struct proc *proc_find(int pid)
+{
+	struct proc *p = proc_from(pid);
+	return p && p->pid == pid ? p : NULL;
 }
 
 /* The saved stack a new process's first swtch() pops: six callee-saved
@@ -32,28 +58,54 @@ static void prepare_first_switch(struct proc *p)
 	p->ksp = (u64)sp;
 }
 
+/* A new runnable process with an empty address space, at the end of the
+ * list; NULL when memory for it runs out. */
 struct proc *proc_alloc(const char *name)
 {
-	struct proc *p = proctable;
-	while (p < proctable + NPROC && p->state != P_UNUSED)
-		p++;
-	if (p == proctable + NPROC)
+	struct proc *p = kmalloc(sizeof(*p));
+	if (!p)
 		return NULL;
-	*p = (struct proc){ .pid = nextpid++, .state = P_RUNNABLE, .umask = 022 };
-	if (mm_init(&p->mm) < 0)
-		return NULL;
-	snprintf(p->name, sizeof(p->name), "%s", name);
+	*p = (struct proc){ .state = P_RUNNABLE, .umask = 022 };
 	p->kstack = kstack_alloc();
+	if (!p->kstack || mm_init(&p->mm) < 0) {
+		if (p->kstack)
+			kstack_free(p->kstack);
+		kfree(p);
+		return NULL;
+	}
+	p->pid = nextpid++;
+	snprintf(p->name, sizeof(p->name), "%s", name);
 	p->tf = (struct trapframe *)(p->kstack - sizeof(struct trapframe));
 	memset(p->tf, 0, sizeof(*p->tf));
 	prepare_first_switch(p);
+	if (last)
+		last->next = p;
+	else
+		first = p;
+	last = p;
+	nprocs++;
 	return p;
+}
+
+/* A zombie whose memory and stack are already released leaves the table. */
+void proc_reap(struct proc *p)
+{
+	struct proc **link = &first, *prev = NULL;
+	while (*link != p) {
+		prev = *link;
+		link = &prev->next;
+	}
+	*link = p->next;
+	if (last == p)
+		last = prev;
+	nprocs--;
+	kfree(p);
 }
 
 void proc_free(struct proc *p)
 {
 	proc_release(p);
-	p->state = P_UNUSED;
+	proc_reap(p);
 }
 
 /* Called by the scheduler once the dead process is off its kernel stack and
@@ -69,9 +121,9 @@ void proc_release(struct proc *p)
  * else may stay behind. */
 static void reparent_children(struct proc *p)
 {
-	struct proc *init = &proctable[0];
-	for (struct proc *c = proctable; c < proctable + NPROC; c++) {
-		if (c->state == P_UNUSED || c->parent != p)
+	struct proc *init = proc_first();
+	for_each_proc(c) {
+		if (c->parent != p)
 			continue;
 		c->parent = init;
 		if (p == init)

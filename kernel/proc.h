@@ -5,7 +5,6 @@
 #include "kernel/types.h"
 #include "mm/vma.h"
 
-#define NPROC 64
 #define NOFILE 64 /* open files per process */
 
 struct file;
@@ -13,22 +12,42 @@ struct inode;
 
 #define RLIMIT_DATA 2
 #define RLIMIT_STACK 3
+#define RLIMIT_NPROC 6
 #define RLIMIT_NOFILE 7
 #define RLIMIT_MEMLOCK 8
 #define RLIMIT_AS 9
 #define RLIM_NLIMITS 16
 #define RLIM_INFINITY (~0ul)
+#define CAP_SETGID 6
+#define CAP_SETUID 7
+#define CAP_LINUX_IMMUTABLE 9
 #define CAP_IPC_LOCK 14
+#define CAP_SYS_ADMIN 21
+#define CAP_SYS_RESOURCE 24
+#define CAP_MKNOD 27
+#define CAP_MAC_OVERRIDE 32
 #define CAP_ALL ((1ul << 41) - 1) /* CAP_CHOWN .. CAP_CHECKPOINT_RESTORE */
 
 struct rlim {
 	u64 cur, max;
 };
 
-enum procstate { P_UNUSED, P_RUNNABLE, P_RUNNING, P_SLEEPING, P_ZOMBIE };
+enum procstate { P_RUNNABLE, P_RUNNING, P_SLEEPING, P_ZOMBIE };
+
+/* A process's user ids, or its group ids (kernel/sys_ids.c): real,
+ * effective, saved set-, and filesystem id, as Linux keeps them. */
+struct idset {
+	u32 real, eff, saved, fs;
+};
+
+struct ids {
+	struct idset u, g;
+};
 
 struct proc {
 	int pid;
+	int pgid, sid;                /* process group and session (kernel/sys_pgrp.c) */
+	struct proc *next;            /* every process, in pid order (for_each_proc) */
 	char name[16];
 	enum procstate state;
 	struct mm mm;                 /* user address space: page tables and VMAs */
@@ -43,7 +62,12 @@ struct proc {
 	u64 wake_tick;                /* P_SLEEPING with a timeout: when to wake anyway */
 	int killed;                   /* a fatal signal is pending: die at the next chance */
 	u64 ignored;                  /* bit sig-1: SIG_IGN set with rt_sigaction */
-	u64 sigmask;                  /* rt_sigprocmask: recorded for musl, not yet enforced */
+	u64 sigmask;                  /* bit sig-1: blocked (rt_sigprocmask) */
+	u64 sigpending;               /* bit sig-1: sent while blocked, waiting (kernel/signal.c) */
+	int stop_pending;             /* a stop signal to act on at the next chance, or 0 */
+	int stopped;                  /* the stop signal it is stopped by (job control), or 0 */
+	int report_code, report_status; /* a stop or continue the parent has not waited for */
+	bool execed;                  /* has called execve since fork: setpgid says EACCES */
 	struct file *ofile[NOFILE];   /* open files, indexed by descriptor */
 	u64 cloexec;                  /* bit fd set: close ofile[fd] on execve (O_CLOEXEC) */
 	struct inode *cwd;            /* working directory, held (ramfs_get); NULL: the root */
@@ -52,9 +76,15 @@ struct proc {
 	int exit_status;              /* wait(2) encoding: code << 8, or the signal */
 	struct rlim rlim[RLIM_NLIMITS]; /* getrlimit/setrlimit; MEMLOCK, DATA, AS and NOFILE are enforced */
 	u64 caps;                     /* effective capabilities (kernel/sys_limits.c) */
+	u64 caps_permitted;           /* the most caps may become again (capset, setuid to 0) */
+	struct ids ids;
 	u8 fxstate[512] __attribute__((aligned(16))); /* x87/SSE registers (FXSAVE image) */
 };
 
 struct proc *myproc(void); /* the process running on this CPU, NULL in kernel threads */
+struct proc *proc_first(void);     /* the oldest process (init while it lives), or NULL */
+struct proc *proc_find(int pid);   /* a process or zombie with this pid, or NULL */
+struct proc *proc_from(int pid);   /* the first one with a pid >= pid, or NULL */
+#define for_each_proc(p) for (struct proc *p = proc_first(); p; p = p->next)
 void limits_init(struct proc *p); /* a new init: Linux's default limits, every capability */
 static inline bool capable(const struct proc *p, int cap) { return p->caps & (1ul << cap); }

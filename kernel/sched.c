@@ -9,6 +9,7 @@
  * preempted by the timer. Kernel code runs with interrupts off, so on one
  * CPU nothing needs a lock. */
 #include "kernel/sched.h"
+#include "kernel/signal.h"
 #include "arch/context.h"
 #include "arch/gdt.h"
 #include "arch/percpu.h"
@@ -38,7 +39,7 @@ static void run(struct proc *p)
 static bool wake_timed(void)
 {
 	bool sleeping = false;
-	for (struct proc *p = proctable; p < proctable + NPROC; p++) {
+	for_each_proc(p) {
 		if (p->state != P_SLEEPING)
 			continue;
 		if ((p->wake_tick && ticks() >= p->wake_tick) || p->killed)
@@ -49,17 +50,25 @@ static bool wake_timed(void)
 	return sleeping;
 }
 
+/* Round robin: the first runnable process after the one picked last (by
+ * pid, which survives that one's exit), else the first runnable one. */
 static struct proc *pick(void)
 {
 	static int last;
-	for (int i = 1; i <= NPROC; i++) {
-		struct proc *p = &proctable[(last + i) % NPROC];
-		if (p->state == P_RUNNABLE) {
-			last = (int)(p - proctable);
+	struct proc *wrap = NULL;
+	for_each_proc(p) {
+		if (p->state != P_RUNNABLE)
+			continue;
+		if (p->pid > last) {
+			last = p->pid;
 			return p;
 		}
+		if (!wrap)
+			wrap = p;
 	}
-	return NULL;
+	if (wrap)
+		last = wrap->pid;
+	return wrap;
 }
 
 void scheduler(void)
@@ -97,6 +106,7 @@ void yield(void)
 void return_to_user(void)
 {
 	struct proc *p = myproc();
+	signal_stop(p);
 	if (p->killed)
 		proc_exit(p->killed);
 }

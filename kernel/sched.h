@@ -2,11 +2,12 @@
 #pragma once
 #include "kernel/proc.h"
 
-extern struct proc proctable[NPROC];
+extern int nprocs; /* processes in the table, zombies included */
 
 struct proc *proc_alloc(const char *name);
 void proc_release(struct proc *p);
-void proc_free(struct proc *p);       /* release, and give the slot back: a process that never ran */
+void proc_reap(struct proc *p);       /* a released zombie leaves the table (wait, init's end) */
+void proc_free(struct proc *p);       /* release and reap: a process that never ran */
 void vfork_release(struct proc *child);
 NORETURN void proc_exit(int status);  /* wait status: code << 8, or the signal number */
 void scheduler(void);                 /* returns when no process can run any more */

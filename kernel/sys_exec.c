@@ -60,6 +60,22 @@ static int copy_string(const char __user *us, char **out, u64 *budget)
 	return 0;
 }
 
+/* What execve does to a process's identity, as Linux does it for a file
+ * without set-id bits or file capabilities: the saved and filesystem ids
+ * become the effective one; root (real or effective uid 0) gets every
+ * capability permitted, effective only with effective uid 0; anyone else
+ * keeps none. Signal dispositions SIG_IGN, the mask and pending signals
+ * stay (handlers would be reset: faultline has none). */
+static void exec_creds(struct proc *p)
+{
+	struct idset *u = &p->ids.u, *g = &p->ids.g;
+	u->saved = u->fs = u->eff;
+	g->saved = g->fs = g->eff;
+	p->caps_permitted = u->real == 0 || u->eff == 0 ? CAP_ALL : 0;
+	p->caps = u->eff == 0 ? p->caps_permitted : 0;
+	p->execed = true;
+}
+
 /* Since Linux 5.18 an empty argv becomes { "" }: programs may assume argv[0]. */
 static int empty_argv(struct strv *s)
 {
@@ -151,8 +167,7 @@ SYSCALL3(execve, const char __user *, upath, const u64 __user *, uargv, const u6
 		files_close_on_exec(p);
 		set_name(p, path);
 		proc_set_exe(p, name);
-		p->ignored = 0; /* handlers do not survive exec; faultline only has SIG_IGN */
-		p->caps = CAP_ALL; /* a root exec gets the full set back, as on Linux */
+		exec_creds(p);
 		vfork_release(p);
 	}
 	ramfs_put(ip);

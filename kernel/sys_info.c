@@ -29,9 +29,14 @@ struct sysinfo {
 	char reserved[4];
 };
 
+/* faultline answers as the Linux ABI it implements, so that programs (and
+ * libcs) which gate features on sysname and release run: the release names
+ * the Linux version whose system calls faultline follows, the version
+ * string says which kernel this really is. */
 SYSCALL1(uname, struct utsname __user *, buf)
 {
-	struct utsname u = { "faultline", "faultline", "0.1", "#1", "x86_64", "(none)" };
+	struct utsname u = { "Linux", "faultline", "6.1.0-faultline", "#1 faultline", "x86_64",
+			     "(none)" };
 	return copy_out(buf, &u, sizeof(u));
 }
 
@@ -71,7 +76,7 @@ static u64 avenrun[3], load_folded_ns;
 static void fold_loads(void)
 {
 	u64 active = 0, now = time_uptime_ns();
-	for (struct proc *p = proctable; p < proctable + NPROC; p++)
+	for_each_proc(p)
 		active += p->state == P_RUNNABLE || p->state == P_RUNNING;
 	for (; load_folded_ns + LOAD_FREQ_NS <= now; load_folded_ns += LOAD_FREQ_NS)
 		for (int i = 0; i < 3; i++)
@@ -100,9 +105,8 @@ SYSCALL1(sysinfo, struct sysinfo __user *, info)
 		.sharedram = shared_bytes(),
 		.totalswap = sw.total_pages * PAGE_SIZE,
 		.freeswap = sw.free_pages * PAGE_SIZE,
+		.procs = (u16)nprocs, /* Linux's nr_threads, zombies included */
 		.mem_unit = 1,
 	};
-	for (struct proc *p = proctable; p < proctable + NPROC; p++)
-		si.procs += p->state != P_UNUSED;
 	return copy_out(info, &si, sizeof(si));
 }

@@ -1,12 +1,14 @@
 /* kernel/sys_limits.c — resource limits and capabilities, as far as
  * faultline has a use for them: RLIMIT_MEMLOCK (how much a process may pin
  * with mlock) and CAP_IPC_LOCK (which lifts that limit); RLIMIT_DATA and
- * RLIMIT_AS (how far brk and mmap may grow, kernel/sys_mm.c). Every process is
- * root and starts with every capability, as a Linux init does; a process
- * that drops CAP_IPC_LOCK with capset is held to RLIMIT_MEMLOCK exactly as
- * Linux holds an unprivileged one. RLIMIT_NOFILE's soft limit bounds new
- * descriptors (kernel/fd.c, up to the NOFILE slots a table has); the other
- * limits are stored and reported but not enforced. */
+ * RLIMIT_AS (how far brk and mmap may grow, kernel/sys_mm.c); RLIMIT_NPROC
+ * (kernel/fork.c) and the capabilities that exempt from it; RLIMIT_NOFILE's
+ * soft limit bounds new descriptors (kernel/fd.c, up to the NOFILE slots a
+ * table has). Init is root and starts with every capability, as a Linux
+ * init does; a process that drops capabilities with capset or by leaving
+ * uid 0 (kernel/sys_ids.c) is held to the limits exactly as Linux holds an
+ * unprivileged one. The other limits are stored and reported but not
+ * enforced. */
 #include "kernel/sched.h"
 #include "kernel/syscall.h"
 
@@ -35,90 +37,147 @@ void limits_init(struct proc *p)
 	p->rlim[RLIMIT_STACK].cur = 8ul << 20;
 	p->rlim[RLIMIT_NOFILE] = (struct rlim){ NOFILE, NOFILE };
 	p->rlim[RLIMIT_MEMLOCK] = (struct rlim){ 8ul << 20, 8ul << 20 };
-	p->caps = CAP_ALL;
+	p->caps = p->caps_permitted = CAP_ALL;
 }
 
-static long check_target(int pid)
+/* The process a limit or capability call names: 0 is the caller. */
+static struct proc *target(int pid)
 {
-	return pid == 0 || pid == myproc()->pid ? 0 : -ESRCH;
+	return pid ? proc_find(pid) : myproc();
 }
 
+/* Linux's check_prlimit_permission: the caller's uids and gids all match
+ * the target's real, effective and saved ones, or it has CAP_SYS_RESOURCE. */
+static bool same_ids(const struct idset *a, const struct idset *b)
+{
+	return a->real == b->real && a->real == b->eff && a->real == b->saved;
+}
+
+static bool may_prlimit(const struct proc *p)
+{
+	const struct proc *me = myproc();
+	return p == me || capable(me, CAP_SYS_RESOURCE) ||
+	       (same_ids(&me->ids.u, &p->ids.u) && same_ids(&me->ids.g, &p->ids.g));
+}
+
+/* The new limit checked and stored; 0 or -EINVAL / -EPERM. Raising the
+ * hard limit takes CAP_SYS_RESOURCE. */
+static long set_limit(struct proc *p, unsigned resource, const struct rlimit64 *n)
+{
+	if (n->cur > n->max)
+		return -EINVAL;
+	if (n->max > p->rlim[resource].max && !capable(myproc(), CAP_SYS_RESOURCE))
+		return -EPERM;
+	p->rlim[resource] = (struct rlim){ n->cur, n->max };
+	return 0;
+}
+
+/* Linux's order: read the new limit (-EFAULT), find the process (-ESRCH),
+ * may we (-EPERM), the resource (-EINVAL), apply; the old value is stored
+ * last, so a bad old pointer is -EFAULT after the change is made. */
 SYSCALL4(prlimit64, int, pid, unsigned, resource, const struct rlimit64 __user *, new,
 	 struct rlimit64 __user *, old)
 {
-	struct proc *p = myproc();
 	struct rlimit64 n;
+	if (new && copy_from_user(&n, new, sizeof(n)))
+		return -EFAULT;
+	struct proc *p = target(pid);
+	if (!p)
+		return -ESRCH;
+	if (!may_prlimit(p))
+		return -EPERM;
 	if (resource >= RLIM_NLIMITS)
 		return -EINVAL;
-	long err = check_target(pid);
-	if (!err && new && copy_from_user(&n, new, sizeof(n)))
-		err = -EFAULT;
-	if (!err && new && n.cur > n.max)
-		err = -EINVAL;
 	struct rlimit64 o = { p->rlim[resource].cur, p->rlim[resource].max };
-	if (!err && old)
-		err = copy_out(old, &o, sizeof(o));
-	if (!err && new)
-		p->rlim[resource] = (struct rlim){ n.cur, n.max };
-	return err;
+	long err = new ? set_limit(p, resource, &n) : 0;
+	return !err && old ? copy_out(old, &o, sizeof(o)) : err;
 }
 
+/* getrlimit and setrlimit have no "don't" pointer: NULL is -EFAULT. */
 SYSCALL2(getrlimit, unsigned, resource, struct rlimit64 __user *, old)
 {
-	return sys_prlimit64(0, resource, 0, uaddr(old), 0, 0);
+	struct proc *p = myproc();
+	if (resource >= RLIM_NLIMITS)
+		return -EINVAL;
+	struct rlimit64 o = { p->rlim[resource].cur, p->rlim[resource].max };
+	return copy_out(old, &o, sizeof(o));
 }
 
 SYSCALL2(setrlimit, unsigned, resource, const struct rlimit64 __user *, new)
 {
-	return sys_prlimit64(0, resource, uaddr(new), 0, 0, 0);
+	struct rlimit64 n;
+	if (copy_from_user(&n, new, sizeof(n)))
+		return -EFAULT;
+	if (resource >= RLIM_NLIMITS)
+		return -EINVAL;
+	return set_limit(myproc(), resource, &n);
 }
 
-/* A header Linux does not know: EINVAL, and it writes back the version it
- * prefers (libcap probes this way). */
-static long check_header(struct cap_header __user *hdr, struct cap_header *h)
+/* A version Linux does not know: -EINVAL, and the version it prefers
+ * written back (libcap probes this way). */
+static long check_version(struct cap_header __user *hdr, u32 *version)
 {
-	if (copy_from_user(h, hdr, sizeof(*h)))
+	if (get_user(*version, &hdr->version))
 		return -EFAULT;
-	if (h->version != LINUX_CAPABILITY_VERSION_1 && h->version != LINUX_CAPABILITY_VERSION_2 &&
-	    h->version != LINUX_CAPABILITY_VERSION_3) {
+	if (*version != LINUX_CAPABILITY_VERSION_1 && *version != LINUX_CAPABILITY_VERSION_2 &&
+	    *version != LINUX_CAPABILITY_VERSION_3) {
 		u32 v = LINUX_CAPABILITY_VERSION_3;
 		return put_user(v, &hdr->version) ? -EFAULT : -EINVAL;
 	}
-	return check_target(h->pid);
+	return 0;
 }
 
-static int cap_words(const struct cap_header *h)
+static size_t cap_bytes(u32 version)
 {
-	return h->version == LINUX_CAPABILITY_VERSION_1 ? 1 : 2;
+	return (version == LINUX_CAPABILITY_VERSION_1 ? 1 : 2) * sizeof(struct cap_data);
 }
 
+/* With a NULL data pointer capget only probes the version: 0 even for one
+ * it does not know (the preferred one written back). Then the pid: < 0 is
+ * -EINVAL, a missing one -ESRCH; any process's sets may be read. */
 SYSCALL2(capget, struct cap_header __user *, hdr, struct cap_data __user *, data)
 {
-	struct cap_header h;
-	long err = check_header(hdr, &h);
-	u64 caps = myproc()->caps;
-	struct cap_data d[2] = { { (u32)caps, (u32)caps, 0 }, { (u32)(caps >> 32), (u32)(caps >> 32), 0 } };
-	if (err || !data)
-		return err;
-	return copy_out(data, d, cap_words(&h) * sizeof(d[0]));
-}
-
-/* Only dropping is possible: permitted may shrink, effective must stay
- * within it, and nothing may be gained (EPERM), as for any process. */
-SYSCALL2(capset, struct cap_header __user *, hdr, const struct cap_data __user *, data)
-{
-	struct cap_header h;
-	struct cap_data d[2] = { 0 };
-	struct proc *p = myproc();
-	long err = check_header(hdr, &h);
-	if (!err && copy_from_user(d, data, cap_words(&h) * sizeof(d[0])))
-		err = -EFAULT;
+	u32 version;
+	int pid;
+	long err = check_version(hdr, &version);
+	if (!data)
+		return err == -EINVAL ? 0 : err;
 	if (err)
 		return err;
+	if (get_user(pid, &hdr->pid))
+		return -EFAULT;
+	if (pid < 0)
+		return -EINVAL;
+	struct proc *p = target(pid);
+	if (!p)
+		return -ESRCH;
+	u64 eff = p->caps, perm = p->caps_permitted;
+	struct cap_data d[2] = { { (u32)eff, (u32)perm, 0 }, { (u32)(eff >> 32), (u32)(perm >> 32), 0 } };
+	return copy_out(data, d, cap_bytes(version));
+}
+
+/* Only the caller's own sets (any other pid: -EPERM), and only dropping:
+ * permitted may shrink, effective must stay within it (-EPERM). */
+SYSCALL2(capset, struct cap_header __user *, hdr, const struct cap_data __user *, data)
+{
+	struct cap_data d[2] = { 0 };
+	struct proc *p = myproc();
+	u32 version;
+	int pid;
+	long err = check_version(hdr, &version);
+	if (err)
+		return err;
+	if (get_user(pid, &hdr->pid))
+		return -EFAULT;
+	if (pid != 0 && pid != p->pid)
+		return -EPERM;
+	if (copy_from_user(d, data, cap_bytes(version)))
+		return -EFAULT;
 	u64 eff = d[0].effective | (u64)d[1].effective << 32;
 	u64 perm = d[0].permitted | (u64)d[1].permitted << 32;
-	if ((perm & ~p->caps) || (eff & ~perm))
+	if ((perm & ~p->caps_permitted) || (eff & ~perm))
 		return -EPERM;
 	p->caps = eff;
+	p->caps_permitted = perm;
 	return 0;
 }

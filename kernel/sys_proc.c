@@ -25,12 +25,6 @@ SYSCALL0(getpid)
 	return myproc()->pid;
 }
 
-/* Everyone is root: faultline has no users, and 0 is what a Linux init sees. */
-SYSCALL0(getuid) { return 0; }
-SYSCALL0(geteuid) { return 0; }
-SYSCALL0(getgid) { return 0; }
-SYSCALL0(getegid) { return 0; }
-
 SYSCALL0(sched_yield)
 {
 	yield();

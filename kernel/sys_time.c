@@ -57,14 +57,18 @@ static i64 to_ns(const struct timespec *t)
 	return t->tv_sec * NSEC_PER_SEC + t->tv_nsec;
 }
 
-/* Sleep for ns nanoseconds; if killed first, store what was left in rem. */
+/* Sleep for ns nanoseconds; if killed first, store what was left in rem.
+ * A stop and continue in between does not cut the sleep short (Linux
+ * restarts it for the time left). */
 static long sleep_ns(i64 ns, struct timespec __user *rem)
 {
 	u64 tick_ns = NSEC_PER_SEC / HZ, start = ticks();
 	u64 n = ns > 0 ? ((u64)ns + tick_ns - 1) / tick_ns + 1 : 0; /* +1: we start mid-tick */
-	if (n == 0)
-		return 0;
-	if (sleep_on(&myproc()->wake_tick, n) == 0)
+	u64 end = start + n;
+	while (ticks() < end)
+		if (sleep_on(&myproc()->wake_tick, end - ticks()) < 0)
+			break;
+	if (ticks() >= end)
 		return 0;
 	i64 left = ns - (i64)((ticks() - start) * tick_ns);
 	struct timespec r = { left > 0 ? left / NSEC_PER_SEC : 0, left > 0 ? left % NSEC_PER_SEC : 0 };

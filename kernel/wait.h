@@ -12,6 +12,8 @@
 
 /* Sleep until wakeup(chan), or until 'ticks' timer ticks pass (0: no limit).
  * Returns -EINTR if the process was killed meanwhile (callers give up and
- * return; the death happens on the way out to ring 3), else 0. */
+ * return; the death happens on the way out to ring 3), else 0. A stop
+ * signal stops the process in here and then returns 0 early: callers check
+ * their condition again, as after any wakeup. */
 int sleep_on(const void *chan, u64 ticks);
 void wakeup(const void *chan);

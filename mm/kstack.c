@@ -11,7 +11,7 @@
 
 #define SLOT_SIZE ((KSTACK_PAGES + 1) * PAGE_SIZE)
 
-#define MAX_FREE_SLOTS 256
+#define MAX_FREE_SLOTS 4096 /* as many stacks as processes exist at once, at the most */
 
 static u64 next_slot = KSTACK_AREA;
 static u64 free_slots[MAX_FREE_SLOTS]; /* freed slots, reused first: no page tables pile up */
@@ -25,13 +25,24 @@ static u64 take_slot(void)
 	return next_slot - SLOT_SIZE;
 }
 
+static void put_slot(u64 base)
+{
+	if (nfree_slots < MAX_FREE_SLOTS)
+		free_slots[nfree_slots++] = base - PAGE_SIZE;
+}
+
 u64 kstack_alloc(void)
 {
 	u64 base = take_slot() + PAGE_SIZE; /* first page of the slot stays unmapped */
 	for (u64 va = base; va < base + KSTACK_SIZE; va += PAGE_SIZE) {
 		u64 pa = frame_alloc();
-		if (!pa || mappages(kernel_pml4, va, pa, PAGE_SIZE, PTE_W | PTE_NX | PTE_G) < 0)
-			panic("kstack_alloc: out of memory");
+		if (!pa || mappages(kernel_pml4, va, pa, PAGE_SIZE, PTE_W | PTE_NX | PTE_G) < 0) {
+			if (pa)
+				frame_free(pa);
+			unmappages(kernel_pml4, base, va - base, true);
+			put_slot(base);
+			return 0;
+		}
 	}
 	return base + KSTACK_SIZE;
 }
@@ -39,8 +50,23 @@ u64 kstack_alloc(void)
 void kstack_free(u64 top)
 {
 	unmappages(kernel_pml4, top - KSTACK_SIZE, KSTACK_SIZE, true);
-	if (nfree_slots < MAX_FREE_SLOTS)
-		free_slots[nfree_slots++] = top - KSTACK_SIZE - PAGE_SIZE;
+	put_slot(top - KSTACK_SIZE);
+}
+
+/* The page tables (PTs, and the PDs above them) that stacks up to next_slot
+ * have needed: mappages creates them, nothing gives them back, and freed
+ * slots reuse them. */
+size_t kstack_table_frames(void)
+{
+	size_t n = 0;
+	u64 last_gb = 0;
+	for (u64 va = KSTACK_AREA; va < next_slot; va += HUGE_PAGE_SIZE) {
+		if (!walk(kernel_pml4, va, false))
+			continue;
+		n += 1 + (va >> 30 != last_gb);
+		last_gb = va >> 30;
+	}
+	return n;
 }
 
 bool kstack_guard_hit(u64 va)

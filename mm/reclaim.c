@@ -31,8 +31,8 @@
 #define RECLAIM_BATCH 64
 
 struct vmstat vmstat;
-static int hand_proc;
-static u64 hand_va;
+static int hand_pid; /* the clock hand: a process (by pid, so its exit is harmless) ... */
+static u64 hand_va;  /* ... and an address in it */
 
 /* Write the page at *pte out (unless its swap-cache copy is still clean) and
  * leave a swap entry in its place. */
@@ -76,10 +76,18 @@ static bool clock_step(struct mm *mm, u64 va, pte_t *pte)
 	return evict(mm, va, pte);
 }
 
-static struct mm *proc_mm(int i)
+static struct mm *proc_mm(struct proc *p)
 {
-	struct proc *p = &proctable[i];
-	return (p->state != P_UNUSED && p->state != P_ZOMBIE && p->mm.pml4) ? &p->mm : NULL;
+	return (p->state != P_ZOMBIE && p->mm.pml4) ? &p->mm : NULL;
+}
+
+/* The process at the hand, or the next one after it, wrapping around. */
+static struct proc *hand_proc(void)
+{
+	struct proc *p = proc_from(hand_pid);
+	if (!p || p->pid != hand_pid)
+		hand_va = 0; /* that one is gone: start the next from its beginning */
+	return p ? p : proc_first();
 }
 
 /* Advance the hand through one process's areas from hand_va; stops after
@@ -104,12 +112,14 @@ static void sweep_proc(struct mm *mm, u64 *budget, u64 *freed, u64 want)
 static u64 reclaim(u64 want)
 {
 	u64 freed = 0, budget = 2 * (frames_usable() + 1024); /* two turns of the clock at most */
-	for (int n = 0; n <= 2 * NPROC && budget && freed < want; n++) {
-		struct mm *mm = proc_mm(hand_proc);
+	struct proc *p = hand_proc(); /* reclaim never sleeps: the list holds still */
+	for (int n = 0; p && n <= 2 * nprocs && budget && freed < want; n++) {
+		struct mm *mm = proc_mm(p);
+		hand_pid = p->pid;
 		if (mm)
 			sweep_proc(mm, &budget, &freed, want);
 		if (freed < want) { /* this process is done: next one, from its start */
-			hand_proc = (hand_proc + 1) % NPROC;
+			p = p->next ? p->next : proc_first();
 			hand_va = 0;
 		}
 	}
@@ -132,8 +142,8 @@ u64 mm_resident_pages(struct mm *mm)
  * is one, killing another would only take a second victim for one need. */
 static bool victim_dying(void)
 {
-	for (struct proc *p = proctable; p < proctable + NPROC; p++)
-		if (p->killed && p->state != P_UNUSED && p->state != P_ZOMBIE && p->mm.pml4)
+	for_each_proc(p)
+		if (p->killed && p->state != P_ZOMBIE && p->mm.pml4)
 			return true;
 	return false;
 }
@@ -145,8 +155,8 @@ static struct proc *oom_kill(void)
 {
 	struct proc *victim = NULL;
 	u64 most = 0;
-	for (struct proc *p = proctable; p < proctable + NPROC; p++) {
-		if (p->state == P_UNUSED || p->state == P_ZOMBIE || p->killed || !p->mm.pml4 || p->pid == 1)
+	for_each_proc(p) {
+		if (p->state == P_ZOMBIE || p->killed || !p->mm.pml4 || p->pid == 1)
 			continue;
 		u64 n = mm_resident_pages(&p->mm);
 		if (!victim || n > most) {
@@ -232,8 +242,12 @@ static void detach_cached(u64 pa, u64 e)
 
 int swapin_area(int area)
 {
-	for (int i = 0; i < NPROC; i++) {
-		struct mm *mm = proc_mm(i);
+	/* swap_in may yield (mm/reclaim.c's OOM path): go on by pid, not by a
+	 * pointer that may have been reaped meanwhile. */
+	struct proc *p;
+	for (int pid = 0; (p = proc_from(pid));) {
+		pid = p->pid + 1;
+		struct mm *mm = proc_mm(p);
 		for (struct vma *v = mm ? mm->vmas : NULL; v; v = v->next) {
 			for (u64 va = v->start; va < v->end; va = walk_next(mm->pml4, va)) {
 				pte_t *pte = walk(mm->pml4, va, false);

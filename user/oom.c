@@ -9,7 +9,7 @@
  * a fault or an exit, and its parent, which is small, must live on and
  * still be able to allocate.
  *
- * This runs only on faultline (uname sysname "faultline"): on the host it
+ * This runs only on faultline (uname version says "faultline"): on the host it
  * would eat the build machine's memory, so there every case is a skip.
  */
 #include <sys/mman.h>

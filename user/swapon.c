@@ -11,7 +11,7 @@
  * syscall(2), as root on the host too, and none of these can succeed: the
  * scratch file has no signature, so the host's swap stays as it was.
  *
- * On faultline only (uname sysname "faultline"), where the test machine's
+ * On faultline only (uname version says "faultline"), where the test machine's
  * disks are ours to change: a third, blank disk /dev/vdc is refused; and
  * swapoff of the area that holds our paged-out pages brings every one of
  * them back into RAM intact, after which swapon restores it (with its old

@@ -137,6 +137,15 @@ static inline int tap_syscall(long got, int got_err, long want, int want_err,
 	return match && !extra;
 }
 
+/* One raw syscall(...) as a case: its result must be want, or -1 with
+ * errno err. (A macro so that errno is read after the call, not before.) */
+#define SYSCALL_CASE(want, err, name, ...) do {                            \
+	errno = 0;                                                         \
+	long r_ = syscall(__VA_ARGS__);                                    \
+	int e_ = errno;                                                    \
+	tap_syscall(r_, e_, want, err, NULL, "%s", name);                  \
+} while (0)
+
 /* Gives up on the whole program when its setup fails: TAP's "Bail out!". */
 static inline void bail(const char *what)
 {

@@ -276,5 +276,5 @@ KTEST(sysret_noncanonical_return_kills_process)
 	sti();
 	KEXPECT_EQ(p->state, P_ZOMBIE);
 	KEXPECT_EQ(p->exit_status, 11 /* SIGSEGV */);
-	p->state = P_UNUSED;
+	proc_reap(p);
 }

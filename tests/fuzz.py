@@ -1,0 +1,109 @@
+"""tests/fuzz.py — owns the differential random test: user/mmfuzz run on
+this host's Linux and on faultline, and their outputs compared.
+
+mmfuzz prints one line per seed ("seed S ops N hash H", the hash of every
+step's digest line) and, with -v or as `mmfuzz SEED OPS`, every step's
+line. Linux is the reference: a seed whose line differs (or is missing) on
+faultline is divergent. For the first divergent seed both sides are run
+again step by step and the first differing lines shown, with the command
+that does it again. tests/run (the fixed seeds of `make test`) and
+tests/fuzz (`make fuzz-mm`) both work through this module.
+
+faultline runs mmfuzz as /init on the swap machine: 64 MiB of RAM and both
+swap disks, so that MADV_PAGEOUT and memory pressure really move pages.
+"""
+
+import os
+import re
+import subprocess
+
+import initramfs
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MMFUZZ = os.path.join(REPO, "build", "user", "mmfuzz")
+SEEDS_FILE = os.path.join(REPO, "tests", "mmfuzz-seeds.txt")
+SWAP_MEMORY = "64M"
+SWAP_DISKS = [os.path.join(REPO, "build", name) for name in ("swap-fast.img", "swap-slow.img")]
+SEED_LINE = re.compile(r"seed (\d+) ops (\d+) hash ([0-9a-f]{16})$")
+CONTEXT = 3          # matching lines shown before the first difference
+SHOWN = 6            # differing lines shown
+
+
+def regression_seeds(path=SEEDS_FILE):
+    """The seeds kept because they once diverged: 'SEED  # what it found'."""
+    seeds = []
+    with open(path) as f:
+        for line in f:
+            words = line.split("#", 1)[0].split()
+            if words:
+                seeds.append(int(words[0]))
+    return seeds
+
+
+def seed_args(seeds, ops, verbose=False):
+    """mmfuzz's arguments for a list of seeds: a range when they are one."""
+    if list(seeds) == list(range(seeds[0], seeds[0] + len(seeds))):
+        args = ["-s", str(seeds[0]), "-n", str(len(seeds))]
+    else:
+        args = ["-l", ",".join(map(str, seeds))]
+    return args + ["-o", str(ops)] + (["-v"] if verbose else [])
+
+
+def on_linux(args, binary=MMFUZZ, timeout=None):
+    """(exit status, output lines) of mmfuzz ARGS on this host."""
+    p = subprocess.run([binary, *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=timeout)
+    return p.returncode, p.stdout.decode(errors="replace").splitlines()
+
+
+def on_faultline(kernel, args, binary=MMFUZZ, log_path=None, **boot_options):
+    """(exit status or None, output lines, qemu.Boot) of mmfuzz ARGS as
+    faultline's /init on the swap machine."""
+    lines = []
+    status, boot = initramfs.run_program(
+        kernel, binary, args, on_output=lambda line: lines.append(line.rstrip("\r\n")),
+        memory=SWAP_MEMORY, swap=SWAP_DISKS, log_path=log_path, **boot_options)
+    return status, lines, boot
+
+
+def seed_hashes(lines):
+    return {int(m.group(1)): m.group(0) for m in map(SEED_LINE.match, lines) if m}
+
+
+def divergent(seeds, linux_lines, faultline_lines):
+    """The seeds whose line differs between the two runs, in order."""
+    want, got = seed_hashes(linux_lines), seed_hashes(faultline_lines)
+    return [s for s in seeds if s not in want or want.get(s) != got.get(s)]
+
+
+def first_difference(linux_lines, faultline_lines):
+    """Lines that show where two step-by-step outputs part: a few equal
+    lines, then the differing ones from each side."""
+    n = 0
+    while n < min(len(linux_lines), len(faultline_lines)) and linux_lines[n] == faultline_lines[n]:
+        n += 1
+    if n == len(linux_lines) == len(faultline_lines):
+        return []
+    shown = [f"  {line}" for line in linux_lines[max(0, n - CONTEXT):n]]
+    shown += [f"- linux:     {line}" for line in linux_lines[n:n + SHOWN]]
+    shown += [f"+ faultline: {line}" for line in faultline_lines[n:n + SHOWN]]
+    if n >= len(faultline_lines):
+        shown.append("+ faultline: (output ends here)")
+    return shown
+
+
+def rerun_command(seed, ops):
+    return f"make fuzz-mm FIRST={seed} SEEDS=1 OPS={ops}"
+
+
+def explain(kernel, seed, ops, **boot_options):
+    """Both sides' step lines for SEED, compared: the lines to show."""
+    args = [str(seed), str(ops)]
+    _, linux_lines = on_linux(args)
+    status, faultline_lines, boot = on_faultline(kernel, args, **boot_options)
+    if status is None:
+        faultline_lines.append("(no exit status: " +
+                               ("timed out)" if boot.timed_out else f"QEMU status {boot.status})"))
+    diff = first_difference(linux_lines, faultline_lines)
+    return (diff or ["(step lines equal when run alone: compare the whole runs)"]) + [
+        f"rerun: {rerun_command(seed, ops)}"]
