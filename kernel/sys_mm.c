@@ -19,6 +19,8 @@
 #define PROT_GROWSDOWN 0x01000000
 #define PROT_GROWSUP 0x02000000
 #define MAP_LOCKED 0x2000
+#define MAP_TYPE 0x0f            /* the low four bits: SHARED, PRIVATE or SHARED_VALIDATE */
+#define MAP_SHARED_VALIDATE 0x03 /* a shared file mapping (faultline checks no extra flags) */
 #define MADV_NORMAL 0
 #define MADV_RANDOM 1
 #define MADV_SEQUENTIAL 2
@@ -236,13 +238,15 @@ static long place(struct mm *mm, u64 *addr, u64 len, u32 flags)
 SYSCALL6(mmap, u64, addr, u64, len, u32, prot, u32, flags, int, fd, u64, off)
 {
 	struct mm *mm = mymm();
-	u32 type = flags & (MAP_SHARED | MAP_PRIVATE);
+	u32 type = flags & MAP_TYPE; /* all four bits: 0xd is no type, not MAP_SHARED */
 	struct file *f = NULL;
 	struct inode *file = NULL;
 	if (off % PAGE_SIZE)
 		return -EINVAL;
 	if (!(flags & MAP_ANONYMOUS) && !(f = fd_get(fd)))
 		return -EBADF;
+	if (f && type == MAP_SHARED_VALIDATE)
+		type = MAP_SHARED; /* Linux: for files only; anonymous memory refuses it */
 	if (len == 0)
 		return -EINVAL;
 	if (len > TASK_SIZE_MAX)

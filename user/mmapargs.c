@@ -103,6 +103,17 @@ static void offsets_and_kinds(void)
 	tap_try(raw_mmap(PAGE, PROT_READ, MAP_PRIVATE, fds[1], 0), -1, EACCES,
 		"a pipe's write end -> EACCES");
 	tap_try(raw_mmap(PAGE, PROT_READ, 0, f, 0), -1, EINVAL, "a file without MAP_PRIVATE or MAP_SHARED -> EINVAL");
+	/* The map type is the low four bits, not two (found by the raw-syscall
+	 * fuzzer: 0xd was taken for MAP_SHARED, with MAP_FIXED over the text). */
+	tap_try(raw_mmap(PAGE, PROT_READ, 0xd | MAP_ANONYMOUS, -1, 0), -1, EINVAL, "anonymous, type 0xd -> EINVAL");
+	tap_try(raw_mmap(PAGE, PROT_READ, 0x7 | MAP_ANONYMOUS, -1, 0), -1, EINVAL, "anonymous, type 0x7 -> EINVAL");
+	tap_try(raw_mmap(PAGE, PROT_READ, 0xe, f, 0), -1, EINVAL, "a file, type 0xe -> EINVAL");
+	tap_try(raw_mmap(PAGE, PROT_READ, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, -1, 0), -1, EINVAL,
+		"anonymous, MAP_SHARED_VALIDATE -> EINVAL");
+	long v = raw_mmap(PAGE, PROT_READ, MAP_SHARED_VALIDATE, z, 0);
+	tap_ok(v != -1, "/dev/zero, MAP_SHARED_VALIDATE -> mapped");
+	if (v != -1)
+		munmap((void *)v, PAGE);
 	close(z), close(null), close(f), close(fds[0]), close(fds[1]);
 	unlink("mmapargs.tmp");
 }
