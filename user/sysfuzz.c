@@ -190,9 +190,13 @@ static void make_pools(void)
 		perror("sysfuzz: pools");
 		exit(2);
 	}
-	/* The last page below TOP, where the kernel lets us have it. */
+	/* The last page below TOP: ours where the kernel lets us have it (on
+	 * Linux, whose stack is placed lower at random), else the top of the
+	 * stack (faultline's), whose last bytes (the end of the program's name)
+	 * are zeroed so that top-3 reads the same on both. */
 	mmap((void *)(TOP - PAGE), PAGE, PROT_READ | PROT_WRITE,
 	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	memset((char *)(TOP - 16), 0, 16);
 	strcpy(pool_str, "f");
 	strcpy(pool_str + 8, "d");
 	strcpy(pool_str + 16, "l");
