@@ -29,7 +29,7 @@
  * sysfuzz.w before every call (a regular file f of 100 bytes, a directory d,
  * a symlink l -> f); the child enters it and opens fds 0-2 and 6 on
  * /dev/null, 3 on f (O_RDWR), 4 and 5 a pipe holding 16 bytes, 7 the
- * directory; everything else is closed. The memory pools were mapped once by
+ * directory; everything else is closed; every signal is blocked. The memory pools were mapped once by
  * the parent and are copied by fork: rw (two pages), ro (one page right
  * after), none (PROT_NONE after that), the strings page (paths and an
  * iovec array) and, where it can be mapped, the last user page below
@@ -59,6 +59,8 @@
 
 #define PAGE 4096ul
 #define TOP 0x7ffffffff000ul /* TASK_SIZE_MAX: the end of user space */
+#define POOL_RW 0x100080000000ul  /* as an int: INT_MIN */
+#define POOL_STR 0x100000100000ul /* as an int: 1 MiB */
 #define WORKDIR "sysfuzz.w"
 #define HANG_SECONDS 3
 #define FD_FILE 3
@@ -180,11 +182,15 @@ static void draw(struct arg *a, uint64_t *rng)
 
 static void make_pools(void)
 {
-	/* rw rw ro none, one mapping split by mprotect: the crossings are real. */
-	pool_rw = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	pool_str = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/* rw rw ro none, one mapping split by mprotect: the crossings are real.
+	 * At fixed addresses: a pointer passed where the kernel reads an int
+	 * (readlink's size, clone's flags) must be the same number on both
+	 * kernels and on every run, whatever Linux's address randomization. */
+	int fixed = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE;
+	pool_rw = mmap((void *)POOL_RW, 4 * PAGE, PROT_READ | PROT_WRITE, fixed, -1, 0);
+	pool_str = mmap((void *)POOL_STR, PAGE, PROT_READ | PROT_WRITE, fixed, -1, 0);
 	shared = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (pool_rw == MAP_FAILED || pool_str == MAP_FAILED || shared == MAP_FAILED ||
+	if (pool_rw != (char *)POOL_RW || pool_str != (char *)POOL_STR || shared == MAP_FAILED ||
 	    mprotect(pool_rw + 2 * PAGE, PAGE, PROT_READ) ||
 	    mprotect(pool_rw + 3 * PAGE, PAGE, PROT_NONE)) {
 		perror("sysfuzz: pools");
@@ -274,8 +280,8 @@ static void move_fd(int fd, int to)
 	}
 }
 
-/* The child's fds, numbered the same on every kernel. */
-static void child_fds(void)
+/* The child's fds, numbered the same on every kernel, and its signal mask. */
+static void child_setup(void)
 {
 	int p[2];
 
@@ -294,6 +300,12 @@ static void child_fds(void)
 	move_fd(open(".", O_RDONLY | O_DIRECTORY), FD_DIR);
 	if (write(FD_PIPE_W, "0123456789abcdef", 16) != 16 || fcntl(FD_DIR, F_GETFD) < 0)
 		rawsys(SYS_exit_group, 101, 0, 0, 0, 0, 0);
+	/* Every signal blocked: a child of clone may be given any exit signal,
+	 * and whether it arrives before the answer is written is a race. (The
+	 * faults of the call itself still kill: they cannot be blocked.) */
+	sigset_t all;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, NULL);
 }
 
 /* ---- one call ---- */
@@ -354,7 +366,7 @@ static int run_call(const struct call *c, int high, const struct arg *a, char *o
 		exit(2);
 	}
 	if (pid == 0) {
-		child_fds();
+		child_setup();
 		long self = rawsys(SYS_getpid, 0, 0, 0, 0, 0, 0);
 		long nr = c->nr | (high ? 1l << 32 : 0);
 		long r = rawsys(nr, a[0].value, a[1].value, a[2].value, a[3].value, a[4].value,
