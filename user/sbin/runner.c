@@ -82,6 +82,28 @@ static int run(const char *name)
 	return status;
 }
 
+/* As init, the runner inherits every orphan the programs leave behind, and
+ * must reap them as any init does: a zombie nobody waits for would hold its
+ * kernel memory past the suite's leak check. Between programs, the dead
+ * ones; at the end, all, after a grace period for those still running. */
+static void reap_orphans(bool all)
+{
+	for (long waited = 0;; waited += POLL_MS) {
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		if (!all || waitpid(-1, NULL, WNOHANG) < 0)
+			return;
+		if (waited >= TIME_LIMIT_MS) {
+			printf("# orphans still running after %d s, killing them\n", TIME_LIMIT_MS / 1000);
+			kill(-1, SIGKILL);
+			while (wait(NULL) > 0)
+				;
+			return;
+		}
+		sleep_ms(POLL_MS);
+	}
+}
+
 static void describe(int status, char *buf, size_t size)
 {
 	if (WIFSIGNALED(status))
@@ -104,6 +126,7 @@ int main(void)
 		if (line[0] == '#' || sscanf(line, "%63s %15s %15s", e.name, e.kind, e.value) < 2)
 			continue;
 		int status = run(e.name);
+		reap_orphans(false);
 		char got[64], want[64];
 		describe(status, got, sizeof(got));
 		describe(wanted_status(&e), want, sizeof(want));
@@ -113,6 +136,7 @@ int main(void)
 		       ok ? "" : ", expected ", ok ? "" : want);
 	}
 	fclose(f);
+	reap_orphans(true);
 	printf("1..%d\n", n);
 	return failed != 0;
 }
