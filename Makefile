@@ -7,6 +7,7 @@
 #   make CC=clang   build with clang        make compile_commands.json   for clangd
 #   make test-linux the ring-3 tests on this machine's Linux (the reference)
 #   make fuzz-mm SEEDS=N [FIRST=K] [OPS=M]   mmfuzz seeds on Linux and faultline, compared
+#   make fuzz-sys SEED=S [COUNT=C]  single random syscalls on Linux (boxed) and faultline, compared
 
 BUILD   := build
 CROSS   := $(if $(shell command -v x86_64-elf-gcc 2>/dev/null),x86_64-elf-,)
@@ -141,6 +142,14 @@ fuzz-mm: $(KERNEL) $(USER_BUILD)/mmfuzz $(SWAP_DISKS)
 	@tools/need test
 	$(PYTHON) tests/fuzz mm --first $(FIRST) --seeds $(SEEDS) --ops $(OPS) --accel $(ACCEL)
 
+# Single raw calls with hostile arguments; not part of `make test`: it is an
+# exploration tool, differences are expected (docs/testing.md).
+SEED  ?= 0
+COUNT ?= 1000
+fuzz-sys: $(KERNEL) $(USER_BUILD)/sysfuzz
+	@tools/need test
+	$(PYTHON) tests/fuzz sys --seed $(SEED) --count $(COUNT) --accel $(ACCEL)
+
 # clangd reads this to know how every file is compiled.
 compile_commands.json: $(CSRC) Makefile
 	$(PYTHON) tools/compile-commands $(CC) "$(CFLAGS)" $(CSRC) > $@
@@ -148,5 +157,5 @@ compile_commands.json: $(CSRC) Makefile
 clean:
 	rm -rf $(BUILD) compile_commands.json
 
-.PHONY: all iso kernel run debug gdb test fuzz-mm clean FORCE
+.PHONY: all iso kernel run debug gdb test fuzz-mm fuzz-sys clean FORCE
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -16,6 +16,7 @@ swap disks, so that MADV_PAGEOUT and memory pressure really move pages.
 import os
 import re
 import subprocess
+import tempfile
 
 import initramfs
 
@@ -107,3 +108,83 @@ def explain(kernel, seed, ops, **boot_options):
     diff = first_difference(linux_lines, faultline_lines)
     return (diff or ["(step lines equal when run alone: compare the whole runs)"]) + [
         f"rerun: {rerun_command(seed, ops)}"]
+
+
+# ---- sysfuzz: single raw calls (`make fuzz-sys`) ----
+#
+# user/sysfuzz runs as root with hostile arguments, so Linux's side is
+# boxed: a fresh pid namespace (the fuzzer is its pid 1, none of the host's
+# processes can be named) and mount namespace with its own /proc, a memory
+# cgroup of BOX_MEMORY (v2 memory.max, or v1's memory.limit_in_bytes where
+# only v1 is mounted), and a private directory on /dev/shm (a tmpfs, as
+# faultline's ramfs is) as its working directory.
+
+SYSFUZZ = os.path.join(REPO, "build", "user", "sysfuzz")
+BOX_MEMORY = 256 << 20
+CGROUP_V2 = "/sys/fs/cgroup"
+CGROUP_V1 = "/sys/fs/cgroup/memory"
+CALL_LINE = re.compile(r"(\d+) nr=(\S+) ")
+KERNEL_TROUBLE = re.compile(r"oops|panic|PANIC|leak check FAILED")
+
+
+def memory_cgroup():
+    """A fresh memory cgroup limited to BOX_MEMORY: (its directory, or None
+    when this host has none we may make, and what was found)."""
+    if os.path.exists(os.path.join(CGROUP_V2, "cgroup.controllers")):
+        root, limits = CGROUP_V2, {"memory.max": BOX_MEMORY, "memory.swap.max": 0}
+    elif os.path.isdir(CGROUP_V1):
+        root, limits = CGROUP_V1, {"memory.limit_in_bytes": BOX_MEMORY}
+    else:
+        return None, "no memory cgroup mounted"
+    path = os.path.join(root, f"faultline-sysfuzz.{os.getpid()}")
+    try:
+        os.mkdir(path)
+        for name, value in limits.items():
+            if os.path.exists(os.path.join(path, name)):
+                with open(os.path.join(path, name), "w") as f:
+                    f.write(str(value))
+    except OSError as e:
+        return None, f"cannot make a memory cgroup: {e}"
+    return path, f"memory cgroup {path}"
+
+
+def on_linux_boxed(args, binary=SYSFUZZ, timeout=None):
+    """(exit status, output lines, how it was boxed) of sysfuzz ARGS on
+    this host, inside the box described above."""
+    cgroup, how = memory_cgroup()
+    enter = f'echo $$ > {cgroup}/cgroup.procs && ' if cgroup else ""
+    command = ["sh", "-c", enter + 'exec unshare --fork --pid --mount --mount-proc "$@"',
+               "sh", binary, *args]
+    try:
+        with tempfile.TemporaryDirectory(prefix="sysfuzz.", dir="/dev/shm") as tmp:
+            p = subprocess.run(command, cwd=tmp, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               timeout=timeout)
+    finally:
+        if cgroup:
+            os.rmdir(cgroup)
+    return p.returncode, p.stdout.decode(errors="replace").splitlines(), how
+
+
+def call_lines(lines):
+    """{call number: (syscall name, line)} of sysfuzz's output."""
+    calls = {}
+    for line in lines:
+        m = CALL_LINE.match(line)
+        if m:
+            calls[int(m.group(1))] = (m.group(2), line)
+    return calls
+
+
+def call_differences(linux_lines, faultline_lines):
+    """{syscall name: [(linux line, faultline line)]} for every call whose
+    lines differ; a call missing on one side counts as '(missing)'."""
+    want, got = call_lines(linux_lines), call_lines(faultline_lines)
+    groups = {}
+    for n in sorted(set(want) | set(got)):
+        name, line = want.get(n) or got[n]
+        other = got.get(n, (name, "(missing)"))[1]
+        line = want.get(n, (name, "(missing)"))[1]
+        if line != other:
+            groups.setdefault(name.split("+")[0], []).append((line, other))
+    return groups

@@ -32,6 +32,16 @@ $(USER_BUILD)/static_pie: user/static_pie.c $(wildcard user/*.h) user/build.mk
 	gcc -nostdlib -static-pie -o $@ $(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o build/obj/user/static_pie.o \
 	    $(MUSL_LIB)/libc.a $(MUSL_LIB)/crtn.o $$(gcc -print-libgcc-file-name)
 
+# sysfuzz fuzzes every call of the kernel's table: build/user/syscalls.h is
+# made from kernel/syscall.c's SYSCALLS(X) list, so a call added there is
+# fuzzed from the next build on.
+$(USER_BUILD)/syscalls.h: kernel/syscall.c user/build.mk
+	@mkdir -p $(dir $@)
+	$(call say,GEN,$@){ echo '#define KERNEL_SYSCALLS(X) \'; \
+	  sed -n 's/^[[:space:]]*X(\([0-9]*\), *\([a-z0-9_]*\)).*/\tX(\1, \2) \\/p' $<; echo; } > $@
+$(USER_BUILD)/sysfuzz: $(USER_BUILD)/syscalls.h
+USER_LDFLAGS_sysfuzz := -I$(USER_BUILD)
+
 # Defining targets here must not change the including Makefile's default goal.
 user_saved_goal := $(.DEFAULT_GOAL)
 

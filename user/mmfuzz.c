@@ -71,6 +71,7 @@
 
 #include "errname.h"
 #include "rawsys.h"
+#include "splitmix.h"
 
 #define PAGE 4096
 #define ARENA_ADDR 0x100000000000ul /* 16 TiB: far below any mmap base */
@@ -169,14 +170,6 @@ static uint64_t hash_bytes(uint64_t h, const char *s, size_t n)
 	for (size_t i = 0; i < n; i++)
 		h = mix(h, (unsigned char)s[i]);
 	return h;
-}
-
-static uint64_t splitmix(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ul);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ul;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebul;
-	return z ^ (z >> 31);
 }
 
 /* ---- the page table the program keeps ---- */
