@@ -318,7 +318,7 @@ static long protect_part(struct vma *v, u64 s, u64 e, void *prot)
  * 0 succeeds, a length that wraps ENOMEM, then unknown bits EINVAL (PROT_SEM
  * is known; faultline has no grows-down areas, so PROT_GROWSDOWN is
  * EINVAL as on any other area). Up to the first hole, then ENOMEM. */
-SYSCALL3(mprotect, u64, addr, u64, len, u32, prot)
+SYSCALL3(mprotect, u64, addr, u64, len, u64, prot) /* prot: Linux reads all 64 bits */
 {
 	if ((prot & (PROT_GROWSDOWN | PROT_GROWSUP)) == (PROT_GROWSDOWN | PROT_GROWSUP) || addr % PAGE_SIZE)
 		return -EINVAL;
@@ -327,10 +327,10 @@ SYSCALL3(mprotect, u64, addr, u64, len, u32, prot)
 	u64 end = addr + ALIGN_UP(len, PAGE_SIZE);
 	if (end <= addr)
 		return -ENOMEM;
-	if (prot & ~(PROT_ALL | PROT_SEM))
+	if (prot & ~(u64)(PROT_ALL | PROT_SEM))
 		return -EINVAL;
-	prot &= PROT_ALL;
-	return each_part(mymm(), addr, end, UP_TO_HOLE, protect_part, &prot);
+	u32 rights = prot & PROT_ALL;
+	return each_part(mymm(), addr, end, UP_TO_HOLE, protect_part, &rights);
 }
 
 /* ---- madvise and mincore ------------------------------------------------------ */

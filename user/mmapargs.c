@@ -110,6 +110,9 @@ static void offsets_and_kinds(void)
 	tap_try(raw_mmap(PAGE, PROT_READ, 0xe, f, 0), -1, EINVAL, "a file, type 0xe -> EINVAL");
 	tap_try(raw_mmap(PAGE, PROT_READ, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, -1, 0), -1, EINVAL,
 		"anonymous, MAP_SHARED_VALIDATE -> EINVAL");
+	/* mprotect's prot is an unsigned long: a high bit is an unknown bit. */
+	tap_try(syscall(SYS_mprotect, (void *)raw_mmap(PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), PAGE,
+			0x8000000000000000UL | PROT_READ), -1, EINVAL, "mprotect with prot bit 63 -> EINVAL");
 	long v = raw_mmap(PAGE, PROT_READ, MAP_SHARED_VALIDATE, z, 0);
 	tap_ok(v != -1, "/dev/zero, MAP_SHARED_VALIDATE -> mapped");
 	if (v != -1)
