@@ -85,7 +85,9 @@
 #define NPROC 3
 #define FULL_EVERY 16
 #define MAX_LEN (3 * PAGE)
-#define REPLY_TIMEOUT 60 /* seconds: only a dead process takes this long */
+#define REPLY_TIMEOUT 600 /* seconds: only a dead process takes this long (a loaded host
+                           * under TCG can make a live one take a minute; the boot
+                           * itself times out at 1200 s) */
 
 enum { R_ARENA, R_K1, R_BRK = R_K1 + KSLOTS, NREG };
 enum { DF_NO, DF_YES, DF_MAYBE }; /* MADV_DONTFORK state of a page */
