@@ -36,15 +36,6 @@ static struct mm *mymm(void) { return &myproc()->mm; }
 
 /* ---- ranges ---------------------------------------------------------------- */
 
-/* The VMA containing addr, else the first one above it; NULL if none. */
-static struct vma *vma_from(struct mm *mm, u64 addr)
-{
-	struct vma *v = mm->vmas;
-	while (v && v->end <= addr)
-		v = v->next;
-	return v;
-}
-
 /* Linux's two rules for a range [start, end) that has holes:
  *   UP_TO_HOLE  (mlock, munlock, mprotect, mincore): act on the mapped run
  *               from start, then -ENOMEM at the first hole;

@@ -66,6 +66,12 @@ static struct vma **link_at(struct mm *mm, u64 addr)
 	return prev ? &prev->next : &mm->vmas;
 }
 
+struct vma *vma_from(struct mm *mm, u64 addr)
+{
+	struct vma *v = vma_find(mm, addr);
+	return v ? v : *link_at(mm, addr);
+}
+
 void vma_link(struct mm *mm, struct vma *v)
 {
 	struct vma **pp = link_at(mm, v->start);
@@ -204,9 +210,9 @@ int vma_protect(struct mm *mm, u64 start, u64 len, u32 prot)
 	int err = vma_split(mm, start, end);
 	if (err)
 		return err;
-	for (struct vma *v = mm->vmas; v && v->start < end; v = v->next) {
-		if (v->start < start)
-			continue;
+	/* After the split an area starts at start: begin there (the tree finds
+	 * it), not at the head of the list. */
+	for (struct vma *v = *link_at(mm, start); v && v->start < end; v = v->next) {
 		v->prot = prot;
 		for (u64 a = v->start; a < v->end; a = walk_next(mm->pml4, a)) {
 			pte_t *pte = walk(mm->pml4, a, false);

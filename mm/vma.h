@@ -57,6 +57,7 @@ struct mm {
 };
 
 struct vma *vma_find(struct mm *mm, u64 addr);  /* the VMA containing addr, or NULL */
+struct vma *vma_from(struct mm *mm, u64 addr);  /* ... else the first one above addr, or NULL */
 int vma_map(struct mm *mm, u64 start, u64 len, u32 prot, enum vma_kind kind); /* replaces overlaps */
 /* The same for a shared mapping, or a private mapping of file from offset off. */
 int vma_map_shared(struct mm *mm, u64 start, u64 len, u32 prot);
