@@ -21,17 +21,28 @@ KTEST(clock_runs_with_interrupts_off)
 	KEXPECT(elapsed >= 30 * MS); /* ...and yet 30 ms passed */
 }
 
-/* A busy host delays ticks (20 of them took up to 700 ms on a loaded
- * machine) but cannot make them early, so 20 ticks (at least 19 whole
- * periods) are at least 190 ms of clock; more than 10 s would mean a rate
+/* How long 20 timer ticks take by the clock: at least 19 whole periods
+ * when the ticks come on time. A loaded host cannot make one window long
+ * by much (ticks only come late), but it can make one short: QEMU's PIT
+ * schedules each period from the last one's due time, so after a stall of
+ * the host the missed periods are delivered back to back. A window hit by
+ * such a burst is measured again (at most five windows); a rate measured
+ * wrong at boot fails every one of them. More than 10 s would mean a rate
  * measured many times too low. */
-KTEST(clock_agrees_with_timer_ticks)
+static u64 twenty_ticks_ns(void)
 {
-	KEXPECT(read_rflags() & RFLAGS_IF);
 	u64 k0 = ticks(), t0 = time_uptime_ns();
 	while (ticks() < k0 + 20)
 		hlt();
-	u64 elapsed = time_uptime_ns() - t0;
+	return time_uptime_ns() - t0;
+}
+
+KTEST(clock_agrees_with_timer_ticks)
+{
+	KEXPECT(read_rflags() & RFLAGS_IF);
+	u64 elapsed = 0;
+	for (int window = 0; window < 5 && elapsed < 19 * 1000 * MS / HZ; window++)
+		elapsed = twenty_ticks_ns();
 	KEXPECT(elapsed >= 19 * 1000 * MS / HZ);
 	KEXPECT(elapsed < 10000 * MS);
 }
