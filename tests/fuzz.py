@@ -57,14 +57,39 @@ def on_linux(args, binary=MMFUZZ, timeout=None):
     return p.returncode, p.stdout.decode(errors="replace").splitlines()
 
 
-def on_faultline(kernel, args, binary=MMFUZZ, log_path=None, **boot_options):
+def on_faultline(kernel, args, binary=MMFUZZ, log_path=None, expected=None, **boot_options):
     """(exit status or None, output lines, qemu.Boot) of mmfuzz ARGS as
-    faultline's /init on the swap machine."""
+    faultline's /init on the swap machine. EXPECTED (Linux's output lines)
+    goes in as /etc/mmfuzz.expect (mmfuzz -e): a seed that diverges then
+    prints its step lines at once, in the same boot."""
     lines = []
-    status, boot = initramfs.run_program(
-        kernel, binary, args, on_output=lambda line: lines.append(line.rstrip("\r\n")),
-        memory=SWAP_MEMORY, swap=SWAP_DISKS, log_path=log_path, **boot_options)
+    with tempfile.TemporaryDirectory(prefix="mmfuzz.") as tmp:
+        etc_files = []
+        if expected is not None:
+            etc_files = [os.path.join(tmp, "mmfuzz.expect")]
+            with open(etc_files[0], "w") as f:
+                f.write("".join(line + "\n" for line in expected if SEED_LINE.match(line)))
+            args = [*args, "-e", "/etc/mmfuzz.expect"]
+        status, boot = initramfs.run_program(
+            kernel, binary, args, on_output=lambda line: lines.append(line.rstrip("\r\n")),
+            memory=SWAP_MEMORY, swap=SWAP_DISKS, log_path=log_path, etc_files=etc_files,
+            **boot_options)
     return status, lines, boot
+
+
+def kept_steps(lines, seed):
+    """The step lines mmfuzz -e printed for SEED, or None."""
+    for i, line in enumerate(lines):
+        m = SEED_LINE.match(line)
+        if m and int(m.group(1)) == seed and i + 1 < len(lines) \
+                and lines[i + 1].startswith("seed line differs"):
+            steps = []
+            for step in lines[i + 2:]:
+                if not step.startswith("| "):
+                    break
+                steps.append(step[2:])
+            return steps
+    return None
 
 
 def seed_hashes(lines):
@@ -97,16 +122,24 @@ def rerun_command(seed, ops):
     return f"make fuzz-mm FIRST={seed} SEEDS=1 OPS={ops}"
 
 
-def explain(kernel, seed, ops, **boot_options):
-    """Both sides' step lines for SEED, compared: the lines to show."""
+def explain(kernel, seed, ops, faultline_lines=(), **boot_options):
+    """Both sides' step lines for SEED, compared: the lines to show. The
+    faultline side is the one its long run printed (mmfuzz -e), else a
+    rerun of the seed alone."""
     args = [str(seed), str(ops)]
     _, linux_lines = on_linux(args)
-    status, faultline_lines, boot = on_faultline(kernel, args, **boot_options)
-    if status is None:
-        faultline_lines.append("(no exit status: " +
-                               ("timed out)" if boot.timed_out else f"QEMU status {boot.status})"))
-    diff = first_difference(linux_lines, faultline_lines)
-    return (diff or ["(step lines equal when run alone: compare the whole runs)"]) + [
+    steps = kept_steps(faultline_lines, seed)
+    where = "in the long run"
+    if steps is None:
+        where = "run alone"
+        status, steps, boot = on_faultline(kernel, args, **boot_options)
+        if status is None:
+            steps.append("(no exit status: " +
+                         ("timed out)" if boot.timed_out else f"QEMU status {boot.status})"))
+    diff = first_difference(*([line for line in side if not SEED_LINE.match(line)]
+                              for side in (linux_lines, steps)))
+    return ([f"faultline's steps {where}:"] + diff if diff else
+            [f"(step lines equal {where}: compare the whole runs)"]) + [
         f"rerun: {rerun_command(seed, ops)}"]
 
 

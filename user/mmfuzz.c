@@ -1,11 +1,14 @@
 /* user/mmfuzz.c — the differential random tester for memory calls.
  *
  *   mmfuzz SEED NOPS                 one seed, one digest line per step
- *   mmfuzz [-s FIRST -n COUNT | -l SEED,SEED...] [-o NOPS] [-v]
+ *   mmfuzz [-s FIRST -n COUNT | -l SEED,SEED...] [-o NOPS] [-v] [-e FILE]
  *                                    COUNT seeds from FIRST (or the listed
  *                                    ones), each in a fresh child; one line
  *                                    per seed (its steps' hash), -v: every
- *                                    step's line too
+ *                                    step's line too; -e: FILE holds the
+ *                                    seed lines another kernel printed, and
+ *                                    a seed whose line differs is followed
+ *                                    by its step lines, each after "| "
  *   mmfuzz                           seeds 0-3, 500 steps: the self-check
  *                                    user/expect.txt runs (exit 0 if every
  *                                    seed's processes ran to the end)
@@ -127,6 +130,9 @@ static struct iovec iov[3];
 static int live[NPROC], pids[NPROC], fill;
 static bool verbose;
 static uint64_t seed_hash;
+static char *expected;       /* -e: the other kernel's seed lines */
+static char *kept;           /* -e: this seed's step lines so far */
+static size_t kept_len, kept_size;
 static char outbuf[1 << 16];
 static size_t outlen;
 
@@ -780,6 +786,42 @@ static void emit(const char *fmt, ...)
 	seed_hash = hash_bytes(seed_hash, line, strlen(line));
 	if (verbose)
 		out("%s", line);
+	size_t n = strlen(line);
+	if (kept && kept_len + n <= kept_size) {
+		memcpy(kept + kept_len, line, n);
+		kept_len += n;
+	}
+}
+
+/* -e: a seed that ran differently inside one long boot than elsewhere may
+ * not do so again when run alone, so its step lines are printed now. */
+static void show_if_unexpected(const char *seed_line)
+{
+	if (!expected || strstr(expected, seed_line))
+		return;
+	out("seed line differs from the expected one; its steps:\n");
+	for (char *line = kept, *end = kept + kept_len; line < end;) {
+		char *nl = memchr(line, '\n', end - line);
+		size_t n = nl ? (size_t)(nl - line) + 1 : (size_t)(end - line);
+		out("| %.*s", (int)n, line);
+		line += n;
+	}
+}
+
+static char *read_whole(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f || fseek(f, 0, SEEK_END) < 0)
+		return NULL;
+	long size = ftell(f);
+	char *text = calloc(1, size + 1);
+	rewind(f);
+	if (!text || fread(text, 1, size, f) != (size_t)size) {
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	return text;
 }
 
 static void file_names(int pid, char *io, char *map, size_t size)
@@ -915,8 +957,15 @@ static bool fork_seed(uint64_t seed, int nops)
 	out_flush();
 	pid_t pid = fork();
 	if (pid == 0) {
+		char line[80];
+		if (expected) {
+			kept_size = (size_t)(nops + NPROC + 1) * 300;
+			kept = malloc(kept_size);
+		}
 		bool ok = run_seed(seed, nops);
-		out("seed %lu ops %d hash %016lx\n", seed, nops, seed_hash);
+		snprintf(line, sizeof(line), "seed %lu ops %d hash %016lx\n", seed, nops, seed_hash);
+		out("%s", line);
+		show_if_unexpected(line);
 		out_flush();
 		_exit(!ok);
 	}
@@ -937,7 +986,7 @@ static bool fork_seed(uint64_t seed, int nops)
 static void usage(void)
 {
 	fprintf(stderr, "usage: mmfuzz SEED NOPS\n"
-		"       mmfuzz [-s FIRST -n COUNT | -l SEED,SEED...] [-o NOPS] [-v]\n"
+		"       mmfuzz [-s FIRST -n COUNT | -l SEED,SEED...] [-o NOPS] [-v] [-e FILE]\n"
 		"       mmfuzz            (a short self-check: seeds 0-3, 500 steps)\n");
 	exit(2);
 }
@@ -973,13 +1022,19 @@ int main(int argc, char **argv)
 		count = 1;
 		nops = atoi(argv[2]);
 	} else {
-		while ((opt = getopt(argc, argv, "s:n:o:l:v")) != -1) {
+		while ((opt = getopt(argc, argv, "s:n:o:l:ve:")) != -1) {
 			switch (opt) {
 			case 's': first = strtoull(optarg, NULL, 0); break;
 			case 'n': count = atol(optarg); break;
 			case 'o': nops = atoi(optarg); break;
 			case 'l': list = optarg; break;
 			case 'v': verbose = true; break;
+			case 'e':
+				if (!(expected = read_whole(optarg))) {
+					perror(optarg);
+					return 2;
+				}
+				break;
 			default: usage();
 			}
 		}
