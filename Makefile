@@ -26,7 +26,7 @@ CFLAGS  := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-
 LDFLAGS := -T linker.ld -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments
 NASMFLAGS := -f elf64 -g -F dwarf -Werror -I.
 
-CSRC    := $(wildcard kernel/*.c arch/*.c mm/*.c tests/kernel/*.c)
+CSRC    := $(wildcard kernel/*.c kernel/*/*.c arch/*.c mm/*.c tests/kernel/*.c)
 ASRC    := $(wildcard boot/*.asm arch/*.asm)
 OBJS    := $(CSRC:%.c=$(BUILD)/obj/%.o) $(ASRC:%.asm=$(BUILD)/obj/%.o)
 KERNEL  := $(BUILD)/kernel.elf

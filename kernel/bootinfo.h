@@ -2,7 +2,7 @@
  * into plain structures before the memory holding it may be reused. */
 #pragma once
 #include "kernel/types.h"
-#include "kernel/screen.h"
+#include "kernel/drivers/screen.h"
 
 #define MAX_MEMRANGES 64
 #define MAX_MODULES 8

@@ -11,7 +11,7 @@
  * through a pipe, not through shared memory). Threads (CLONE_VM without
  * CLONE_VFORK) are not supported. */
 #include "arch/x86.h"
-#include "kernel/file.h"
+#include "kernel/fs/file.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "kernel/syscall.h"

@@ -2,7 +2,7 @@
  * uses (%s %c %d %i %u %x %X %p and the l, ll, z modifiers, width, '-' and '0'
  * flags) and printk, which hands whole lines to the consoles. */
 #include "kernel/printk.h"
-#include "kernel/console.h"
+#include "kernel/drivers/console.h"
 #include "kernel/string.h"
 
 bool printk_quiet;

@@ -9,7 +9,7 @@
 #include "kernel/proc.h"
 #include "arch/context.h"
 #include "arch/percpu.h"
-#include "kernel/file.h"
+#include "kernel/fs/file.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"

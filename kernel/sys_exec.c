@@ -5,8 +5,8 @@
  * oversized argument list fails the call before that point, with the caller
  * intact: -EFAULT, -E2BIG, -ENOENT, -EACCES, -ENOEXEC as Linux gives them. */
 #include "kernel/exec.h"
-#include "kernel/file.h"
-#include "kernel/path.h"
+#include "kernel/fs/file.h"
+#include "kernel/fs/path.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"

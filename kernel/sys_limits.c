@@ -3,7 +3,7 @@
  * with mlock) and CAP_IPC_LOCK (which lifts that limit); RLIMIT_DATA and
  * RLIMIT_AS (how far brk and mmap may grow, kernel/sys_mm.c); RLIMIT_NPROC
  * (kernel/fork.c) and the capabilities that exempt from it; RLIMIT_NOFILE's
- * soft limit bounds new descriptors (kernel/fd.c, up to the NOFILE slots a
+ * soft limit bounds new descriptors (kernel/fs/fd.c, up to the NOFILE slots a
  * table has). Init is root and starts with every capability, as a Linux
  * init does; a process that drops capabilities with capset or by leaving
  * uid 0 (kernel/sys_ids.c) is held to the limits exactly as Linux holds an

@@ -6,10 +6,10 @@
  *
  * Every call that takes a range follows one of Linux's two rules for a
  * range with holes (docs/memory.md has the table), both in each_part(). */
-#include "kernel/dev.h"
+#include "kernel/fs/dev.h"
 #include "kernel/proc.h"
-#include "kernel/file.h"
-#include "kernel/ramfs.h"
+#include "kernel/fs/file.h"
+#include "kernel/fs/ramfs.h"
 #include "kernel/syscall.h"
 #include "mm/fault.h"
 #include "mm/reclaim.h"

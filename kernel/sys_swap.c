@@ -1,11 +1,11 @@
 /* kernel/sys_swap.c — swapon and swapoff (the syscalls and the `swapon=`
  * boot flag): from a path to a block device to the swap areas of mm/swap.c. Only whole block devices are accepted: a
  * swap *file* would live in the ramfs, which is itself in RAM. */
-#include "kernel/blk.h"
+#include "kernel/drivers/blk.h"
 #include "kernel/cmdline.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
-#include "kernel/path.h"
+#include "kernel/fs/path.h"
 #include "kernel/syscall.h"
 #include "mm/kheap.h"
 #include "mm/reclaim.h"

@@ -1,16 +1,16 @@
-/* kernel/blk.c — the block layer: the table of disks, their names and
+/* kernel/drivers/blk.c — the block layer: the table of disks, their names and
  * device numbers, the checks every transfer needs whatever the driver
  * (range, read-only, fault injection), and splitting a transfer into
  * requests the driver takes. */
-#include "kernel/blk.h"
+#include "kernel/drivers/blk.h"
 #include "kernel/cmdline.h"
-#include "kernel/dev.h"
+#include "kernel/fs/dev.h"
 #include "kernel/errno.h"
-#include "kernel/file.h"
-#include "kernel/path.h"
+#include "kernel/fs/file.h"
+#include "kernel/fs/path.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
-#include "kernel/virtio_blk.h"
+#include "kernel/drivers/virtio_blk.h"
 #include "mm/frame.h"
 #include "mm/layout.h"
 

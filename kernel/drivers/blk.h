@@ -1,4 +1,4 @@
-/* kernel/blk.h — block devices: disks named vda, vdb, ... in the order the
+/* kernel/drivers/blk.h — block devices: disks named vda, vdb, ... in the order the
  * drivers find them, read and written in 512-byte sectors. Swap sits on
  * top; a disk can be made to fail every I/O to test what sits on top. */
 #pragma once

@@ -1,4 +1,4 @@
-/* kernel/console.h — where kernel output goes: the serial port always, the
+/* kernel/drivers/console.h — where kernel output goes: the serial port always, the
  * screen (framebuffer or EGA text) once it is set up. */
 #pragma once
 #include "kernel/types.h"

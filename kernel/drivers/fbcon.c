@@ -1,9 +1,9 @@
-/* kernel/fbcon.c — paints text cells on the linear framebuffer GRUB sets up
+/* kernel/drivers/fbcon.c — paints text cells on the linear framebuffer GRUB sets up
  * on machines (UEFI especially) that have no text mode. Glyphs come from
  * font.c; the pixel layout comes from the Multiboot2 colour fields, because
  * firmware is free to pick any direct-RGB format. */
-#include "kernel/fbcon.h"
-#include "kernel/font.h"
+#include "kernel/drivers/fbcon.h"
+#include "kernel/drivers/font.h"
 #include "kernel/string.h"
 #include "mm/vm.h"
 

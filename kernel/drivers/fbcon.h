@@ -1,7 +1,7 @@
-/* kernel/fbcon.h — text cells on a direct-RGB linear framebuffer, for
+/* kernel/drivers/fbcon.h — text cells on a direct-RGB linear framebuffer, for
  * screen.c; it keeps the cursor, this back end only paints cells. */
 #pragma once
-#include "kernel/screen.h"
+#include "kernel/drivers/screen.h"
 
 bool fbcon_init(const struct fbinfo *fb, u32 *cols, u32 *rows); /* false: unusable format */
 void fbcon_putc(u32 col, u32 row, unsigned char c);

@@ -1,4 +1,4 @@
-/* kernel/font.c — the framebuffer console's 8x16 font, printable ASCII plus
+/* kernel/drivers/font.c — the framebuffer console's 8x16 font, printable ASCII plus
  * a box for every other byte. A framebuffer has no character generator, so
  * the kernel must carry its own glyphs; this one was drawn for faultline and
  * kept as ASCII art so a reader can see each letter and edit it in place.
@@ -6,7 +6,7 @@
  * Design grid: ink in columns 0..6 (column 7 stays blank to separate letters),
  * capitals and ascenders on rows 3..12, lower case x-height on rows 6..12,
  * descenders down to row 15. */
-#include "kernel/font.h"
+#include "kernel/drivers/font.h"
 
 /* The compiler turns each row string into its byte at build time, so the
  * table lands in .rodata with no start-up work. A row of the wrong length

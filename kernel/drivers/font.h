@@ -1,4 +1,4 @@
-/* kernel/font.h — the built-in bitmap font the framebuffer console draws with,
+/* kernel/drivers/font.h — the built-in bitmap font the framebuffer console draws with,
  * since a linear framebuffer, unlike EGA text mode, has no font of its own. */
 #pragma once
 #include "kernel/types.h"

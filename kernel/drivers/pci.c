@@ -1,9 +1,9 @@
-/* kernel/pci.c — PCI configuration space through ports 0xCF8/0xCFC, which
+/* kernel/drivers/pci.c — PCI configuration space through ports 0xCF8/0xCFC, which
  * every PC chipset (and QEMU's i440FX and Q35) implements; the memory-mapped
  * ECAM would need ACPI's MCFG table to find. An access is two steps, the
  * address then the data, so two must never interleave; none can, since
  * kernel code runs with interrupts off and no interrupt handler touches PCI. */
-#include "kernel/pci.h"
+#include "kernel/drivers/pci.h"
 #include "arch/x86.h"
 
 #define CONFIG_ADDRESS 0xcf8

@@ -1,4 +1,4 @@
-/* kernel/pci.h — PCI configuration space through the legacy I/O ports
+/* kernel/drivers/pci.h — PCI configuration space through the legacy I/O ports
  * (configuration mechanism #1): enough to find a device, see where its
  * registers are and let it decode them and do DMA. */
 #pragma once

@@ -1,9 +1,9 @@
-/* kernel/screen.c — the screen console: keeps the cursor and interprets
+/* kernel/drivers/screen.c — the screen console: keeps the cursor and interprets
  * control characters, then hands cells to whichever back end matches what
  * GRUB set up (fbcon.c for a pixel framebuffer, vgatext.c for EGA text). */
-#include "kernel/screen.h"
-#include "kernel/fbcon.h"
-#include "kernel/vgatext.h"
+#include "kernel/drivers/screen.h"
+#include "kernel/drivers/fbcon.h"
+#include "kernel/drivers/vgatext.h"
 
 #define TAB_WIDTH 8
 

@@ -1,4 +1,4 @@
-/* kernel/screen.h — the screen console: a linear framebuffer drawn with the
+/* kernel/drivers/screen.h — the screen console: a linear framebuffer drawn with the
  * built-in font, or EGA text mode, whichever GRUB handed over. */
 #pragma once
 #include "kernel/types.h"

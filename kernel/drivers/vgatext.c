@@ -1,7 +1,7 @@
-/* kernel/vgatext.c — the EGA text screen GRUB leaves on BIOS machines: the
+/* kernel/drivers/vgatext.c — the EGA text screen GRUB leaves on BIOS machines: the
  * adapter draws the characters itself from 16-bit cells (character in the low
  * byte, colour attribute in the high byte), so there is no font work here. */
-#include "kernel/vgatext.h"
+#include "kernel/drivers/vgatext.h"
 #include "arch/x86.h"
 #include "kernel/string.h"
 #include "mm/vm.h"

@@ -1,7 +1,7 @@
-/* kernel/vgatext.h — EGA text mode cells and hardware cursor, for screen.c;
+/* kernel/drivers/vgatext.h — EGA text mode cells and hardware cursor, for screen.c;
  * it keeps the cursor position, this back end only touches the hardware. */
 #pragma once
-#include "kernel/screen.h"
+#include "kernel/drivers/screen.h"
 
 bool vgatext_init(const struct fbinfo *fb, u32 *cols, u32 *rows); /* false: unusable */
 void vgatext_putc(u32 col, u32 row, unsigned char c);

@@ -1,14 +1,14 @@
-/* kernel/virtio_blk.c — QEMU's virtio-blk-pci disks through the legacy
+/* kernel/drivers/virtio_blk.c — QEMU's virtio-blk-pci disks through the legacy
  * (virtio 0.9.5) interface that a transitional device, QEMU's default,
  * still offers: a few registers in the I/O BAR0 and one virtqueue handed
  * over as a page number. No capability lists to parse and no MMIO to map.
  * Requests go one at a time and completion is polled: kernel code runs
  * with interrupts off, and a swap-in has nothing else to do meanwhile. */
-#include "kernel/virtio_blk.h"
+#include "kernel/drivers/virtio_blk.h"
 #include "arch/x86.h"
-#include "kernel/blk.h"
+#include "kernel/drivers/blk.h"
 #include "kernel/errno.h"
-#include "kernel/pci.h"
+#include "kernel/drivers/pci.h"
 #include "kernel/printk.h"
 #include "mm/frame.h"
 #include "mm/kheap.h"

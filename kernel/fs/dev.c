@@ -1,15 +1,15 @@
-/* kernel/dev.c — the character devices: /dev/null, /dev/zero, /dev/console,
- * and the /proc files (their driver is kernel/procfs.c). Each behaves as its
+/* kernel/fs/dev.c — the character devices: /dev/null, /dev/zero, /dev/console,
+ * and the /proc files (their driver is kernel/fs/procfs.c). Each behaves as its
  * Linux driver does where a program could tell the difference: what a fault
  * in the user buffer returns, what lseek and ioctl answer, that /dev/null
  * never reads the buffer it is given, that ^C at the console interrupts the
  * programs waiting for it. */
-#include "kernel/dev.h"
+#include "kernel/fs/dev.h"
 #include "arch/serial.h"
-#include "kernel/console.h"
+#include "kernel/drivers/console.h"
 #include "kernel/errno.h"
-#include "kernel/file.h"
-#include "kernel/procfs.h"
+#include "kernel/fs/file.h"
+#include "kernel/fs/procfs.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "kernel/wait.h"

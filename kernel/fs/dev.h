@@ -1,4 +1,4 @@
-/* kernel/dev.h — character devices, found by device number as Linux's
+/* kernel/fs/dev.h — character devices, found by device number as Linux's
  * chrdev table finds them, so a /dev node from the initramfs works too. */
 #pragma once
 #include "kernel/types.h"

@@ -1,8 +1,8 @@
-/* kernel/dir.c — getdents64: the records Linux's filldir64 writes, for "."
+/* kernel/fs/dir.c — getdents64: the records Linux's filldir64 writes, for "."
  * and "..", then the entries in the order and at the positions tmpfs gives
- * them (kernel/ramfs.h). The file offset is the position to resume at, so
+ * them (kernel/fs/ramfs.h). The file offset is the position to resume at, so
  * a listing can be read in any number of calls. */
-#include "kernel/dir.h"
+#include "kernel/fs/dir.h"
 #include "kernel/string.h"
 
 size_t dirent_pack(void *rec, u64 ino, u64 next, u32 mode, const char *name, size_t len)

@@ -1,6 +1,6 @@
-/* kernel/dir.h — directory listings: getdents64's records. */
+/* kernel/fs/dir.h — directory listings: getdents64's records. */
 #pragma once
-#include "kernel/file.h"
+#include "kernel/fs/file.h"
 
 /* Linux's struct linux_dirent64. */
 struct dirent64 {

@@ -1,8 +1,8 @@
-/* kernel/fd.c — descriptor tables (declared in kernel/file.h): a process's
+/* kernel/fs/fd.c — descriptor tables (declared in kernel/fs/file.h): a process's
  * descriptors name shared files, and each has its close-on-exec bit, as in
  * Linux's fdtable. Descriptors are always the lowest free number, which is
  * what POSIX promises and shells count on (dup2-free redirection). */
-#include "kernel/file.h"
+#include "kernel/fs/file.h"
 #include "kernel/proc.h"
 #include "kernel/string.h"
 #include "mm/kheap.h"

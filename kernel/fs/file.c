@@ -1,11 +1,11 @@
-/* kernel/file.c — open files. A file is an inode plus an offset and the
+/* kernel/fs/file.c — open files. A file is an inode plus an offset and the
  * open flags; descriptors share one through dup and fork (hence the count),
  * as Linux's struct file is shared. Reads and writes of regular files are
- * here; devices have theirs in kernel/dev.c, pipes in kernel/pipe.c. */
-#include "kernel/file.h"
-#include "kernel/blk.h"
-#include "kernel/dev.h"
-#include "kernel/pipe.h"
+ * here; devices have theirs in kernel/fs/dev.c, pipes in kernel/fs/pipe.c. */
+#include "kernel/fs/file.h"
+#include "kernel/drivers/blk.h"
+#include "kernel/fs/dev.h"
+#include "kernel/fs/pipe.h"
 #include "mm/kheap.h"
 
 /* The open flags a file keeps, and F_GETFL shows: Linux drops O_CREAT,

@@ -1,7 +1,7 @@
-/* kernel/file.h — open files, descriptor tables, and the user buffers that
+/* kernel/fs/file.h — open files, descriptor tables, and the user buffers that
  * read and write move bytes through. */
 #pragma once
-#include "kernel/ramfs.h"
+#include "kernel/fs/ramfs.h"
 #include "mm/uaccess.h"
 
 /* Linux's x86-64 open(2) flags. */
@@ -101,7 +101,7 @@ _Static_assert(sizeof(struct stat) == 144, "struct stat must match Linux x86-64"
 
 void stat_inode(const struct inode *ip, struct stat *st);
 
-/* The current process's descriptor table (kernel/fd.c). */
+/* The current process's descriptor table (kernel/fs/fd.c). */
 /* RLIMIT_NOFILE's soft limit, capped at the NOFILE slots the table has. */
 unsigned fd_limit(void);
 int fd_reserve(unsigned from);           /* lowest free descriptor >= from, or -EMFILE */

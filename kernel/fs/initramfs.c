@@ -1,13 +1,13 @@
-/* kernel/initramfs.c — fills the root from the boot archive: a cpio "newc"
+/* kernel/fs/initramfs.c — fills the root from the boot archive: a cpio "newc"
  * archive, the format Linux's initramfs uses, so the usual tools (cpio -H
  * newc, gen_init_cpio) build it. The archive comes from outside the kernel:
  * every length in it is checked against the end of the module, and a
  * malformed one stops unpacking with a message, never a crash. */
-#include "kernel/initramfs.h"
+#include "kernel/fs/initramfs.h"
 #include "kernel/bootinfo.h"
-#include "kernel/dev.h"
+#include "kernel/fs/dev.h"
 #include "kernel/errno.h"
-#include "kernel/path.h"
+#include "kernel/fs/path.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
 #include "mm/layout.h"

@@ -1,6 +1,6 @@
-/* kernel/initramfs.h — filling the root filesystem from the boot archive. */
+/* kernel/fs/initramfs.h — filling the root filesystem from the boot archive. */
 #pragma once
-#include "kernel/ramfs.h"
+#include "kernel/fs/ramfs.h"
 
 /* Unpack the GRUB module named "initrd" (or the first module) into the
  * root, then make /dev/console, /dev/null, /dev/zero and /tmp. */

@@ -1,4 +1,4 @@
-/* kernel/path.c — path name lookup, with the errors Linux's namei gives:
+/* kernel/fs/path.c — path name lookup, with the errors Linux's namei gives:
  * ENOENT for a missing component, ENOTDIR for walking through (or a trailing
  * slash after) something that is not a directory, ENAMETOOLONG for a
  * component over NAME_MAX, ELOOP past MAXSYMLINKS symlinks. "." and ".."
@@ -7,8 +7,8 @@
  * target is walked from the directory holding the link (from the root if
  * it is absolute). A process's working directory is an inode it holds
  * (proc.cwd); path_name makes its absolute name. */
-#include "kernel/path.h"
-#include "kernel/file.h"
+#include "kernel/fs/path.h"
+#include "kernel/fs/file.h"
 #include "kernel/proc.h"
 #include "kernel/string.h"
 #include "mm/kheap.h"

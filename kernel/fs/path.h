@@ -1,6 +1,6 @@
-/* kernel/path.h — turning path names into inodes, with Linux's errors. */
+/* kernel/fs/path.h — turning path names into inodes, with Linux's errors. */
 #pragma once
-#include "kernel/ramfs.h"
+#include "kernel/fs/ramfs.h"
 #include "mm/uaccess.h"
 
 #define PATH_MAX 4096  /* bytes, including the NUL */

@@ -1,4 +1,4 @@
-/* kernel/pipe.c — pipes with Linux's semantics: a read returns what is
+/* kernel/fs/pipe.c — pipes with Linux's semantics: a read returns what is
  * there (waiting only while the pipe is empty), 0 once every writer is
  * gone; a write with no reader left gets SIGPIPE and EPIPE; O_NONBLOCK
  * turns every wait into EAGAIN. Each side is woken whenever the other moves
@@ -17,7 +17,7 @@
  *    it that was asked for) only once that part was copied out whole; a
  *    fault returns what earlier buffers gave, or EFAULT, and loses nothing.
  * head and tail count the slots ever filled and ever emptied. */
-#include "kernel/pipe.h"
+#include "kernel/fs/pipe.h"
 #include "kernel/proc.h"
 #include "kernel/signal.h"
 #include "kernel/wait.h"

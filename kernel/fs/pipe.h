@@ -1,7 +1,7 @@
-/* kernel/pipe.h — pipes: a ring of page buffers between a read end and a
- * write end, shaped as Linux's (see kernel/pipe.c). */
+/* kernel/fs/pipe.h — pipes: a ring of page buffers between a read end and a
+ * write end, shaped as Linux's (see kernel/fs/pipe.c). */
 #pragma once
-#include "kernel/file.h"
+#include "kernel/fs/file.h"
 
 #define PIPE_SLOTS 16                     /* Linux's default: 16 page buffers */
 #define PIPE_SIZE (PIPE_SLOTS * PAGE_SIZE) /* at most this many bytes buffered */

@@ -1,14 +1,14 @@
-/* kernel/procfs.c — the /proc files: what memory and swap hold, and the
+/* kernel/fs/procfs.c — the /proc files: what memory and swap hold, and the
  * counters of faults and reclaim, in Linux's formats so that the scripts
  * and habits that read Linux's /proc read these too. Each read writes the
  * whole text again and hands out the part from the file's offset on. Linux's
  * seq_file keeps the text until it is read to the end; here a program that
  * reads in small pieces may get figures from different moments (cat's
  * reads are large enough to take each file whole). */
-#include "kernel/procfs.h"
+#include "kernel/fs/procfs.h"
 #include "kernel/errno.h"
-#include "kernel/file.h"
-#include "kernel/path.h"
+#include "kernel/fs/file.h"
+#include "kernel/fs/path.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/string.h"

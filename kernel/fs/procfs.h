@@ -1,9 +1,9 @@
-/* kernel/procfs.h — /proc/meminfo, /proc/swaps and /proc/vmstat, so tests
+/* kernel/fs/procfs.h — /proc/meminfo, /proc/swaps and /proc/vmstat, so tests
  * and demos can watch pages move between RAM and swap with `cat`. They are
  * character devices in the ramfs whose driver writes the text afresh on
  * every read: there is no second filesystem to mount. */
 #pragma once
-#include "kernel/dev.h"
+#include "kernel/fs/dev.h"
 
 #define PROC_MAJOR 240 /* the first of Linux's majors for local use: no real driver's */
 #define PROC_MEMINFO MKDEV(PROC_MAJOR, 0)

@@ -1,9 +1,9 @@
-/* kernel/ramfs.c — inodes, directories and file data, all in kernel memory.
- * Nothing here touches user memory or knows about paths: kernel/path.c walks
- * names, kernel/file.c moves bytes to and from user space. Sizes, link
+/* kernel/fs/ramfs.c — inodes, directories and file data, all in kernel memory.
+ * Nothing here touches user memory or knows about paths: kernel/fs/path.c walks
+ * names, kernel/fs/file.c moves bytes to and from user space. Sizes, link
  * counts and getdents positions follow tmpfs, so stat(2) and getdents(2)
  * show what they show on Linux. */
-#include "kernel/ramfs.h"
+#include "kernel/fs/ramfs.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"

@@ -1,4 +1,4 @@
-/* kernel/ramfs.h — the in-memory filesystem that holds the whole tree, as
+/* kernel/fs/ramfs.h — the in-memory filesystem that holds the whole tree, as
  * Linux's rootfs (tmpfs) does when it runs from an initramfs. Inodes carry
  * Linux's st_mode bits so stat(2) can report them unchanged. */
 #pragma once

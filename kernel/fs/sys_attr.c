@@ -1,11 +1,11 @@
-/* kernel/sys_attr.c — the calls about an inode's attributes and its
+/* kernel/fs/sys_attr.c — the calls about an inode's attributes and its
  * filesystem rather than its data or names: chmod, fchmod, fchmodat, chown,
  * fchown, lchown, fchownat, umask, statfs, fstatfs, fsync, fdatasync. Every
  * process is root (CAP_CHOWN, CAP_FOWNER, CAP_FSETID), so no change is
  * refused for want of permission; the errors are the lookups' and the
  * descriptors', in Linux's order (fs/open.c, fs/statfs.c, fs/sync.c). */
-#include "kernel/file.h"
-#include "kernel/path.h"
+#include "kernel/fs/file.h"
+#include "kernel/fs/path.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
 #include "mm/frame.h"

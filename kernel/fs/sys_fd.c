@@ -1,8 +1,8 @@
-/* kernel/sys_fd.c — the system calls that make and manage descriptors:
+/* kernel/fs/sys_fd.c — the system calls that make and manage descriptors:
  * dup, dup2, dup3, fcntl, pipe, pipe2. Errors and their order are Linux's
  * (fs/file.c, fs/fcntl.c, fs/pipe.c). RLIMIT_NOFILE's soft limit bounds
  * every new descriptor (fd_limit: NOFILE is the most the table holds). */
-#include "kernel/pipe.h"
+#include "kernel/fs/pipe.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
 

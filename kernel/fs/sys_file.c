@@ -1,11 +1,11 @@
-/* kernel/sys_file.c — the system calls that move data through open files:
+/* kernel/fs/sys_file.c — the system calls that move data through open files:
  * read, write, readv, writev, pread64, pwrite64, preadv, pwritev, preadv2,
  * pwritev2, lseek, ioctl, ftruncate, and open, openat, close. Arguments are checked in the order Linux checks
  * them, so a call that breaks two rules gets Linux's errno; argument types
  * are Linux's (an fd is an unsigned int, so -1 is EBADF and high bits are
  * ignored). */
-#include "kernel/file.h"
-#include "kernel/path.h"
+#include "kernel/fs/file.h"
+#include "kernel/fs/path.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
 #include "mm/kheap.h"

@@ -1,10 +1,10 @@
-/* kernel/sys_fs.c — the system calls about names rather than data: the stat
+/* kernel/fs/sys_fs.c — the system calls about names rather than data: the stat
  * family, access, mkdir, unlink, rmdir, getdents64, getcwd, chdir, fchdir.
  * Checks come in the order Linux's namei and fs/stat.c make them, so the
  * errno for a call that breaks two rules is Linux's. Every process is root
  * (uid 0), which decides what access answers. */
-#include "kernel/dir.h"
-#include "kernel/path.h"
+#include "kernel/fs/dir.h"
+#include "kernel/fs/path.h"
 #include "kernel/proc.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"

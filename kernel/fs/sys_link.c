@@ -1,9 +1,9 @@
-/* kernel/sys_link.c — the calls that add names for inodes or move them:
+/* kernel/fs/sys_link.c — the calls that add names for inodes or move them:
  * link, linkat, symlink, symlinkat, readlink, readlinkat, rename, renameat,
  * renameat2. Each checks in the order Linux's fs/namei.c does, so a call
  * that breaks two rules gets Linux's errno: the old name is walked (and its
  * errors reported) before the new one is even copied in. */
-#include "kernel/path.h"
+#include "kernel/fs/path.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
 #include "mm/kheap.h"
