@@ -28,7 +28,7 @@
 #include "arch/x86.h"
 #include "kernel/errno.h"
 #include "kernel/proc.h"
-#include "kernel/ramfs.h"
+#include "kernel/fs/ramfs.h"
 #include "kernel/signal.h"
 #include "kernel/string.h"
 #include "mm/extable.h"

@@ -9,7 +9,7 @@
  * area that has one, and rotates among areas of equal priority, so a small
  * fast disk at high priority fills first and a slower one takes the rest. */
 #include "mm/swap.h"
-#include "kernel/blk.h"
+#include "kernel/drivers/blk.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"

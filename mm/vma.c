@@ -13,7 +13,7 @@
 #include "mm/kheap.h"
 #include "mm/reclaim.h"
 #include "mm/swap.h"
-#include "kernel/ramfs.h"
+#include "kernel/fs/ramfs.h"
 #include "mm/fault.h"
 #include "mm/pte.h"
 #include "mm/shmem.h"

@@ -6,12 +6,12 @@
  * passes; attach a scratch disk by hand (`-drive file=d.img,format=raw,
  * if=none,id=d0 -device virtio-blk-pci,drive=d0`) to run them. Whatever
  * they write over is put back. */
-#include "kernel/blk.h"
+#include "kernel/drivers/blk.h"
 #include "kernel/cmdline.h"
-#include "kernel/dev.h"
+#include "kernel/fs/dev.h"
 #include "kernel/errno.h"
 #include "kernel/ktest.h"
-#include "kernel/path.h"
+#include "kernel/fs/path.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
 #include "mm/frame.h"

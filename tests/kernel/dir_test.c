@@ -3,7 +3,7 @@
  * user memory: ".", ".." and the entries newest first with tmpfs's
  * positions, resuming across calls and buffer sizes, EINVAL and EFAULT,
  * names added and removed mid-listing, and a removed directory. */
-#include "kernel/dir.h"
+#include "kernel/fs/dir.h"
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"

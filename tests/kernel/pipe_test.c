@@ -5,7 +5,7 @@
  * whole pieces (user/pipecopy.c has the same rules from ring 3).
  * Every end is O_NONBLOCK: a self-test has no scheduler to sleep in. */
 #include "kernel/ktest.h"
-#include "kernel/pipe.h"
+#include "kernel/fs/pipe.h"
 #include "kernel/signal.h"
 #include "kernel/string.h"
 #include "mm/kheap.h"

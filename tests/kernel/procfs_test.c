@@ -3,9 +3,9 @@
  * memory, in pieces and whole. The figures must be the kernel's own: frames
  * for MemTotal and MemFree, swap.c's text for /proc/swaps, the counters for
  * /proc/vmstat. */
-#include "kernel/file.h"
+#include "kernel/fs/file.h"
 #include "kernel/ktest.h"
-#include "kernel/path.h"
+#include "kernel/fs/path.h"
 #include "kernel/string.h"
 #include "mm/frame.h"
 #include "mm/kheap.h"

@@ -4,11 +4,11 @@
  * and rmdir errors, open files and directories outliving their names, and
  * everything freed at the last close. Each test works in its own directory
  * under the root. */
-#include "kernel/dev.h"
-#include "kernel/file.h"
-#include "kernel/initramfs.h"
+#include "kernel/fs/dev.h"
+#include "kernel/fs/file.h"
+#include "kernel/fs/initramfs.h"
 #include "kernel/ktest.h"
-#include "kernel/path.h"
+#include "kernel/fs/path.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
 #include "mm/kheap.h"

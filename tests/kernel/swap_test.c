@@ -4,7 +4,7 @@
  * failing, the same reads end in the exception-table fixup (-EFAULT, a short
  * count) and the kernel lives on. Needs a mkswap'd disk as vdb (the test
  * harness attaches one); a raw disk as vda must be refused as swap. */
-#include "kernel/blk.h"
+#include "kernel/drivers/blk.h"
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"

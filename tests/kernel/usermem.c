@@ -4,7 +4,7 @@
 #include "tests/kernel/usermem.h"
 #include "arch/percpu.h"
 #include "arch/x86.h"
-#include "kernel/file.h"
+#include "kernel/fs/file.h"
 #include "kernel/sched.h"
 #include "mm/vm.h"
 
