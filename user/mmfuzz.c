@@ -42,8 +42,8 @@
  * Processes: the seed's first process is the driver (slot 0) and acts
  * itself; "fork" copies the acting process into a free slot, and the
  * driver sends later steps for that slot over a command pipe and prints
- * the reply, so only one process acts at a time and every run interleaves
- * the same way. Children leave with "exit"; a child that dies instead (a
+ * the reply; a fork returns only once the child has settled in. So only
+ * one process acts at a time and every run interleaves the same way. Children leave with "exit"; a child that dies instead (a
  * kernel bug: this program never touches memory its own table says is
  * inaccessible) is reported as "no reply" and ends the seed.
  *
@@ -681,12 +681,30 @@ static void op_fork(struct step *s)
 		snprintf(s->args, sizeof(s->args), "fork none-free");
 		return;
 	}
+	/* The child probes pages through the probe pipe every process shares,
+	 * so the parent waits until it is done: two processes probing at once
+	 * would read each other's bytes (seeds 412 and 758 once did). */
+	int ready[2];
+	if (pipe(ready) < 0) {
+		s->ret = -errno;
+		snprintf(s->args, sizeof(s->args), "fork no-pipe");
+		return;
+	}
 	pid_t pid = fork();
+	char done;
 	if (pid == 0) {
 		after_fork(s->c->free_slot);
+		if (write(ready[1], "", 1) != 1)
+			_exit(5);
+		close(ready[0]);
+		close(ready[1]);
 		serve();
 	}
 	s->ret = pid < 0 ? -errno : 0;
+	if (pid > 0 && read(ready[0], &done, 1) != 1)
+		s->ret = -ECHILD; /* it died before it was ready */
+	close(ready[0]);
+	close(ready[1]);
 	s->rep->forked = pid > 0;
 	s->rep->child_pid = pid;
 	snprintf(s->args, sizeof(s->args), "fork s%d", s->c->free_slot);
