@@ -32,6 +32,10 @@ OPTIONS = {
     # tests/run boots the program with 64M of RAM and swap disks, so that
     # it really pages; on Linux it uses whatever swap the host has.
     "swap",
+    # tests/run puts every built program in the boot's /bin: the program
+    # execs others from $BIN_DIR (default /bin). Without it /bin is empty,
+    # which keeps the boot small (megabytes less for GRUB to load).
+    "bin",
 }
 
 
