@@ -8,6 +8,7 @@
 #include "arch/pit.h"
 #include "arch/trapframe.h"
 #include "kernel/cputime.h"
+#include "kernel/drivers/screen.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
@@ -17,8 +18,10 @@
 
 static void irq(int line)
 {
-	if (line == 0)
+	if (line == 0) {
 		pit_tick();
+		screen_flush(false);
+	}
 	pic_eoi(line);
 }
 

@@ -7,6 +7,7 @@
 #include "kernel/ktest.h"
 #include "arch/context.h"
 #include "arch/x86.h"
+#include "kernel/drivers/screen.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
 
@@ -22,6 +23,7 @@ static struct caught *caught;
 
 void qemu_exit(bool success)
 {
+	screen_flush(true); /* the last lines, on a machine that stays on */
 	outl(DEBUG_EXIT_PORT, success ? EXIT_SUCCESS_CODE : EXIT_FAILURE_CODE);
 	for (;;) /* not under QEMU: nothing to exit, so stop here */
 		hlt();

@@ -4,6 +4,7 @@
  * instead of leaving the harness to time out. */
 #include "arch/oops.h"
 #include "arch/x86.h"
+#include "kernel/drivers/screen.h"
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
 
@@ -18,6 +19,7 @@ void panic(const char *fmt, ...)
 	printk("PANIC: %s\n", msg);
 	/* Start at our caller: its return address, and the frame pointer it saved. */
 	backtrace((u64)__builtin_return_address(0), *(u64 *)__builtin_frame_address(0));
+	screen_flush(true); /* no timer tick will come to paint it */
 	ktest_panic(msg);
 	for (;;)
 		hlt();

@@ -11,6 +11,7 @@ static struct {
 	void (*putc)(u32 col, u32 row, unsigned char c); /* NULL: no screen yet */
 	void (*scroll)(void);
 	void (*cursor)(u32 col, u32 row); /* NULL: the framebuffer draws no cursor */
+	void (*flush)(bool now);          /* NULL: every cell is painted as it is written */
 	u32 cols, rows;
 	u32 col, row; /* col == cols: line full, wrap before the next glyph */
 } scr;
@@ -21,6 +22,7 @@ void screen_init(const struct fbinfo *fb)
 		return;
 	if (fb->type == FB_TYPE_RGB && fbcon_init(fb, &scr.cols, &scr.rows)) {
 		scr.scroll = fbcon_scroll;
+		scr.flush = fbcon_flush;
 		scr.putc = fbcon_putc;
 	} else if (fb->type == FB_TYPE_EGA_TEXT && vgatext_init(fb, &scr.cols, &scr.rows)) {
 		scr.scroll = vgatext_scroll;
@@ -72,4 +74,10 @@ void screen_write(const char *s, size_t n)
 		screen_putc(s[i]);
 	if (scr.cursor)
 		scr.cursor(MIN(scr.col, scr.cols - 1), scr.row);
+}
+
+void screen_flush(bool now)
+{
+	if (scr.flush)
+		scr.flush(now);
 }

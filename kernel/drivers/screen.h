@@ -18,3 +18,7 @@ struct fbinfo {
 
 void screen_init(const struct fbinfo *fb); /* after paging: maps the buffer with ioremap() */
 void screen_write(const char *s, size_t n); /* does nothing before screen_init */
+/* Bring the screen up to date with what was written: the timer tick asks
+ * (now false: a back end that paints in batches may wait for the next
+ * batch), panic insists (now true: the machine stops after it). */
+void screen_flush(bool now);
