@@ -41,6 +41,14 @@ static char *swp;   /* 2 pages a target pushes out to swap */
 static char *hole;  /* an unmapped page */
 static char *lbuf;  /* the parent's: 2 pages, the second PROT_NONE */
 static char *gone;  /* the parent's: one page it unmapped */
+static int ffd;     /* FILE_PATH, open (and unlinked) */
+static char *fmap;  /* a private read-only mapping of it */
+static char *wo;    /* a PROT_WRITE-only page */
+static char *ro;    /* a private page procmem() makes read-only */
+static char *sh;    /* a shared read-only page */
+
+#define FILE_PATH "/tmp/pvm-file"
+#define FILE_TEXT "the file's own bytes"
 
 /* ---- targets ---------------------------------------------------------------- */
 
@@ -214,6 +222,12 @@ static int check_forced(void)
 	return memcmp(area + 30, "forced", 6) == 0 && all(area, 'r', 30) ? 0 : 1;
 }
 
+/* ... and "forced" into its private read-only mapping of the file. */
+static int check_forced_file(void)
+{
+	return memcmp(fmap, "forced", 6) == 0 && memcmp(fmap + 6, FILE_TEXT + 6, 8) == 0 ? 0 : 1;
+}
+
 /* An unprivileged caller against root's process (the parent): the errno
  * of each try, as bits: 1 readv not EPERM, 2 writev not EPERM, 4 the open
  * of /proc/PPID/mem not EACCES. */
@@ -272,11 +286,9 @@ static void reads(void)
 		"remote range running off the end of the area -> 50");
 	memset(buf, 'x', sizeof buf);
 	tap_try(pvm1(false, getpid(), buf + 8, buf, 8), 8, 0, "process_vm_readv of oneself -> 8");
-	char *wo = mmap(NULL, PAGE, PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	tap_try(pvm1(false, getpid(), buf, wo, 8), -1, EFAULT,
 		"readv of a PROT_WRITE-only page -> EFAULT (it needs PROT_READ)");
 	tap_try(pvm1(true, getpid(), buf, wo, 8), 8, 0, "writev into it -> 8");
-	munmap(wo, PAGE);
 	tap_status(finish(&t), 0, "target ends normally");
 }
 
@@ -292,7 +304,7 @@ static void writes(void)
 
 static void edges(void)
 {
-	char *buf = malloc(2 * PAGE);
+	static char buf[2 * PAGE];
 	struct target t = start(edge_setup, check_edge);
 
 	tap_ok(t.note == 0, "target made page 2 PROT_NONE");
@@ -309,7 +321,6 @@ static void edges(void)
 	tap_try(pvm(true, t.pid, &l, 1, r, 2, 0), 8, 0,
 		"writev: second remote iovec in the PROT_NONE page -> 8");
 	tap_status(finish(&t), 0, "target saw exactly the bytes before the edge");
-	free(buf);
 
 	t = start(NULL, check_local_edge);
 	tap_try(pvm1(false, t.pid, lbuf + PAGE - 96, area, 200), 96, 0,
@@ -372,6 +383,18 @@ static void faults_in(void)
 	tap_ok(all(area, 'P', PAGE), "... our copy of that page is unchanged");
 	close(fd);
 	tap_status(finish(&t), 0, "the target sees the forced write");
+
+	t = start(NULL, check_forced_file);
+	snprintf(path, sizeof path, "/proc/%d/mem", (int)t.pid);
+	fd = open(path, O_RDWR);
+	tap_try(pwrite(fd, "forced", 6, (off_t)(uintptr_t)fmap), 6, 0,
+		"pwrite to /proc/PID/mem into a private read-only file mapping -> 6");
+	close(fd);
+	tap_status(finish(&t), 0, "the target sees it in its copy of the page");
+	tap_ok(pread(ffd, buf, sizeof FILE_TEXT, 0) == sizeof FILE_TEXT &&
+		       memcmp(buf, FILE_TEXT, sizeof FILE_TEXT) == 0 &&
+		       memcmp(fmap, FILE_TEXT, sizeof FILE_TEXT) == 0,
+	       "the file and our mapping of it still hold the old bytes");
 }
 
 static void arguments(void)
@@ -473,7 +496,6 @@ static void procmem(void)
 	tap_try(pread(fd, buf, 10, a), 0, 0, "pread after the target is gone -> 0");
 	close(fd);
 
-	char *ro = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	memset(ro, 'o', PAGE);
 	mprotect(ro, PAGE, PROT_READ);
 	fd = open("/proc/self/mem", O_RDWR);
@@ -488,17 +510,26 @@ static void procmem(void)
 	tap_try(pwrite(fd, "none", 4, (off_t)(uintptr_t)ro), 4, 0, "pwrite into it -> 4 (forced)");
 	mprotect(ro, PAGE, PROT_READ);
 	tap_ok(memcmp(ro, "noneoooo", 8) == 0, "... it is there");
-	char *sh = mmap(NULL, PAGE, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	tap_try(pwrite(fd, "x", 1, (off_t)(uintptr_t)sh), -1, EIO,
 		"pwrite into a read-only *shared* page -> EIO (force breaks only private pages)");
 	tap_try(pread(fd, buf, 1, (off_t)(uintptr_t)sh), 1, 0, "pread of it -> 1");
 	close(fd);
-	munmap(ro, PAGE);
-	munmap(sh, PAGE);
 }
 
 int main(void)
 {
+	ffd = open(FILE_PATH, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (ffd < 0 || write(ffd, FILE_TEXT, sizeof FILE_TEXT) != sizeof FILE_TEXT)
+		bail(FILE_PATH);
+	fmap = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, ffd, 0);
+	if (fmap == MAP_FAILED || unlink(FILE_PATH))
+		bail("mmap " FILE_PATH);
+	wo = mmap(NULL, PAGE, PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ro = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	sh = mmap(NULL, PAGE, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (wo == MAP_FAILED || ro == MAP_FAILED || sh == MAP_FAILED)
+		bail("mmap");
+	/* After this only lbuf (3 pages) is mapped: the one-page holes stay holes. */
 	char *m = mmap(NULL, (NPAGES + 1 + 2 + 2 + 1) * PAGE, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
