@@ -14,15 +14,16 @@
  * What keeps the target alive: faultline has one CPU and a kernel that is
  * not preempted, so the target runs, and can exit, only while this process
  * sleeps. Its address space is therefore looked up again by pid (pids are
- * never reused) for every piece, after each copy that may have slept; one
- * that has become a zombie ends the transfer. The one sleep left inside a
- * piece is mm_frame's own: bringing the page in may wait for the OOM
- * killer's victim, as swapoff's walk over every process does; the target
- * is checked again after it. */
+ * never reused) for every piece, after the caller's copy that may have
+ * slept; one that has become a zombie ends the transfer. Within a piece
+ * nothing sleeps: bringing the target's page in could wait for the OOM
+ * killer's victim to die (mm/reclaim.c), and the target might be that
+ * victim, so reclaim_nowait makes such a wait fail the piece instead. */
 #include "mm/remote.h"
 #include "kernel/fs/file.h"
 #include "kernel/proc.h"
 #include "kernel/string.h"
+#include "mm/reclaim.h"
 #include "mm/vma.h"
 
 #define PIECE 256 /* bytes per copy through the kernel stack */
@@ -48,13 +49,16 @@ bool remote_may_access(const struct proc *caller, const struct proc *target, boo
 }
 
 /* n bytes between buf and the target's va (inside one page); false if the
- * page cannot be reached or the target is gone. Does not sleep once the
- * frame is found. */
+ * page cannot be reached or the target is gone. Does not sleep. */
 static bool remote_piece(int pid, u64 va, char *buf, size_t n, bool write, bool force)
 {
 	struct mm *mm = remote_mm(pid);
-	u64 pa = mm ? mm_frame(mm, va, write, force) : 0;
-	if (!pa || remote_mm(pid) != mm) /* it may have exited while mm_frame slept */
+	if (!mm)
+		return false;
+	reclaim_nowait = true;
+	u64 pa = mm_frame(mm, va, write, force);
+	reclaim_nowait = false;
+	if (!pa)
 		return false;
 	char *page = (char *)phys_to_virt(pa) + va % PAGE_SIZE;
 	memcpy(write ? page : buf, write ? buf : page, n);
