@@ -1,7 +1,8 @@
 /* kernel/fs/procfs.h — /proc/meminfo, /proc/swaps and /proc/vmstat, so tests
  * and demos can watch pages move between RAM and swap with `cat`. They are
  * character devices in the ramfs whose driver writes the text afresh on
- * every read: there is no second filesystem to mount. */
+ * every read: there is no second filesystem to mount. /proc/PID/mem and
+ * /proc/self/mem, a process's memory as a file, are kernel/fs/procmem.c's. */
 #pragma once
 #include "kernel/fs/dev.h"
 

@@ -70,6 +70,8 @@ SYSCALL4(pwrite64, unsigned int, fd, const char __user *, buf, size_t, count, i6
 	return rw_pos(fd, (void __user *)buf, count, pos, true);
 }
 
+/* Linux's iovec_from_user (file.h): the array only, for readv and for both
+ * sides of process_vm_readv/writev. */
 long iovec_from_user(const struct iovec __user *uvec, u64 n, struct iovec **out)
 {
 	if (n > UIO_MAXIOV)
