@@ -10,6 +10,7 @@
 #include "arch/context.h"
 #include "arch/percpu.h"
 #include "kernel/fs/file.h"
+#include "kernel/fs/procfs.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
@@ -99,6 +100,7 @@ void proc_reap(struct proc *p)
 	if (last == p)
 		last = prev;
 	nprocs--;
+	procfs_forget(p->pid);
 	kfree(p);
 }
 

@@ -123,6 +123,8 @@
 	X(295, preadv) \
 	X(296, pwritev) \
 	X(302, prlimit64) \
+	X(310, process_vm_readv) \
+	X(311, process_vm_writev) \
 	X(316, renameat2) \
 	X(318, getrandom) \
 	X(325, mlock2) \

@@ -173,6 +173,8 @@ static struct proc *oom_kill(void)
 	return victim;
 }
 
+bool reclaim_nowait;
+
 u64 user_frame_alloc(void)
 {
 	struct proc *me = myproc();
@@ -190,6 +192,8 @@ u64 user_frame_alloc(void)
 			continue;
 		if (!victim_dying() && !oom_kill())
 			return 0; /* nothing left to kill: the caller's request fails */
+		if (reclaim_nowait)
+			return 0; /* the caller must not sleep (mm/remote.c): fail instead */
 		yield(); /* let the victim run to its death and free its memory */
 	}
 }
@@ -242,8 +246,9 @@ static void detach_cached(u64 pa, u64 e)
 
 int swapin_area(int area)
 {
-	/* swap_in may yield (mm/reclaim.c's OOM path): go on by pid, not by a
-	 * pointer that may have been reaped meanwhile. */
+	/* Other processes' pages: swap_in must not yield to an OOM victim
+	 * (reclaim_nowait), which could be p, exiting with the page tables
+	 * being filled. Without memory for a page, swapoff is ENOMEM. */
 	struct proc *p;
 	for (int pid = 0; (p = proc_from(pid));) {
 		pid = p->pid + 1;
@@ -252,7 +257,12 @@ int swapin_area(int area)
 			for (u64 va = v->start; va < v->end; va = walk_next(mm->pml4, va)) {
 				pte_t *pte = walk(mm->pml4, va, false);
 				bool ours = pte && pte_is_swap(*pte) && pte_to_swp(*pte) >> 32 == (u64)area;
-				if (ours && swap_in(mm, v, va, pte, false) < 0)
+				if (!ours)
+					continue;
+				reclaim_nowait = true;
+				int err = swap_in(mm, v, va, pte, false);
+				reclaim_nowait = false;
+				if (err < 0)
 					return -ENOMEM;
 			}
 		}

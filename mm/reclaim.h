@@ -12,6 +12,12 @@ struct vmstat {
 extern struct vmstat vmstat;
 
 u64 user_frame_alloc(void);          /* reclaims when memory is low; 0 when even OOM could not help */
+/* While set, user_frame_alloc never yields to let the OOM killer's victim
+ * die: it fails instead. Set while a page of *another* process is brought
+ * in (mm/remote.c, swapoff's swapin_area): that process could run during
+ * the yield, exit (or be the victim) and take its page tables with it in
+ * the middle of the fault. */
+extern bool reclaim_nowait;
 /* Bring the swapped-out page at va (its entry *pte, in area v) back: 0,
  * -ENOMEM or -EIO. A write fault keeps no swap-cache link. */
 int swap_in(struct mm *mm, struct vma *v, u64 va, pte_t *pte, bool write);

@@ -236,10 +236,23 @@ u64 vma_free_area(struct mm *mm, u64 len)
 	return vmatree_hole(mm->vma_tree, len, MMAP_MIN_ADDR, mm->mmap_base);
 }
 
-u64 mm_page_frame(struct mm *mm, u64 va)
+/* Linux's check_vma_flags: a read needs PROT_READ, a write PROT_WRITE.
+ * FOLL_FORCE (/proc/PID/mem, exec loading an image) may read any area and
+ * write a private one whatever its protection, since the write breaks
+ * copy-on-write first and lands in this address space's own copy; never a
+ * shared one, whose page every mapper sees. */
+static bool frame_access_ok(const struct vma *v, bool write, bool force)
+{
+	if (write)
+		return (v->prot & PROT_WRITE) || (force && !v->shared);
+	return (v->prot & PROT_READ) || force;
+}
+
+u64 mm_frame(struct mm *mm, u64 va, bool write, bool force)
 {
 	struct vma *v = vma_find(mm, va);
-	if (!v || handle_mm_fault(mm, v, ALIGN_DOWN(va, PAGE_SIZE), true))
+	if (!v || !frame_access_ok(v, write, force) ||
+	    handle_mm_fault(mm, v, ALIGN_DOWN(va, PAGE_SIZE), write))
 		return 0;
 	pte_t *pte = walk(mm->pml4, va, false);
 	return pte && *pte && !pte_is_swap(*pte) ? PTE_ADDR(*pte) : 0;
@@ -250,7 +263,7 @@ int mm_write(struct mm *mm, u64 va, const void *src, u64 n)
 	const u8 *s = src;
 	while (n) {
 		u64 off = va % PAGE_SIZE, chunk = MIN(n, PAGE_SIZE - off);
-		u64 pa = mm_page_frame(mm, va - off);
+		u64 pa = mm_frame(mm, va - off, true, true);
 		if (!pa)
 			return -ENOMEM;
 		memcpy((u8 *)phys_to_virt(pa) + off, s, chunk);

@@ -73,11 +73,13 @@ bool vma_free_gap(struct mm *mm, u64 start, u64 end); /* no VMA overlaps [start,
 int mm_init(struct mm *mm);
 void mm_free(struct mm *mm);
 const char *vma_kind_name(enum vma_kind kind);
-/* The frame behind va, made this address space's own as a write would make
- * it (brought in from swap, created, or copied if shared copy-on-write), so
- * the kernel may write it through the direct map; 0 when memory or the disk
- * fails or no VMA covers va. */
-u64 mm_page_frame(struct mm *mm, u64 va);
+/* The frame behind va, brought in as an access by the process itself would
+ * bring it (from swap, demand-zero; for a write made this address space's
+ * own, copied if shared copy-on-write), so the kernel may read or write it
+ * through the direct map. The area must allow the access; force (FOLL_FORCE)
+ * allows any read and a write into any private area (mm/vma.c). 0 when it
+ * may not, when memory or the disk fails, or no VMA covers va. */
+u64 mm_frame(struct mm *mm, u64 va, bool write, bool force);
 /* Write kernel bytes into another address space through the direct map,
  * creating its pages as needed (exec builds a new image this way). */
 int mm_write(struct mm *mm, u64 va, const void *src, u64 n);

@@ -80,10 +80,12 @@ static const struct call calls[] = { KERNEL_SYSCALLS(CALL) };
 #define NCALLS (int)(sizeof(calls) / sizeof(calls[0]))
 
 /* The deny-list: calls never made, because their effect reaches past the
- * child. kill, tkill, tgkill: pid 1 of the box is the fuzzer itself, -1 is
- * every process, and the pools are full of small numbers. swapon, swapoff:
- * they would change the host's swap (the box is no VM). */
-static const char *const denied[] = { "kill", "tkill", "tgkill", "swapon", "swapoff" };
+ * child. kill, tkill, tgkill, process_vm_writev: pid 1 of the box is the
+ * fuzzer itself, -1 is every process, and the pools are full of small
+ * numbers. swapon, swapoff: they would change the host's swap (the box is
+ * no VM). */
+static const char *const denied[] = { "kill", "tkill", "tgkill", "process_vm_writev",
+				      "swapon", "swapoff" };
 
 /* Calls whose non-negative result is the kernel's choice (a pid, an
  * address, the time, the length of a path that is not the same on both

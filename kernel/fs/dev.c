@@ -144,9 +144,9 @@ static long con_ioctl(UNUSED struct file *f, u32 cmd, u64 arg)
 	return copy_to_user(uptr(arg), &ws, sizeof(ws)) ? -EFAULT : 0;
 }
 
-static const struct devops null_ops = { null_read, null_write, NULL, true, false };
-static const struct devops zero_ops = { zero_read, null_write, NULL, true, false };
-static const struct devops console_ops = { con_read, con_write, con_ioctl, false, false };
+static const struct devops null_ops = { null_read, null_write, NULL, true, false, NULL };
+static const struct devops zero_ops = { zero_read, null_write, NULL, true, false, NULL };
+static const struct devops console_ops = { con_read, con_write, con_ioctl, false, false, NULL };
 
 static const struct {
 	u32 rdev;
@@ -158,6 +158,8 @@ static const struct {
 	{ PROC_MEMINFO, &procfs_ops },
 	{ PROC_SWAPS, &procfs_ops },
 	{ PROC_VMSTAT, &procfs_ops },
+	{ PROC_PID_MEM, &procmem_ops },
+	{ PROC_SELF_MEM, &procmem_ops },
 };
 
 const struct devops *dev_find(u32 rdev)

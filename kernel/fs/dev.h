@@ -20,6 +20,7 @@ struct devops {
 	long (*ioctl)(struct file *f, u32 cmd, u64 arg); /* NULL: not a tty, -ENOTTY */
 	bool seekable;   /* lseek succeeds and returns 0 (Linux's null_lseek); else -ESPIPE */
 	bool positional; /* a real position instead: lseek moves it (no SEEK_END), pread uses it */
+	int (*open)(struct file *f); /* NULL: nothing to check; else 0 or the open's errno */
 };
 
 const struct devops *dev_find(u32 rdev); /* NULL if no driver: open gives ENXIO */

@@ -65,7 +65,8 @@ struct file *file_alloc(struct inode *ip, u32 flags)
 	return f;
 }
 
-/* A character device without a driver is ENXIO, as chrdev_open says. The
+/* A character device without a driver is ENXIO, as chrdev_open says, and
+ * its driver may refuse the open (/proc/PID/mem's ptrace rule). The
  * file holds its inode: unlinked, it stays readable until the last close. */
 int file_open(struct inode *ip, int flags, struct file **out)
 {
@@ -80,6 +81,11 @@ int file_open(struct inode *ip, int flags, struct file **out)
 		return -ENOMEM;
 	f->dev = dev;
 	f->blk = blk;
+	int err = dev && dev->open ? dev->open(f) : 0;
+	if (err) {
+		kfree(f);
+		return err;
+	}
 	ramfs_get(ip);
 	*out = f;
 	return 0;

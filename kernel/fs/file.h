@@ -37,6 +37,7 @@ struct file {
 	struct pipe *pipe;        /* either end of a pipe (ip is the pipe's) */
 	struct blkdev *blk;       /* block devices: the disk behind /dev/vdX */
 	u64 off;
+	int pid;                  /* /proc/PID/mem: the process it reaches (0: none) */
 	u32 flags;                /* what F_GETFL shows: FILE_FLAGS in file.c */
 	int ref;                  /* descriptors (in any process) naming this file */
 };
@@ -66,6 +67,17 @@ static inline bool uio_nowait(const struct file *f, const struct uio *u)
 {
 	return f->flags & O_NONBLOCK || u->rwf & RWF_NOWAIT;
 }
+
+#define UIO_MAXIOV 1024 /* IOV_MAX */
+
+/* Linux's iovec_from_user: a kernel copy of n iovecs (kfree it), EINVAL past
+ * UIO_MAXIOV or for a length negative as ssize_t (checked while copying, so
+ * before an EFAULT from a later entry), EFAULT if the array cannot be read.
+ * The addresses are not checked: they may be another process's. */
+long iovec_from_user(const struct iovec __user *uvec, u64 n, struct iovec **out);
+/* Linux's import_iovec (kernel/fs/sys_file.c): the same, then the segments
+ * must be user memory (EFAULT); u covers them, capped at MAX_RW_COUNT. */
+long import_iovec(const struct iovec __user *uvec, unsigned n, struct iovec **out, struct uio *u);
 
 size_t uio_copy_out(struct uio *u, const void *src, size_t n); /* to user */
 size_t uio_copy_in(struct uio *u, void *dst, size_t n);        /* from user */

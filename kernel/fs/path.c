@@ -9,6 +9,7 @@
  * (proc.cwd); path_name makes its absolute name. */
 #include "kernel/fs/path.h"
 #include "kernel/fs/file.h"
+#include "kernel/fs/procfs.h"
 #include "kernel/proc.h"
 #include "kernel/string.h"
 #include "mm/kheap.h"
@@ -29,6 +30,8 @@ int path_step(struct inode *dir, const char *name, size_t len, struct inode **ou
 	if (len > NAME_MAX)
 		return -ENAMETOOLONG;
 	*out = ramfs_find(dir, name, len);
+	if (!*out) /* /proc/PID comes into being when it is looked up */
+		*out = procfs_lookup(dir, name, len);
 	return *out ? 0 : -ENOENT;
 }
 

@@ -88,7 +88,7 @@ static long proc_read(UNUSED struct file *f, struct uio *u, u64 *pos)
 static long proc_write(UNUSED struct file *f, UNUSED struct uio *u, UNUSED u64 *pos) { return -EIO; }
 
 /* Seekable, so that lseek to 0 rereads from the start. */
-const struct devops procfs_ops = { proc_read, proc_write, NULL, true, true };
+const struct devops procfs_ops = { proc_read, proc_write, NULL, true, true, NULL };
 
 /* /proc/self/exe: a symlink to the file the reading process runs. */
 static const char *self_exe(void)
@@ -119,6 +119,8 @@ void procfs_init(void)
 		err = ramfs_create(ramfs_root(), "proc", 4, S_IFDIR | 0555, 0, &dir);
 	if (!err && !ramfs_find(dir, "self", 4))
 		err = make_self(dir);
+	if (!err)
+		err = procmem_init(dir, ramfs_find(dir, "self", 4));
 	for (size_t i = 0; !err && i < ARRAY_SIZE(files); i++) {
 		size_t len = strlen(files[i].name);
 		if (!ramfs_find(dir, files[i].name, len))

@@ -10,8 +10,6 @@
 #include "kernel/syscall.h"
 #include "mm/kheap.h"
 
-#define UIO_MAXIOV 1024
-
 static bool mode_ok(const struct file *f, bool write)
 {
 	return write ? file_writable(f) : file_readable(f);
@@ -72,13 +70,9 @@ SYSCALL4(pwrite64, unsigned int, fd, const char __user *, buf, size_t, count, i6
 	return rw_pos(fd, (void __user *)buf, count, pos, true);
 }
 
-/* Linux's import_iovec: a length that is negative as ssize_t is EINVAL
- * (checked while copying, so before any EFAULT from later entries), every
- * segment must pass access_ok, and the total is capped at MAX_RW_COUNT
- * rather than refused. A single segment goes through import_ubuf instead,
- * which caps its length *before* access_ok. */
-static long import_iovec(const struct iovec __user *uvec, unsigned n, struct iovec **out,
-			 struct uio *u)
+/* Linux's iovec_from_user (file.h): the array only, for readv and for both
+ * sides of process_vm_readv/writev. */
+long iovec_from_user(const struct iovec __user *uvec, u64 n, struct iovec **out)
 {
 	if (n > UIO_MAXIOV)
 		return -EINVAL;
@@ -91,6 +85,23 @@ static long import_iovec(const struct iovec __user *uvec, unsigned n, struct iov
 	for (size_t i = 0; i < whole; i++)
 		if ((ssize_t)iov[i].iov_len < 0)
 			err = -EINVAL;
+	if (err)
+		kfree(iov);
+	else
+		*out = iov;
+	return err;
+}
+
+/* Linux's import_iovec: the array as iovec_from_user takes it, then every
+ * segment must pass access_ok, and the total is capped at MAX_RW_COUNT
+ * rather than refused. A single segment goes through import_ubuf instead,
+ * which caps its length *before* access_ok. */
+long import_iovec(const struct iovec __user *uvec, unsigned n, struct iovec **out, struct uio *u)
+{
+	struct iovec *iov;
+	long err = iovec_from_user(uvec, n, &iov);
+	if (err)
+		return err;
 	size_t total = 0;
 	for (size_t i = 0; i < n && !err; i++) {
 		size_t len = MIN(iov[i].iov_len, MAX_RW_COUNT - total);
