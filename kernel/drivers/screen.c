@@ -13,6 +13,7 @@ static struct {
 	void (*cursor)(u32 col, u32 row); /* NULL: the framebuffer draws no cursor */
 	u32 cols, rows;
 	u32 col, row; /* col == cols: line full, wrap before the next glyph */
+	bool paused;  /* a user program draws on the framebuffer (screen_pause) */
 } scr;
 
 void screen_init(const struct fbinfo *fb)
@@ -64,9 +65,18 @@ static void screen_putc(char c)
 	}
 }
 
+/* Two writers on one framebuffer would scribble over each other. On Linux a
+ * program that draws first switches its virtual terminal to KD_GRAPHICS,
+ * which stops fbcon; faultline has no terminals to switch, so the mapping
+ * itself is the sign (kernel/drivers/fbdev.c calls this). */
+void screen_pause(bool paused)
+{
+	scr.paused = paused;
+}
+
 void screen_write(const char *s, size_t n)
 {
-	if (!scr.putc)
+	if (!scr.putc || scr.paused)
 		return;
 	for (size_t i = 0; i < n; i++)
 		screen_putc(s[i]);

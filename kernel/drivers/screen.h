@@ -18,3 +18,7 @@ struct fbinfo {
 
 void screen_init(const struct fbinfo *fb); /* after paging: maps the buffer with ioremap() */
 void screen_write(const char *s, size_t n); /* does nothing before screen_init */
+/* While a program has the framebuffer mapped (/dev/fb0), the console leaves
+ * the screen to it: paused, output goes to serial only and is not drawn
+ * later either; unpaused, drawing goes on at the cursor. */
+void screen_pause(bool paused);

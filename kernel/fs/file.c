@@ -65,7 +65,8 @@ struct file *file_alloc(struct inode *ip, u32 flags)
 	return f;
 }
 
-/* A character device without a driver is ENXIO, as chrdev_open says. The
+/* A character device without a driver is ENXIO, as chrdev_open says; a
+ * driver may refuse too (/dev/fb0 without a framebuffer is ENODEV). The
  * file holds its inode: unlinked, it stays readable until the last close. */
 int file_open(struct inode *ip, int flags, struct file **out)
 {
@@ -73,6 +74,9 @@ int file_open(struct inode *ip, int flags, struct file **out)
 	struct blkdev *blk = NULL;
 	if (S_ISCHR(ip->mode) && !(dev = dev_find(ip->rdev)))
 		return -ENXIO;
+	int err = dev && dev->open ? dev->open() : 0;
+	if (err)
+		return err;
 	if ((ip->mode & S_IFMT) == S_IFBLK && !(blk = blk_by_rdev(ip->rdev)))
 		return -ENXIO;
 	struct file *f = file_alloc(ip, (u32)flags);
