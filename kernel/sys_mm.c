@@ -284,6 +284,7 @@ SYSCALL6(mmap, u64, addr, u64, len, u32, prot, u32, flags, int, fd, u64, off)
 		err = vma_map(mm, addr, len, proto.prot, VMA_ANON);
 	if (err)
 		return err;
+	vma_find(mm, addr)->no_write = type == MAP_SHARED && f && !file_writable(f);
 	if (locked && vma_lockable(vma_find(mm, addr))) {
 		struct vma *v = vma_find(mm, addr);
 		v->locked = true;
@@ -301,12 +302,16 @@ SYSCALL2(munmap, u64, addr, u64, len)
 	return vma_unmap(mymm(), addr, ALIGN_UP(len, PAGE_SIZE));
 }
 
-/* One part of an mprotect: refused (ENOMEM) if it turns into data beyond
- * RLIMIT_DATA, as Linux's mprotect_fixup asks may_expand_vm. */
+/* One part of an mprotect: refused (EACCES) if it would make writable a
+ * shared mapping of a file not open for writing (Linux clears VM_MAYWRITE
+ * for it), and (ENOMEM) if it turns into data beyond RLIMIT_DATA, as
+ * Linux's mprotect_fixup asks may_expand_vm. */
 static long protect_part(struct vma *v, u64 s, u64 e, void *prot)
 {
 	struct vma now = *v;
 	now.prot = *(u32 *)prot;
+	if ((now.prot & PROT_WRITE) && v->no_write)
+		return -EACCES;
 	u64 n = (e - s) / PAGE_SIZE;
 	if ((now.prot & PROT_WRITE) && !may_expand(mymm(), &now, n) && may_expand(mymm(), v, n))
 		return -ENOMEM;
@@ -403,8 +408,10 @@ struct mincore_out {
 };
 
 /* The answers for one mapped part, built a chunk at a time in kernel
- * memory and handed over with copy_to_user, as Linux does. */
-static long mincore_part(UNUSED struct vma *v, u64 s, u64 e, void *out_)
+ * memory and handed over with copy_to_user, as Linux does. Device memory
+ * is never resident: Linux's page walk skips VM_PFNMAP areas and asks the
+ * device file's page cache, which holds nothing. */
+static long mincore_part(struct vma *v, u64 s, u64 e, void *out_)
 {
 	struct mincore_out *out = out_;
 	u8 chunk[256];
@@ -412,7 +419,7 @@ static long mincore_part(UNUSED struct vma *v, u64 s, u64 e, void *out_)
 		u8 __user *to = out->vec + (s - out->start) / PAGE_SIZE;
 		u64 n = 0;
 		for (; n < sizeof(chunk) && s < e; n++, s += PAGE_SIZE)
-			chunk[n] = resident(mymm(), s);
+			chunk[n] = !v->pfn && resident(mymm(), s);
 		if (copy_to_user(to, chunk, n))
 			return -EFAULT;
 	}

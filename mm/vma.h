@@ -38,6 +38,8 @@ struct vma {
 	bool locked;           /* mlock: resident, never evicted */
 	bool lock_onfault;     /* ... locked as pages come in (MLOCK_ONFAULT, MCL_ONFAULT), none brought in */
 	bool shared;           /* MAP_SHARED (Linux's VM_SHARED): writes go to the pages every mapper sees */
+	bool no_write;         /* shared, of a file not open for writing (Linux's !VM_MAYWRITE):
+	                          mprotect may not add PROT_WRITE */
 	struct shmem *shm;     /* shared anonymous memory: the object that owns those pages */
 	bool dontfork;         /* MADV_DONTFORK: fork leaves this area out of the child */
 	struct inode *file;    /* VMA_FILE: pages start as copies of this file (private) */

@@ -34,30 +34,20 @@
 #define GUARD 0xa5
 #define TABLE_SLACK_KB 64 /* page tables for the mapping may take a few frames */
 
-/* One call as a case: its result must be want, or -1 with errno err (errno
- * is read after the call, not before). */
-#define CHECK(call, want, err, ...) do {                                   \
-	errno = 0;                                                         \
-	long r_ = (long)(call);                                            \
-	int e_ = errno;                                                    \
-	tap_syscall(r_, e_, want, err, NULL, __VA_ARGS__);                 \
-} while (0)
 
 static struct fb_var_screeninfo var;
 static struct fb_fix_screeninfo fix;
 static size_t map_len; /* smem_len in whole pages */
 static int fb_fd;
 
-/* Fill buf (size bytes, then a guard) with the ioctl; 0 if the guard held. */
-static int get_info(int fd, unsigned long req, void *buf, size_t size, const char *name)
+/* Fill buf (size bytes) with the ioctl, checking a guard after it. */
+static void get_info(int fd, unsigned long req, void *buf, size_t size, const char *name)
 {
 	unsigned char raw[256];
 	memset(raw, GUARD, sizeof(raw));
-	int r;
-	CHECK(r = ioctl(fd, req, raw), 0, 0, "%s succeeds", name);
+	tap_try(ioctl(fd, req, raw), 0, 0, "%s succeeds", name);
 	tap_ok(raw[size] == GUARD, "%s writes sizeof (%zu) bytes and no more", name, size);
 	memcpy(buf, raw, size);
-	return r;
 }
 
 static void check_ioctls(int fd)
@@ -75,9 +65,20 @@ static void check_ioctls(int fd)
 	tap_ok(fix.smem_len >= fix.line_length * var.yres, "fix.smem_len holds every line");
 	tap_ok(var.red.length && var.green.length && var.blue.length &&
 	       var.red.offset + var.red.length <= var.bits_per_pixel, "colour bitfields are set");
-	CHECK(ioctl(fd, FBIOGET_VSCREENINFO, (void *)1), -1, EFAULT, "FBIOGET_VSCREENINFO to a bad pointer is EFAULT");
-	CHECK(ioctl(fd, FBIOGET_FSCREENINFO, NULL), -1, EFAULT, "FBIOGET_FSCREENINFO to NULL is EFAULT");
-	CHECK(ioctl(fd, 0x46ff, 0), -1, ENOTTY, "an unknown request is ENOTTY");
+	tap_try(ioctl(fd, FBIOGET_VSCREENINFO, (void *)1), -1, EFAULT, "FBIOGET_VSCREENINFO to a bad pointer is EFAULT");
+	tap_try(ioctl(fd, FBIOGET_FSCREENINFO, NULL), -1, EFAULT, "FBIOGET_FSCREENINFO to NULL is EFAULT");
+	tap_try(ioctl(fd, 0x46ff, 0), -1, ENOTTY, "an unknown request is ENOTTY");
+
+	/* A firmware framebuffer cannot change mode: FBIOPUT_VSCREENINFO hands
+	 * the mode it has back (fb_set_var without fb_check_var), and panning
+	 * is EINVAL (no fb_pan_display). */
+	struct fb_var_screeninfo want = var;
+	want.xres = var.xres / 2;
+	want.bits_per_pixel = 8;
+	tap_try(ioctl(fd, FBIOPUT_VSCREENINFO, &want), 0, 0, "FBIOPUT_VSCREENINFO succeeds");
+	tap_ok(memcmp(&want, &var, sizeof(var)) == 0, "... and gives back the mode there is");
+	tap_try(ioctl(fd, FBIOPUT_VSCREENINFO, (void *)1), -1, EFAULT, "FBIOPUT_VSCREENINFO from a bad pointer is EFAULT");
+	tap_try(ioctl(fd, FBIOPAN_DISPLAY, &var), -1, EINVAL, "FBIOPAN_DISPLAY is EINVAL");
 }
 
 static uint32_t colour(unsigned r, unsigned g, unsigned b)
@@ -133,12 +134,12 @@ static long try_map(size_t len, off_t off)
 
 static void check_bad_maps(void)
 {
-	CHECK(try_map(map_len + 4096, 0), -1, EINVAL,
+	tap_try(try_map(map_len + 4096, 0), -1, EINVAL,
 	      "a mapping one page longer than the framebuffer is EINVAL");
-	CHECK(try_map(4096, map_len), -1, EINVAL, "a mapping at the offset just past it is EINVAL");
-	CHECK(try_map(8192, map_len - 4096), -1, EINVAL,
+	tap_try(try_map(4096, map_len), -1, EINVAL, "a mapping at the offset just past it is EINVAL");
+	tap_try(try_map(8192, map_len - 4096), -1, EINVAL,
 	      "a mapping of its last page and one more is EINVAL");
-	CHECK(try_map(4096, map_len - 4096), 0, 0, "its last page alone maps");
+	tap_try(try_map(4096, map_len - 4096), 0, 0, "its last page alone maps");
 }
 
 static volatile uint8_t *child_fb;
@@ -170,9 +171,12 @@ static void check_sharing(int fd, volatile uint8_t *fb)
 	tap_eq(get(priv, 3, 0), green, "... the page is a private copy from then on");
 	munmap((void *)priv, 4096);
 
-	CHECK(madvise((void *)fb, 4096, MADV_DONTNEED), -1, EINVAL, "MADV_DONTNEED on it is EINVAL (VM_PFNMAP)");
-	CHECK(mlock((void *)fb, 4096), 0, 0, "mlock on it succeeds (and locks nothing)");
-	CHECK(mprotect((void *)fb, 4096, PROT_READ), 0, 0, "mprotect works on it");
+	tap_try(madvise((void *)fb, 4096, MADV_DONTNEED), -1, EINVAL, "MADV_DONTNEED on it is EINVAL (VM_PFNMAP)");
+	unsigned char vec[2] = { 7, 7 };
+	tap_try(mincore((void *)fb, 8192, vec), 0, 0, "mincore on it succeeds");
+	tap_ok(vec[0] == 0 && vec[1] == 0, "... and calls its pages not resident (no page cache behind them)");
+	tap_try(mlock((void *)fb, 4096), 0, 0, "mlock on it succeeds (and locks nothing)");
+	tap_try(mprotect((void *)fb, 4096, PROT_READ), 0, 0, "mprotect works on it");
 	tap_eq(get(fb, 1, 0), c, "... and the pixel still reads back");
 	mprotect((void *)fb, 4096, PROT_READ | PROT_WRITE);
 }
@@ -180,19 +184,28 @@ static void check_sharing(int fd, volatile uint8_t *fb)
 static void check_read_write(int fd, volatile uint8_t *fb)
 {
 	unsigned char buf[8], want[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
-	CHECK(pwrite(fd, want, 8, 64), 8, 0, "pwrite of 8 bytes");
+	tap_try(pwrite(fd, want, 8, 64), 8, 0, "pwrite of 8 bytes");
 	tap_ok(memcmp((void *)(fb + 64), want, 8) == 0, "... shows in the mapping");
 	fb[72] = 9;
-	CHECK(pread(fd, buf, 8, 65), 8, 0, "pread of 8 bytes");
+	tap_try(pread(fd, buf, 8, 65), 8, 0, "pread of 8 bytes");
 	tap_ok(memcmp(buf, want + 1, 7) == 0 && buf[7] == 9, "... reads what the mapping holds");
-	CHECK(pread(fd, buf, 8, fix.smem_len), 0, 0, "pread at the end reads 0 bytes");
-	CHECK(pread(fd, buf, 8, fix.smem_len - 3), 3, 0, "pread across the end is short");
-	CHECK(pwrite(fd, buf, 8, fix.smem_len + 1), -1, EFBIG, "pwrite past the end is EFBIG");
-	CHECK(pwrite(fd, buf, 8, fix.smem_len - 4), 4, 0, "pwrite across the end is short");
-	CHECK(pwrite(fd, buf, 8, fix.smem_len), -1, ENOSPC, "pwrite at the end is ENOSPC");
-	CHECK(lseek(fd, 100, SEEK_SET), 100, 0, "lseek SEEK_SET moves the position");
-	CHECK(read(fd, buf, 4), 4, 0, "read from it");
-	CHECK(lseek(fd, 0, SEEK_CUR), 104, 0, "... and read moved the position");
+	tap_try(pread(fd, buf, 8, fix.smem_len), 0, 0, "pread at the end reads 0 bytes");
+	tap_try(pread(fd, buf, 8, fix.smem_len - 3), 3, 0, "pread across the end is short");
+	tap_try(pwrite(fd, buf, 8, fix.smem_len + 1), -1, EFBIG, "pwrite past the end is EFBIG");
+	tap_try(pwrite(fd, buf, 8, fix.smem_len - 4), 4, 0, "pwrite across the end is short");
+	tap_try(pwrite(fd, buf, 8, fix.smem_len), -1, ENOSPC, "pwrite at the end is ENOSPC");
+	tap_try(lseek(fd, 100, SEEK_SET), 100, 0, "lseek SEEK_SET moves the position");
+	tap_try(read(fd, buf, 4), 4, 0, "read from it");
+	tap_try(lseek(fd, 0, SEEK_CUR), 104, 0, "... and read moved the position");
+	tap_try(lseek(fd, 5, SEEK_END), 5, 0, "lseek SEEK_END counts from 0 (a device node has no size)");
+
+	int ro = open("/dev/fb0", O_RDONLY);
+	tap_try(mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, ro, 0) == MAP_FAILED ? -1 : 0, -1, EACCES,
+		"opened read-only: a shared writable mapping is EACCES");
+	void *p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, ro, 0);
+	tap_try(mprotect(p, 4096, PROT_READ | PROT_WRITE), -1, EACCES, "... and so is mprotect making one writable");
+	munmap(p, 4096);
+	close(ro);
 }
 
 /* tests/run takes the screendump when it sees the line; the pattern stays

@@ -16,7 +16,9 @@
 
 /* <linux/fb.h> */
 #define FBIOGET_VSCREENINFO 0x4600
+#define FBIOPUT_VSCREENINFO 0x4601
 #define FBIOGET_FSCREENINFO 0x4602
+#define FBIOPAN_DISPLAY 0x4606
 #define FB_TYPE_PACKED_PIXELS 0
 #define FB_VISUAL_TRUECOLOR 2
 
@@ -107,18 +109,27 @@ static void fix_info(struct fb_fix_screeninfo *x)
 	memcpy(x->id, "faultlinefb", sizeof("faultlinefb"));
 }
 
-/* The two read-only ioctls: 0, or -EFAULT for a bad pointer. Anything else
- * is -ENOTTY, as for an fbdev driver without its own ioctl. */
+/* FBIOGET_VSCREENINFO and FBIOGET_FSCREENINFO describe the framebuffer.
+ * Its mode is the firmware's and cannot change: FBIOPUT_VSCREENINFO hands
+ * the current one back whatever was asked (fb_set_var for a driver without
+ * fb_check_var, as efifb and vesafb), FBIOPAN_DISPLAY is -EINVAL (no
+ * fb_pan_display). A bad pointer is -EFAULT; any other request -ENOTTY, as
+ * for an fbdev driver without an ioctl of its own. */
 static long fb_ioctl(UNUSED struct file *f, u32 cmd, u64 arg)
 {
 	union {
 		struct fb_var_screeninfo var;
 		struct fb_fix_screeninfo fix;
 	} u;
-	size_t size;
-	if (cmd == FBIOGET_VSCREENINFO) {
+	size_t size = sizeof(u.var);
+	if (cmd == FBIOPUT_VSCREENINFO || cmd == FBIOPAN_DISPLAY) {
+		if (copy_from_user(&u.var, uptr(arg), sizeof(u.var)))
+			return -EFAULT;
+		if (cmd == FBIOPAN_DISPLAY)
+			return -EINVAL;
+	}
+	if (cmd == FBIOGET_VSCREENINFO || cmd == FBIOPUT_VSCREENINFO) {
 		var_info(&u.var);
-		size = sizeof(u.var);
 	} else if (cmd == FBIOGET_FSCREENINFO) {
 		fix_info(&u.fix);
 		size = sizeof(u.fix);
@@ -183,6 +194,6 @@ static int fb_mmap(UNUSED struct file *f, struct mm *mm, u64 addr, u64 len, u32 
 
 const struct devops fbdev_ops = {
 	.read = fb_read, .write = fb_write, .ioctl = fb_ioctl,
-	.seekable = true, .positional = true,
+	.seekable = true, .positional = true, .sized = true,
 	.open = fb_open, .mmap = fb_mmap,
 };

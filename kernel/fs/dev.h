@@ -21,7 +21,9 @@ struct devops {
 	long (*write)(struct file *f, struct uio *u, u64 *pos);
 	long (*ioctl)(struct file *f, u32 cmd, u64 arg); /* NULL: not a tty, -ENOTTY */
 	bool seekable;   /* lseek succeeds and returns 0 (Linux's null_lseek); else -ESPIPE */
-	bool positional; /* a real position instead: lseek moves it (no SEEK_END), pread uses it */
+	bool positional; /* a real position instead: lseek moves it, pread uses it */
+	bool sized;      /* ... and SEEK_END counts from the node's size, 0 (default_llseek);
+	                    else SEEK_END is -EINVAL (a generated file: seq_lseek) */
 	int (*open)(void); /* NULL: always opens; else 0 or the errno open returns */
 	/* NULL: mmap is ENODEV (/dev/zero aside); else maps the device's own
 	 * memory, bytes [off, off + len), at addr: 0 or an errno. */

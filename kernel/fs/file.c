@@ -214,7 +214,7 @@ long file_lseek(struct file *f, i64 off, u32 whence)
 		base = (i64)f->off;
 	else if (S_ISDIR(ip->mode))
 		return -EINVAL;
-	else if (S_ISCHR(ip->mode))
+	else if (S_ISCHR(ip->mode) && !f->dev->sized)
 		return -EINVAL; /* a generated file has no known end (seq_lseek) */
 	else if (whence == SEEK_END) /* a disk's size is its capacity (block_llseek) */
 		base = f->blk ? (i64)(f->blk->sectors * SECTOR_SIZE) : (i64)ip->size;
