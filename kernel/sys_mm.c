@@ -1,8 +1,9 @@
 /* kernel/sys_mm.c — brk, mmap, munmap, mprotect, madvise, mincore and the
  * mlock family: Linux's argument rules and errors in front of the VMA
  * operations of mm/vma.c. Anonymous memory, private and shared (also through
- * /dev/zero), and private copies of ramfs files; nothing is allocated until
- * it is touched, unless it is locked.
+ * /dev/zero), private copies of ramfs files, and device memory (/dev/fb0,
+ * through its driver and mm/pfnmap.c); nothing is allocated until it is
+ * touched, unless it is locked.
  *
  * Every call that takes a range follows one of Linux's two rules for a
  * range with holes (docs/memory.md has the table), both in each_part(). */
