@@ -9,7 +9,9 @@
  * drop by the framebuffer's size when they are mapped and touched, nor
  * rise when they are unmapped; fork shares them (the child's pixel is seen
  * by the parent); MAP_PRIVATE copies a page on the first write and leaves
- * the screen alone. read and write copy the same bytes.
+ * the screen alone. read and write copy the same bytes; the ioctls that
+ * change modes answer as for a firmware framebuffer; madvise, mlock,
+ * mprotect, mincore and a read-only descriptor answer as for VM_PFNMAP.
  *
  * Last, the whole screen is drawn with a pattern of (x, y) and a line
  * "# screendump: ..." says so; tests/run then takes a QEMU screendump and
@@ -33,7 +35,6 @@
 
 #define GUARD 0xa5
 #define TABLE_SLACK_KB 64 /* page tables for the mapping may take a few frames */
-
 
 static struct fb_var_screeninfo var;
 static struct fb_fix_screeninfo fix;
