@@ -7,7 +7,8 @@
  *   CR4.SMEP  ring 0 cannot execute user pages (no ret2usr);
  *   CR4.SMAP  ring 0 cannot read or write user pages unless RFLAGS.AC is set,
  *             which only the uaccess primitives do (STAC/CLAC);
- *   CR4.OSFXSR/OSXMMEXCPT  SSE for user programs. */
+ *   CR4.OSFXSR/OSXMMEXCPT  SSE for user programs;
+ *   IA32_PAT  entry 1 made write-combining, for device memory in user space. */
 #include "arch/cpu.h"
 #include "arch/x86.h"
 #include "kernel/cmdline.h"
@@ -27,6 +28,7 @@ static void detect(void)
 	cpu.pcid = c & (1u << 17);
 	cpu.rdrand = c & (1u << 30);
 	cpu.pge = d & (1u << 13);
+	cpu.pat = d & (1u << 16);
 	if (max >= 7) {
 		cpuid(7, 0, &a, &b, &c, &d);
 		cpu.smep = b & (1u << 7);
@@ -49,6 +51,18 @@ static void patch_out_stac_clac(void)
 		memcpy(*site, nop3, sizeof(nop3));
 }
 
+/* A PTE picks one of eight PAT entries with its PAT, PCD and PWT bits
+ * (index = PAT*4 + PCD*2 + PWT). The reset value makes entry 1 (PWT alone)
+ * write-through; faultline, like Linux, makes it write-combining (type 1)
+ * and leaves the others alone, so PCD|PWT (entry 3) stays uncached for
+ * ioremap(). Done before any entry with PWT alone exists, so no cached
+ * line or TLB entry can have the old type (Intel SDM 11.12.4 asks for that). */
+#define PAT_WC 0x01ul
+static void pat_init(void)
+{
+	wrmsr(MSR_PAT, (rdmsr(MSR_PAT) & ~(0xfful << 8)) | (PAT_WC << 8));
+}
+
 void cpu_init(void)
 {
 	detect();
@@ -63,6 +77,8 @@ void cpu_init(void)
 	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
 	if (cpu.pge)
 		write_cr4(read_cr4() | CR4_PGE);
+	if (cpu.pat)
+		pat_init();
 }
 
 void cpu_protect(void)
@@ -84,7 +100,8 @@ static const char *state(bool has, u64 cr4_bit)
 
 void cpu_print(void)
 {
-	pr_info("cpu: %s nx=%s smep=%s smap=%s erms=%s fsrm=%s pcid=%s rdrand=%s\n", cpu.vendor,
+	pr_info("cpu: %s nx=%s smep=%s smap=%s erms=%s fsrm=%s pcid=%s rdrand=%s pat=%s\n", cpu.vendor,
 	       cpu.nx ? "enabled" : "absent", state(cpu.smep, CR4_SMEP), state(cpu.smap, CR4_SMAP),
-	       state(cpu.erms, 0), state(cpu.fsrm, 0), state(cpu.pcid, 0), state(cpu.rdrand, 0));
+	       state(cpu.erms, 0), state(cpu.fsrm, 0), state(cpu.pcid, 0), state(cpu.rdrand, 0),
+	       state(cpu.pat, 0));
 }

@@ -3,12 +3,12 @@
 #include "kernel/types.h"
 
 struct cpu_features {
-	bool nx, smep, smap, erms, fsrm, pcid, rdrand, pge;
+	bool nx, smep, smap, erms, fsrm, pcid, rdrand, pge, pat;
 	char vendor[13];
 };
 
 extern struct cpu_features cpu;
 
-void cpu_init(void);       /* detect; enable NX, WP, PGE (before the kernel page tables) */
+void cpu_init(void);       /* detect; enable NX, WP, PGE, PAT's WC entry (before the kernel page tables) */
 void cpu_protect(void);    /* enable SMEP and SMAP unless nosmep / nosmap */
 void cpu_print(void);

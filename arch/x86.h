@@ -50,6 +50,7 @@ DEFINE_CR(4)
 #define CR4_SMEP (1ul << 20)
 #define CR4_SMAP (1ul << 21)
 
+#define MSR_PAT 0x277
 #define MSR_EFER 0xc0000080
 #define MSR_STAR 0xc0000081
 #define MSR_LSTAR 0xc0000082

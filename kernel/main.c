@@ -21,6 +21,7 @@
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
 #include "kernel/fs/procfs.h"
+#include "kernel/drivers/fbdev.h"
 #include "kernel/drivers/screen.h"
 #include "kernel/time.h"
 #include "mm/extable.h"
@@ -79,6 +80,7 @@ void kmain(u64 info_phys)
 	percpu_init();
 	cpu_protect();
 	screen_init(&bootinfo.fb);
+	fbdev_init(&bootinfo.fb);
 	banner();
 	call_on_stack(kstack_alloc(), kmain_stacked);
 }

@@ -1,8 +1,9 @@
 /* kernel/sys_mm.c — brk, mmap, munmap, mprotect, madvise, mincore and the
  * mlock family: Linux's argument rules and errors in front of the VMA
  * operations of mm/vma.c. Anonymous memory, private and shared (also through
- * /dev/zero), and private copies of ramfs files; nothing is allocated until
- * it is touched, unless it is locked.
+ * /dev/zero), private copies of ramfs files, and device memory (/dev/fb0,
+ * through its driver and mm/pfnmap.c); nothing is allocated until it is
+ * touched, unless it is locked.
  *
  * Every call that takes a range follows one of Linux's two rules for a
  * range with holes (docs/memory.md has the table), both in each_part(). */
@@ -130,9 +131,12 @@ static bool may_lock_more(struct mm *mm, bool locked, u64 npages)
 
 /* Fault in [s, e) of v, as Linux's __mm_populate: PROT_NONE and pages that
  * cannot be brought in (past the end of a file) fail the part; with
- * *ignore_errors the caller goes on with the next one (mlockall, mmap). */
+ * *ignore_errors the caller goes on with the next one (mlockall, mmap).
+ * Device memory is skipped, as Linux skips VM_IO | VM_PFNMAP areas. */
 static long populate_part(struct vma *v, u64 s, u64 e, void *ignore_errors)
 {
+	if (!vma_lockable(v))
+		return 0;
 	for (u64 va = s; va < e; va += PAGE_SIZE)
 		if (!(v->prot & PROT_ALL) || fault_in(myproc(), va, v->prot & PROT_WRITE))
 			return *(bool *)ignore_errors ? 0 : -ENOMEM;
@@ -180,23 +184,33 @@ SYSCALL1(brk, u64, addr)
 	return addr;
 }
 
+/* A character device whose driver maps its own memory (/dev/fb0). */
+static bool device_mmap(const struct file *f)
+{
+	return S_ISCHR(f->ip->mode) && f->dev->mmap;
+}
+
 /* What an fd offers to mmap, in Linux's order: an offset past the largest
  * the file can have (LLONG_MAX bytes for a regular file, ULONG_MAX for a
- * device) is EOVERFLOW, a bad MAP_TYPE EINVAL, a file not open for reading
- * EACCES, and one with no mmap at all (pipes, /dev/null, directories, and
- * shared ramfs files, which faultline lacks) ENODEV. *ip gets the file to
- * copy pages from, or NULL for /dev/zero, which maps anonymous memory. */
-static long mappable_file(struct file *f, u32 type, u64 off, u64 len, struct inode **ip)
+ * device) is EOVERFLOW, a bad MAP_TYPE EINVAL, a shared writable mapping of
+ * a file not open for writing EACCES, so is a file not open for reading,
+ * and one with no mmap at all (pipes, /dev/null, directories, and shared
+ * ramfs files, which faultline lacks) ENODEV. *ip gets the file to copy
+ * pages from, or NULL for /dev/zero, which maps anonymous memory, and for
+ * a device that maps its own memory. */
+static long mappable_file(struct file *f, u32 type, u32 prot, u64 off, u64 len, struct inode **ip)
 {
 	u64 max = S_ISREG(f->ip->mode) ? I64_MAX : ~0ul;
 	if (len > max || off / PAGE_SIZE > (max - len) / PAGE_SIZE)
 		return -EOVERFLOW;
 	if (type != MAP_SHARED && type != MAP_PRIVATE)
 		return -EINVAL;
+	if (type == MAP_SHARED && (prot & PROT_WRITE) && !file_writable(f))
+		return -EACCES;
 	if ((f->flags & O_ACCMODE) == O_WRONLY)
 		return -EACCES;
 	*ip = NULL;
-	if (S_ISCHR(f->ip->mode) && f->ip->rdev == DEV_ZERO)
+	if (S_ISCHR(f->ip->mode) && (f->ip->rdev == DEV_ZERO || device_mmap(f)))
 		return 0;
 	if (!S_ISREG(f->ip->mode) || type == MAP_SHARED)
 		return -ENODEV;
@@ -252,7 +266,7 @@ SYSCALL6(mmap, u64, addr, u64, len, u32, prot, u32, flags, int, fd, u64, off)
 	if (!may_lock_more(mm, locked, len / PAGE_SIZE))
 		return -EAGAIN;
 	if (f)
-		err = mappable_file(f, type, off, len, &file);
+		err = mappable_file(f, type, prot, off, len, &file);
 	else if (type != MAP_SHARED && type != MAP_PRIVATE)
 		err = -EINVAL;
 	if (err)
@@ -261,7 +275,9 @@ SYSCALL6(mmap, u64, addr, u64, len, u32, prot, u32, flags, int, fd, u64, off)
 	u64 replaced = (flags & MAP_FIXED) ? count_pages(mm, addr, addr + len, any) : 0;
 	if (!may_expand(mm, &proto, len / PAGE_SIZE - replaced))
 		return -ENOMEM;
-	if (file)
+	if (f && device_mmap(f)) /* never locked or populated: Linux's VM_SPECIAL */
+		err = f->dev->mmap(f, mm, addr, len, proto.prot, type == MAP_SHARED, off);
+	else if (file)
 		err = vma_map_file(mm, addr, len, proto.prot, file, off);
 	else if (proto.shared)
 		err = vma_map_shared(mm, addr, len, proto.prot);
@@ -269,7 +285,8 @@ SYSCALL6(mmap, u64, addr, u64, len, u32, prot, u32, flags, int, fd, u64, off)
 		err = vma_map(mm, addr, len, proto.prot, VMA_ANON);
 	if (err)
 		return err;
-	if (locked) {
+	vma_find(mm, addr)->no_write = type == MAP_SHARED && f && !file_writable(f);
+	if (locked && vma_lockable(vma_find(mm, addr))) {
 		struct vma *v = vma_find(mm, addr);
 		v->locked = true;
 		v->lock_onfault = !(flags & MAP_LOCKED) && (mm->lock_future & MCL_ONFAULT);
@@ -286,12 +303,16 @@ SYSCALL2(munmap, u64, addr, u64, len)
 	return vma_unmap(mymm(), addr, ALIGN_UP(len, PAGE_SIZE));
 }
 
-/* One part of an mprotect: refused (ENOMEM) if it turns into data beyond
- * RLIMIT_DATA, as Linux's mprotect_fixup asks may_expand_vm. */
+/* One part of an mprotect: refused (EACCES) if it would make writable a
+ * shared mapping of a file not open for writing (Linux clears VM_MAYWRITE
+ * for it), and (ENOMEM) if it turns into data beyond RLIMIT_DATA, as
+ * Linux's mprotect_fixup asks may_expand_vm. */
 static long protect_part(struct vma *v, u64 s, u64 e, void *prot)
 {
 	struct vma now = *v;
 	now.prot = *(u32 *)prot;
+	if ((now.prot & PROT_WRITE) && v->no_write)
+		return -EACCES;
 	u64 n = (e - s) / PAGE_SIZE;
 	if ((now.prot & PROT_WRITE) && !may_expand(mymm(), &now, n) && may_expand(mymm(), v, n))
 		return -ENOMEM;
@@ -336,6 +357,8 @@ static long advise_part(struct vma *v, u64 s, u64 e, void *advice)
 {
 	struct mm *mm = mymm();
 	int adv = *(int *)advice;
+	if (adv == MADV_DOFORK && v->pfn)
+		return -EINVAL; /* Linux: a VM_IO area is never copied into a child */
 	if (adv == MADV_DONTFORK || adv == MADV_DOFORK) {
 		long err = vma_split(mm, s, e);
 		if (err)
@@ -345,8 +368,8 @@ static long advise_part(struct vma *v, u64 s, u64 e, void *advice)
 	}
 	if (adv != MADV_PAGEOUT && adv != MADV_DONTNEED)
 		return 0;
-	if (v->locked)
-		return -EINVAL; /* Linux refuses both on VM_LOCKED areas */
+	if (v->locked || v->pfn)
+		return -EINVAL; /* Linux refuses both on VM_LOCKED and VM_PFNMAP areas */
 	for (u64 va = s; va < e; va = walk_next(mm->pml4, va)) {
 		if (adv == MADV_PAGEOUT)
 			page_out(mm, va);
@@ -386,8 +409,10 @@ struct mincore_out {
 };
 
 /* The answers for one mapped part, built a chunk at a time in kernel
- * memory and handed over with copy_to_user, as Linux does. */
-static long mincore_part(UNUSED struct vma *v, u64 s, u64 e, void *out_)
+ * memory and handed over with copy_to_user, as Linux does. Device memory
+ * is never resident: Linux's page walk skips VM_PFNMAP areas and asks the
+ * device file's page cache, which holds nothing. */
+static long mincore_part(struct vma *v, u64 s, u64 e, void *out_)
 {
 	struct mincore_out *out = out_;
 	u8 chunk[256];
@@ -395,7 +420,7 @@ static long mincore_part(UNUSED struct vma *v, u64 s, u64 e, void *out_)
 		u8 __user *to = out->vec + (s - out->start) / PAGE_SIZE;
 		u64 n = 0;
 		for (; n < sizeof(chunk) && s < e; n++, s += PAGE_SIZE)
-			chunk[n] = resident(mymm(), s);
+			chunk[n] = !v->pfn && resident(mymm(), s);
 		if (copy_to_user(to, chunk, n))
 			return -EFAULT;
 	}
@@ -425,10 +450,14 @@ struct lock_mode {
 	bool lock, onfault;
 };
 
-/* Lock or unlock the part as *mode says; its area is split to fit it first. */
-static long lock_part(UNUSED struct vma *v, u64 s, u64 e, void *mode)
+/* Lock or unlock the part as *mode says; its area is split to fit it first.
+ * Device memory is left as it is, with success (Linux's mlock_fixup skips
+ * VM_SPECIAL areas). */
+static long lock_part(struct vma *v, u64 s, u64 e, void *mode)
 {
 	const struct lock_mode *m = mode;
+	if (!vma_lockable(v))
+		return 0;
 	long err = vma_split(mymm(), s, e);
 	if (!err) {
 		v = vma_find(mymm(), s);
@@ -499,8 +528,8 @@ SYSCALL1(mlockall, int, flags)
 	if (!(flags & MCL_CURRENT))
 		return 0;
 	for (struct vma *v = mm->vmas; v; v = v->next) {
-		v->locked = true;
-		v->lock_onfault = flags & MCL_ONFAULT;
+		v->locked = vma_lockable(v);
+		v->lock_onfault = v->locked && (flags & MCL_ONFAULT);
 	}
 	populate_new(mm, 0, TASK_SIZE_MAX, flags & MCL_ONFAULT);
 	return 0;

@@ -14,6 +14,7 @@
 #include "kernel/errno.h"
 #include "mm/frame.h"
 #include "mm/kheap.h"
+#include "mm/pfnmap.h"
 #include "mm/pte.h"
 #include "mm/swap.h"
 
@@ -46,6 +47,10 @@ static int share_page(struct mm *dst, struct mm *src, const struct vma *v, u64 v
 		return 0;
 	}
 	u64 pa = PTE_ADDR(*spte);
+	if (*spte & PTE_SPECIAL) { /* a private device area's own page: no count, no copy-on-write */
+		*dpte = *spte;
+		return 0;
+	}
 	frame_get(pa);
 	pte_update(src, v, va, spte, pa); /* two references now: read-only */
 	*dpte = *spte;

@@ -4,7 +4,8 @@
  *       address in a VMA that allows the access  -> never touched: map the zero page (a
  *                                                   read), a fresh zeroed page (a write),
  *                                                   a copy of the file's page, or the
- *                                                   shared object's page (MAP_SHARED);
+ *                                                   shared object's page (MAP_SHARED),
+ *                                                   or the device's frame (mm/pfnmap.c);
  *                                                   swapped out: read it back (a major fault);
  *                                                   present but read-only: wp_fault() copies
  *                                                   a shared page (copy-on-write), replaces
@@ -33,6 +34,7 @@
 #include "kernel/string.h"
 #include "mm/extable.h"
 #include "mm/frame.h"
+#include "mm/pfnmap.h"
 #include "mm/pte.h"
 #include "mm/reclaim.h"
 #include "mm/shmem.h"
@@ -60,7 +62,8 @@ static int wp_fault(struct mm *mm, struct vma *v, u64 va, pte_t *pte)
 {
 	pte_t old = *pte;
 	u64 pa = PTE_ADDR(old);
-	if (!v->shared && (pa == zero_frame() || frame_refs(pa) > 1)) {
+	bool device = pfn_device(v, pa);
+	if (!v->shared && (device || pa == zero_frame() || frame_refs(pa) > 1)) {
 		u64 copy = user_frame_alloc();
 		if (!copy)
 			return SIGKILL;
@@ -68,11 +71,14 @@ static int wp_fault(struct mm *mm, struct vma *v, u64 va, pte_t *pte)
 			frame_free(copy);
 			return 0;
 		}
-		if (pa != zero_frame()) /* a fresh frame is zeroed already */
+		if (device) /* MAP_PRIVATE of device memory: the copy leaves the device alone */
+			pfn_copy(v, pa, phys_to_virt(copy));
+		else if (pa != zero_frame()) /* a fresh frame is zeroed already */
 			memcpy(phys_to_virt(copy), phys_to_virt(pa), PAGE_SIZE);
-		frame_free(pa); /* one sharer fewer (nothing for the zero page) */
+		if (!device)
+			frame_free(pa); /* one sharer fewer (nothing for the zero page) */
 		pa = copy;
-	} else if (frame_private(pa)) {
+	} else if (!device && frame_private(pa)) {
 		swap_free(frame_private(pa)); /* the copy in swap is about to be stale */
 		frame_set_private(pa, 0);
 	}
@@ -85,6 +91,8 @@ static int wp_fault(struct mm *mm, struct vma *v, u64 va, pte_t *pte)
 static u64 first_frame(struct vma *v, u64 va, bool write, int *sig)
 {
 	u64 off = v->file_off + (va - v->start), pa;
+	if (v->pfn)
+		return pfn_frame(v, va); /* device memory: the same frames for every mapper */
 	if (v->shm) {
 		pa = shmem_page(v->shm, off / PAGE_SIZE, true);
 		if (pa)

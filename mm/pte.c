@@ -18,10 +18,19 @@
  * page, or drops the swap-cache link (the copy on disk is about to be
  * stale) before making the entry writable. So a frame in the swap cache is
  * never writable, and a clean copy on disk can be trusted without looking at
- * the Dirty bit that some rebuild might have lost. */
+ * the Dirty bit that some rebuild might have lost.
+ *
+ * Device memory mapped into user space (mm/pfnmap.c) follows the same rule,
+ * with the device's frames in place of RAM frames: such a frame has no
+ * reference count, so a shared area writes it in place and a private area
+ * never does (its first write makes a RAM copy, which the rule above then
+ * covers). Its entries also carry PTE_SPECIAL, so that code freeing frames
+ * from the tables alone leaves it out, and the cache bits device memory
+ * needs (pfn_cache_bits: write-combining where the CPU has PAT). */
 #include "mm/pte.h"
 #include "arch/x86.h"
 #include "mm/frame.h"
+#include "mm/pfnmap.h"
 
 u64 prot_to_pte(u32 prot)
 {
@@ -34,12 +43,16 @@ static bool write_in_place(const struct vma *v, u64 pa)
 {
 	if (v->shared)
 		return true;
+	if (pfn_device(v, pa))
+		return false; /* a private copy is made on the first write */
 	return pa != zero_frame() && frame_refs(pa) == 1 && !frame_private(pa);
 }
 
 u64 user_pte(const struct vma *v, u64 pa)
 {
 	u64 flags = prot_to_pte(v->prot);
+	if (pfn_device(v, pa))
+		flags |= PTE_SPECIAL | pfn_cache_bits(); /* kept under PROT_NONE too */
 	if ((flags & PTE_W) && !write_in_place(v, pa))
 		flags &= ~PTE_W;
 	return pa | flags;

@@ -12,7 +12,8 @@
  * evicting it again needs no I/O: the copy on disk is still good.
  *
  * Never evicted: kernel memory (it is not in any process's user half), pages
- * of mlock'ed areas, the zero page, and frames with more than one reference:
+ * of mlock'ed areas, the zero page, device memory (PTE_SPECIAL: no RAM to
+ * free, mm/pfnmap.c), and frames with more than one reference:
  * pages shared copy-on-write or MAP_SHARED (one PTE cannot speak for the
  * others). When neither free frames nor swap are left, the OOM killer picks
  * the process with the most resident pages — never init — and waits for it
@@ -24,6 +25,7 @@
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "mm/frame.h"
+#include "mm/pfnmap.h"
 #include "mm/pte.h"
 #include "mm/swap.h"
 
@@ -59,7 +61,7 @@ static bool evict(struct mm *mm, u64 va, pte_t *pte)
 
 static bool evictable(const struct vma *v, pte_t *pte)
 {
-	return pte && (*pte & PTE_P) && !v->locked && PTE_ADDR(*pte) != zero_frame() &&
+	return pte && (*pte & PTE_P) && !(*pte & PTE_SPECIAL) && !v->locked && PTE_ADDR(*pte) != zero_frame() &&
 	       frame_refs(PTE_ADDR(*pte)) == 1;
 }
 
@@ -132,7 +134,7 @@ u64 mm_resident_pages(struct mm *mm)
 	for (struct vma *v = mm->vmas; v; v = v->next) {
 		for (u64 va = v->start; va < v->end; va = walk_next(mm->pml4, va)) {
 			pte_t *pte = walk(mm->pml4, va, false);
-			n += pte && (*pte & PTE_P) && PTE_ADDR(*pte) != zero_frame();
+			n += pte && (*pte & PTE_P) && !(*pte & PTE_SPECIAL) && PTE_ADDR(*pte) != zero_frame();
 		}
 	}
 	return n;

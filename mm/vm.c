@@ -14,6 +14,7 @@
 #include "kernel/printk.h"
 #include "kernel/string.h"
 #include "mm/frame.h"
+#include "mm/pfnmap.h"
 #include "mm/swap.h"
 
 pte_t *kernel_pml4;
@@ -82,12 +83,13 @@ int mappages(pte_t *pml4, u64 va, u64 pa, u64 size, u64 flags)
 }
 
 /* What a user leaf entry holds goes back: a frame, or a swap slot. (A
- * non-present entry with an address is a PROT_NONE page keeping its frame.) */
+ * non-present entry with an address is a PROT_NONE page keeping its frame.)
+ * A device frame (PTE_SPECIAL, mm/pfnmap.h) is no RAM: nothing to give back. */
 static void release_leaf(pte_t e)
 {
 	if (pte_is_swap(e))
 		swap_free(pte_to_swp(e));
-	else if (e)
+	else if (e && !(e & PTE_SPECIAL))
 		frame_free(PTE_ADDR(e));
 }
 

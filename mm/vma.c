@@ -15,6 +15,7 @@
 #include "mm/swap.h"
 #include "kernel/fs/ramfs.h"
 #include "mm/fault.h"
+#include "mm/pfnmap.h"
 #include "mm/pte.h"
 #include "mm/shmem.h"
 
@@ -30,7 +31,7 @@
 
 const char *vma_kind_name(enum vma_kind kind)
 {
-	static const char *const names[] = { "anon", "stack", "heap", "image", "file" };
+	static const char *const names[] = { "anon", "stack", "heap", "image", "file", "device" };
 	return names[kind];
 }
 
@@ -138,6 +139,8 @@ void vma_hold(struct vma *v)
 		ramfs_get(v->file);
 	if (v->shm)
 		shmem_get(v->shm);
+	if (v->pfn)
+		pfn_hold(v->pfn);
 }
 
 void vma_free(struct vma *v)
@@ -146,11 +149,12 @@ void vma_free(struct vma *v)
 		ramfs_put(v->file);
 	if (v->shm)
 		shmem_put(v->shm);
+	if (v->pfn)
+		pfn_put(v->pfn);
 	kfree(v);
 }
 
-/* Insert a new area described by proto (its start and end included). */
-static int insert(struct mm *mm, const struct vma *proto)
+int vma_insert(struct mm *mm, const struct vma *proto)
 {
 	if (mm->map_count > MAX_MAP_COUNT)
 		return -ENOMEM;
@@ -159,8 +163,8 @@ static int insert(struct mm *mm, const struct vma *proto)
 	if (!v)
 		return -ENOMEM;
 	*v = *proto;
-	v->locked = mm->lock_future;
-	v->lock_onfault = mm->lock_future & MCL_ONFAULT;
+	v->locked = mm->lock_future && vma_lockable(v);
+	v->lock_onfault = v->locked && (mm->lock_future & MCL_ONFAULT);
 	vma_hold(v);
 	vma_link(mm, v);
 	return 0;
@@ -168,7 +172,7 @@ static int insert(struct mm *mm, const struct vma *proto)
 
 int vma_map(struct mm *mm, u64 start, u64 len, u32 prot, enum vma_kind kind)
 {
-	return insert(mm, &(struct vma){ .start = start, .end = start + len, .prot = prot, .kind = kind });
+	return vma_insert(mm, &(struct vma){ .start = start, .end = start + len, .prot = prot, .kind = kind });
 }
 
 int vma_map_shared(struct mm *mm, u64 start, u64 len, u32 prot)
@@ -176,15 +180,15 @@ int vma_map_shared(struct mm *mm, u64 start, u64 len, u32 prot)
 	struct shmem *shm = shmem_new(len / PAGE_SIZE);
 	if (!shm)
 		return -ENOMEM;
-	int err = insert(mm, &(struct vma){ .start = start, .end = start + len, .prot = prot,
+	int err = vma_insert(mm, &(struct vma){ .start = start, .end = start + len, .prot = prot,
 					     .kind = VMA_ANON, .shared = true, .shm = shm });
-	shmem_put(shm); /* the area holds it now (insert took its own reference) */
+	shmem_put(shm); /* the area holds it now (vma_insert took its own reference) */
 	return err;
 }
 
 int vma_map_file(struct mm *mm, u64 start, u64 len, u32 prot, struct inode *file, u64 off)
 {
-	return insert(mm, &(struct vma){ .start = start, .end = start + len, .prot = prot,
+	return vma_insert(mm, &(struct vma){ .start = start, .end = start + len, .prot = prot,
 					  .kind = VMA_FILE, .file = file, .file_off = off });
 }
 

@@ -21,7 +21,7 @@
 #define MAP_NORESERVE 0x4000
 #define MAP_FIXED_NOREPLACE 0x100000
 
-enum vma_kind { VMA_ANON, VMA_STACK, VMA_HEAP, VMA_IMAGE, VMA_FILE };
+enum vma_kind { VMA_ANON, VMA_STACK, VMA_HEAP, VMA_IMAGE, VMA_FILE, VMA_DEVICE };
 
 #define MCL_CURRENT 1
 #define MCL_FUTURE 2
@@ -29,6 +29,7 @@ enum vma_kind { VMA_ANON, VMA_STACK, VMA_HEAP, VMA_IMAGE, VMA_FILE };
 
 struct inode;
 struct shmem;
+struct pfn_region;
 
 struct vma {
 	u64 start, end;        /* [start, end), page aligned */
@@ -37,10 +38,14 @@ struct vma {
 	bool locked;           /* mlock: resident, never evicted */
 	bool lock_onfault;     /* ... locked as pages come in (MLOCK_ONFAULT, MCL_ONFAULT), none brought in */
 	bool shared;           /* MAP_SHARED (Linux's VM_SHARED): writes go to the pages every mapper sees */
+	bool no_write;         /* shared, of a file not open for writing (Linux's !VM_MAYWRITE):
+	                          mprotect may not add PROT_WRITE */
 	struct shmem *shm;     /* shared anonymous memory: the object that owns those pages */
 	bool dontfork;         /* MADV_DONTFORK: fork leaves this area out of the child */
 	struct inode *file;    /* VMA_FILE: pages start as copies of this file (private) */
-	u64 file_off;          /* offset of 'start' in the file or the shmem object, bytes */
+	u64 file_off;          /* offset of 'start' in the file or the shmem object, bytes;
+	                          VMA_DEVICE: the physical address of 'start' */
+	struct pfn_region *pfn; /* VMA_DEVICE: the device memory mapped (mm/pfnmap.h) */
 	struct vma *next;      /* sorted by address */
 	struct vmatree_node tree; /* mm/vmatree.c's links */
 };
@@ -63,6 +68,11 @@ int vma_map(struct mm *mm, u64 start, u64 len, u32 prot, enum vma_kind kind); /*
 int vma_map_shared(struct mm *mm, u64 start, u64 len, u32 prot);
 int vma_map_file(struct mm *mm, u64 start, u64 len, u32 prot, struct inode *file, u64 off);
 void vma_link(struct mm *mm, struct vma *v); /* adds v (overlapping no area) to list and tree */
+/* A new area as proto describes it (start and end included), replacing
+ * whatever overlaps it: 0 or -ENOMEM. */
+int vma_insert(struct mm *mm, const struct vma *proto);
+/* Linux's VM_SPECIAL: device memory is never locked; mlock leaves it alone. */
+static inline bool vma_lockable(const struct vma *v) { return !v->pfn; }
 void vma_free(struct vma *v);          /* drops what the VMA holds (its file), then the VMA */
 void vma_hold(struct vma *v);          /* a copy of v was made (split, fork) */
 int vma_unmap(struct mm *mm, u64 start, u64 len);

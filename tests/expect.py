@@ -21,7 +21,8 @@ TAIL_LINES = 20
 
 # "ok 1 - name", "not ok 2 - name # reason"; number and dash are optional in TAP.
 TAP_RESULT = re.compile(r"(not ok|ok)\b\s*\d*\s*(?:-\s*)?([^#]*?)\s*(?:#\s*(.*))?$")
-TAP_PLAN = re.compile(r"1\.\.(\d+)$")
+# A plan may carry a directive: "1..0 # SKIP why" skips the whole program.
+TAP_PLAN = re.compile(r"1\.\.(\d+)(?:\s*#\s*(.*))?$")
 
 # A line of user/expect.txt: how the program must end (kind and its
 # argument, None for tap), then option words. An option says how to set up
@@ -139,9 +140,11 @@ def judge_tap(name, status, output, results, signal_status):
     lines = output.splitlines()
     count = failed = 0
     plan = None
+    plan_note = ""
     for i, line in enumerate(lines):
         if TAP_PLAN.match(line):
             plan = int(TAP_PLAN.match(line).group(1))
+            plan_note = TAP_PLAN.match(line).group(2) or ""
             continue
         m = TAP_RESULT.match(line)
         if not m:
@@ -160,7 +163,8 @@ def judge_tap(name, status, output, results, signal_status):
     # done_testing() exits 1 when a case failed; that case is already counted.
     want = 1 if failed else 0
     complete = plan == count and status == want
-    results.record(complete, f"{name}: ran to the end (plan 1..{count}, exit {want})",
+    skip = f" # {plan_note}" if plan_note.upper().startswith("SKIP") else ""
+    results.record(complete, f"{name}: ran to the end (plan 1..{count}, exit {want}){skip}",
                    () if complete else
                    [f"plan {'1..%d' % plan if plan is not None else 'missing'}, "
                     f"{count} results, {how_it_ended(status, signal_status)}"]

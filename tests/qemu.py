@@ -19,6 +19,11 @@ Boot media, as checked with QEMU 7.2, SeaBIOS 1.16 and OVMF (Debian 12):
 
 Disks (swap): each file in `disks` is a raw virtio-blk disk; the kernel
 names them vda, vdb, ... in the order given (disk_names), as Linux would.
+
+Screen: the display is 'none', but QEMU still emulates the VGA card, and
+its human monitor (`monitor`: a Unix socket path, else no monitor at all)
+can save what the card shows with `screendump FILE` (screendump), a binary
+PPM that read_ppm reads.
 """
 
 import collections
@@ -26,6 +31,7 @@ import os
 import re
 import select
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -86,10 +92,11 @@ def accel_args(accel, cpu=None):
 
 
 def qemu_command(image, firmware, media, memory, accel, cpu, vars_copy,
-                 disks, extra_args):
+                 disks, extra_args, monitor=None):
     """The full QEMU argument list for one boot."""
+    monitor_arg = f"unix:{monitor},server=on,wait=off" if monitor else "none"
     cmd = ["qemu-system-x86_64", *accel_args(accel, cpu), "-m", memory,
-           "-display", "none", "-serial", "stdio", "-monitor", "none",
+           "-display", "none", "-serial", "stdio", "-monitor", monitor_arg,
            "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
            # No NIC: a failed disk boot would otherwise sit in PXE for minutes.
            "-nic", "none"]
@@ -138,7 +145,7 @@ def disk_args(disks):
 
 def boot(image, *, firmware="bios", media="cdrom", memory="256M",
          accel="tcg", cpu=None, disks=(), extra_args=(), timeout=120,
-         on_line=None, log_path=None):
+         on_line=None, log_path=None, monitor=None):
     """Boot IMAGE and feed each serial line (without CR/LF) to on_line.
 
     If on_line returns a true value the boot has told us enough and QEMU is
@@ -152,7 +159,7 @@ def boot(image, *, firmware="bios", media="cdrom", memory="256M",
         if firmware == "uefi":
             shutil.copyfile(OVMF_VARS, vars_copy)
         cmd = qemu_command(image, firmware, media, memory, accel, cpu,
-                           vars_copy, disks, extra_args)
+                           vars_copy, disks, extra_args, monitor)
         log = open(log_path, "wb") if log_path else None
         try:
             return _run(cmd, timeout, on_line or (lambda line: None), log)
@@ -213,6 +220,54 @@ def _lines(tail, at_eof):
     if at_eof and partial:
         lines.append(partial)
     return [line.decode("utf-8", "replace").replace("\r", "") for line in lines]
+
+
+MONITOR_PROMPT = b"(qemu) "
+
+
+def _until_prompt(sock):
+    data = b""
+    while not data.endswith(MONITOR_PROMPT):
+        chunk = sock.recv(4096)
+        if not chunk:
+            raise OSError("QEMU closed the monitor")
+        data += chunk
+    return data
+
+
+def screendump(monitor, path, timeout=30):
+    """Save the screen of the QEMU whose monitor socket is MONITOR to PATH
+    (binary PPM). For the VGA card QEMU draws the file before the monitor
+    answers, so it is complete when this returns."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(timeout)
+        sock.connect(monitor)
+        _until_prompt(sock)
+        sock.sendall(f"screendump {path}\n".encode())
+        _until_prompt(sock)
+
+
+def read_ppm(path):
+    """(width, height, RGB bytes, 3 per pixel, rows top to bottom) of a
+    binary PPM (P6) with 8-bit channels, as QEMU's screendump writes it."""
+    with open(path, "rb") as f:
+        data = f.read()
+    fields, pos = [], 0
+    while len(fields) < 4:      # magic, width, height, maxval; '#' starts a comment
+        while data[pos:pos + 1].isspace():
+            pos += 1
+        if data[pos:pos + 1] == b"#":
+            pos = data.index(b"\n", pos)
+            continue
+        end = pos
+        while not data[end:end + 1].isspace():
+            end += 1
+        fields.append(data[pos:end])
+        pos = end
+    if fields[0] != b"P6" or fields[3] != b"255":
+        raise ValueError(f"{path}: not an 8-bit binary PPM")
+    width, height = int(fields[1]), int(fields[2])
+    return width, height, data[pos + 1:pos + 1 + 3 * width * height]
 
 
 # `make run` boots QEMU by hand but wants the same accelerator choice and

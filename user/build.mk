@@ -42,6 +42,11 @@ $(USER_BUILD)/syscalls.h: kernel/syscall.c user/build.mk
 $(USER_BUILD)/sysfuzz: $(USER_BUILD)/syscalls.h
 USER_LDFLAGS_sysfuzz := -I$(USER_BUILD)
 
+# fb and fbdemo use <linux/fb.h>, which musl does not ship: the kernel's
+# own UAPI headers are found after musl's (never instead of them).
+USER_LDFLAGS_fb := -idirafter /usr/include -idirafter /usr/include/x86_64-linux-gnu
+USER_LDFLAGS_fbdemo := $(USER_LDFLAGS_fb)
+
 # Defining targets here must not change the including Makefile's default goal.
 user_saved_goal := $(.DEFAULT_GOAL)
 

@@ -4,7 +4,9 @@
  *   - prot bits mmap does not know are ignored (all 32 tried);
  *   - /dev/zero maps anonymous memory: private, or shared with a child;
  *     other descriptors without an mmap (/dev/null, a pipe's read end) are
- *     ENODEV, one not open for reading (a pipe's write end) EACCES;
+ *     ENODEV, one not open for reading (a pipe's write end) EACCES, and
+ *     so is a shared writable mapping of one not open for writing, or an
+ *     mprotect that would make such a mapping writable;
  *   - an offset beyond the largest a file can have (LLONG_MAX bytes for a
  *     regular file, ULONG_MAX for a device) is EOVERFLOW; anonymous
  *     mappings ignore the offset;
@@ -117,6 +119,23 @@ static void offsets_and_kinds(void)
 	tap_ok(v != -1, "/dev/zero, MAP_SHARED_VALIDATE -> mapped");
 	if (v != -1)
 		munmap((void *)v, PAGE);
+	/* Writing through a shared mapping needs a descriptor open for writing,
+	 * now and later (Linux clears VM_MAYWRITE). */
+	tap_try(raw_mmap(PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, z, 0), -1, EACCES,
+		"/dev/zero read-only, shared and writable -> EACCES");
+	int rf = open("mmapargs.tmp", O_RDONLY);
+	tap_try(raw_mmap(PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, rf, 0), -1, EACCES,
+		"a file open read-only, shared and writable -> EACCES");
+	close(rf);
+	v = raw_mmap(PAGE, PROT_READ, MAP_SHARED, z, 0);
+	tap_try(mprotect((void *)v, PAGE, PROT_READ | PROT_WRITE), -1, EACCES,
+		"... shared and read-only, then mprotect writable -> EACCES");
+	tap_try(mprotect((void *)v, PAGE, PROT_READ | PROT_EXEC), 0, 0,
+		"... mprotect to PROT_EXEC is allowed");
+	munmap((void *)v, PAGE);
+	v = raw_mmap(PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, z, 0);
+	tap_ok(v != -1, "/dev/zero read-only, private and writable -> mapped");
+	munmap((void *)v, PAGE);
 	close(z), close(null), close(f), close(fds[0]), close(fds[1]);
 	unlink("mmapargs.tmp");
 }

@@ -94,6 +94,10 @@ static inline const char *tap_errname(int e)
 	case EBUSY: return "EBUSY";
 	case EMFILE: return "EMFILE";
 	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case ENOTTY: return "ENOTTY";
+	case ENODEV: return "ENODEV";
+	case EFBIG: return "EFBIG";
+	case ENOSPC: return "ENOSPC";
 	}
 	snprintf(num, sizeof num, "errno %d", e);
 	return num;

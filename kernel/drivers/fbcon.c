@@ -25,6 +25,7 @@ static struct {
 	u32 fg;          /* light grey; the background is 0, black in every RGB layout */
 	u8 *want, *shown; /* rows x cols characters: written, and on the screen */
 	bool dirty;      /* want differs from shown somewhere */
+	bool stale;      /* the pixels are not what shown says: paint every cell */
 	u64 painted_at;  /* ticks() of the last flush */
 } fbc;
 
@@ -112,11 +113,16 @@ void fbcon_flush(bool now)
 	if (!fbc.dirty || (!now && ticks() - fbc.painted_at < FLUSH_TICKS))
 		return;
 	for (u32 i = 0; i < fbc.rows * fbc.cols; i++) {
-		if (fbc.want[i] != fbc.shown[i]) {
+		if (fbc.stale || fbc.want[i] != fbc.shown[i]) {
 			paint(i % fbc.cols, i / fbc.cols, fbc.want[i]);
 			fbc.shown[i] = fbc.want[i];
 		}
 	}
-	fbc.dirty = false;
+	fbc.dirty = fbc.stale = false;
 	fbc.painted_at = ticks();
+}
+
+void fbcon_repaint(void)
+{
+	fbc.stale = fbc.dirty = true;
 }

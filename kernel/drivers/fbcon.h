@@ -9,3 +9,4 @@ void fbcon_scroll(void); /* up one text row, bottom row cleared */
 /* Paint what putc and scroll changed: at once (now), or only if the last
  * paint is FLUSH_TICKS old (the timer tick asks). */
 void fbcon_flush(bool now);
+void fbcon_repaint(void); /* someone else drew on the pixels: the next flush paints all */

@@ -12,8 +12,10 @@ static struct {
 	void (*scroll)(void);
 	void (*cursor)(u32 col, u32 row); /* NULL: the framebuffer draws no cursor */
 	void (*flush)(bool now);          /* NULL: every cell is painted as it is written */
+	void (*repaint)(void);            /* the next flush paints every cell */
 	u32 cols, rows;
 	u32 col, row; /* col == cols: line full, wrap before the next glyph */
+	bool paused;  /* a user program draws on the framebuffer (screen_pause) */
 } scr;
 
 void screen_init(const struct fbinfo *fb)
@@ -23,6 +25,7 @@ void screen_init(const struct fbinfo *fb)
 	if (fb->type == FB_TYPE_RGB && fbcon_init(fb, &scr.cols, &scr.rows)) {
 		scr.scroll = fbcon_scroll;
 		scr.flush = fbcon_flush;
+		scr.repaint = fbcon_repaint;
 		scr.putc = fbcon_putc;
 	} else if (fb->type == FB_TYPE_EGA_TEXT && vgatext_init(fb, &scr.cols, &scr.rows)) {
 		scr.scroll = vgatext_scroll;
@@ -66,6 +69,17 @@ static void screen_putc(char c)
 	}
 }
 
+/* Two writers on one framebuffer would scribble over each other. On Linux a
+ * program that draws first switches its virtual terminal to KD_GRAPHICS,
+ * which stops fbcon; faultline has no terminals to switch, so the mapping
+ * itself is the sign (kernel/drivers/fbdev.c calls this). */
+void screen_pause(bool paused)
+{
+	if (scr.paused && !paused && scr.repaint)
+		scr.repaint(); /* the program's pixels go, the console as it is now comes back */
+	scr.paused = paused;
+}
+
 void screen_write(const char *s, size_t n)
 {
 	if (!scr.putc)
@@ -78,6 +92,6 @@ void screen_write(const char *s, size_t n)
 
 void screen_flush(bool now)
 {
-	if (scr.flush)
+	if (scr.flush && !scr.paused)
 		scr.flush(now);
 }

@@ -22,3 +22,8 @@ void screen_write(const char *s, size_t n); /* does nothing before screen_init *
  * (now false: a back end that paints in batches may wait for the next
  * batch), panic insists (now true: the machine stops after it). */
 void screen_flush(bool now);
+/* While a program has the framebuffer mapped (/dev/fb0), the console leaves
+ * the screen to it: paused, output goes on into the console's text but is
+ * not painted; unpaused, the whole console is painted again, with what was
+ * written meanwhile. */
+void screen_pause(bool paused);

@@ -1,4 +1,5 @@
 /* kernel/fs/dev.c — the character devices: /dev/null, /dev/zero, /dev/console,
+ * /dev/fb0 (its driver is kernel/drivers/fbdev.c),
  * and the /proc files (their driver is kernel/fs/procfs.c). Each behaves as its
  * Linux driver does where a program could tell the difference: what a fault
  * in the user buffer returns, what lseek and ioctl answer, that /dev/null
@@ -7,6 +8,7 @@
 #include "kernel/fs/dev.h"
 #include "arch/serial.h"
 #include "kernel/drivers/console.h"
+#include "kernel/drivers/fbdev.h"
 #include "kernel/errno.h"
 #include "kernel/fs/file.h"
 #include "kernel/fs/procfs.h"
@@ -144,9 +146,9 @@ static long con_ioctl(UNUSED struct file *f, u32 cmd, u64 arg)
 	return copy_to_user(uptr(arg), &ws, sizeof(ws)) ? -EFAULT : 0;
 }
 
-static const struct devops null_ops = { null_read, null_write, NULL, true, false, NULL };
-static const struct devops zero_ops = { zero_read, null_write, NULL, true, false, NULL };
-static const struct devops console_ops = { con_read, con_write, con_ioctl, false, false, NULL };
+static const struct devops null_ops = { .read = null_read, .write = null_write, .seekable = true };
+static const struct devops zero_ops = { .read = zero_read, .write = null_write, .seekable = true };
+static const struct devops console_ops = { .read = con_read, .write = con_write, .ioctl = con_ioctl };
 
 static const struct {
 	u32 rdev;
@@ -155,6 +157,7 @@ static const struct {
 	{ DEV_NULL, &null_ops },
 	{ DEV_ZERO, &zero_ops },
 	{ DEV_CONSOLE, &console_ops },
+	{ DEV_FB0, &fbdev_ops },
 	{ PROC_MEMINFO, &procfs_ops },
 	{ PROC_SWAPS, &procfs_ops },
 	{ PROC_VMSTAT, &procfs_ops },

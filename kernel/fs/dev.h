@@ -5,6 +5,7 @@
 
 struct file;
 struct uio;
+struct mm;
 
 /* Linux's encoding of a device number, as stat's st_rdev shows it (new_encode_dev). */
 #define MKDEV(major, minor) \
@@ -12,6 +13,7 @@ struct uio;
 #define DEV_NULL MKDEV(1, 3)
 #define DEV_ZERO MKDEV(1, 5)
 #define DEV_CONSOLE MKDEV(5, 1)
+#define DEV_FB0 MKDEV(29, 0)
 
 struct devops {
 	/* pos: the file position to use and advance (f->off, or pread's own) */
@@ -19,8 +21,13 @@ struct devops {
 	long (*write)(struct file *f, struct uio *u, u64 *pos);
 	long (*ioctl)(struct file *f, u32 cmd, u64 arg); /* NULL: not a tty, -ENOTTY */
 	bool seekable;   /* lseek succeeds and returns 0 (Linux's null_lseek); else -ESPIPE */
-	bool positional; /* a real position instead: lseek moves it (no SEEK_END), pread uses it */
-	int (*open)(struct file *f); /* NULL: nothing to check; else 0 or the open's errno */
+	bool positional; /* a real position instead: lseek moves it, pread uses it */
+	bool sized;      /* ... and SEEK_END counts from the node's size, 0 (default_llseek);
+	                    else SEEK_END is -EINVAL (a generated file: seq_lseek) */
+	int (*open)(struct file *f); /* NULL: always opens; else 0 or the errno open returns */
+	/* NULL: mmap is ENODEV (/dev/zero aside); else maps the device's own
+	 * memory, bytes [off, off + len), at addr: 0 or an errno. */
+	int (*mmap)(struct file *f, struct mm *mm, u64 addr, u64 len, u32 prot, bool shared, u64 off);
 };
 
 const struct devops *dev_find(u32 rdev); /* NULL if no driver: open gives ENXIO */

@@ -66,7 +66,8 @@ struct file *file_alloc(struct inode *ip, u32 flags)
 }
 
 /* A character device without a driver is ENXIO, as chrdev_open says, and
- * its driver may refuse the open (/proc/PID/mem's ptrace rule). The
+ * its driver may refuse the open (/proc/PID/mem's ptrace rule; /dev/fb0
+ * without a framebuffer is ENODEV). The
  * file holds its inode: unlinked, it stays readable until the last close. */
 int file_open(struct inode *ip, int flags, struct file **out)
 {
@@ -216,7 +217,7 @@ long file_lseek(struct file *f, i64 off, u32 whence)
 		base = (i64)f->off;
 	else if (S_ISDIR(ip->mode))
 		return -EINVAL;
-	else if (S_ISCHR(ip->mode))
+	else if (S_ISCHR(ip->mode) && !f->dev->sized)
 		return -EINVAL; /* a generated file has no known end (seq_lseek) */
 	else if (whence == SEEK_END) /* a disk's size is its capacity (block_llseek) */
 		base = f->blk ? (i64)(f->blk->sectors * SECTOR_SIZE) : (i64)ip->size;

@@ -88,7 +88,8 @@ static long proc_read(UNUSED struct file *f, struct uio *u, u64 *pos)
 static long proc_write(UNUSED struct file *f, UNUSED struct uio *u, UNUSED u64 *pos) { return -EIO; }
 
 /* Seekable, so that lseek to 0 rereads from the start. */
-const struct devops procfs_ops = { proc_read, proc_write, NULL, true, true, NULL };
+const struct devops procfs_ops = { .read = proc_read, .write = proc_write, .seekable = true,
+				    .positional = true };
 
 /* /proc/self/exe: a symlink to the file the reading process runs. */
 static const char *self_exe(void)

@@ -83,7 +83,8 @@ static long mem_read(struct file *f, struct uio *u, u64 *pos) { return mem_rw(f,
 static long mem_write(struct file *f, struct uio *u, u64 *pos) { return mem_rw(f, u, pos, true); }
 
 /* lseek sets the address (SEEK_SET, SEEK_CUR; SEEK_END is EINVAL, as Linux's mem_lseek). */
-const struct devops procmem_ops = { mem_read, mem_write, NULL, true, true, mem_open };
+const struct devops procmem_ops = { .read = mem_read, .write = mem_write, .seekable = true,
+				    .positional = true, .open = mem_open };
 
 struct inode *procfs_lookup(struct inode *dir, const char *name, size_t len)
 {
