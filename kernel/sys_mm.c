@@ -183,8 +183,8 @@ SYSCALL1(brk, u64, addr)
 /* What an fd offers to mmap, in Linux's order: an offset past the largest
  * the file can have (LLONG_MAX bytes for a regular file, ULONG_MAX for a
  * device) is EOVERFLOW, a bad MAP_TYPE EINVAL, a file not open for reading
- * EACCES, and one with no mmap at all (pipes, /dev/null, directories, and
- * shared ramfs files, which faultline lacks) ENODEV. *ip gets the file to
+ * EACCES, and one with no mmap at all (pipes, /dev/null, directories,
+ * message queues, and shared ramfs files, which faultline lacks) ENODEV. *ip gets the file to
  * copy pages from, or NULL for /dev/zero, which maps anonymous memory. */
 static long mappable_file(struct file *f, u32 type, u64 off, u64 len, struct inode **ip)
 {
@@ -198,7 +198,7 @@ static long mappable_file(struct file *f, u32 type, u64 off, u64 len, struct ino
 	*ip = NULL;
 	if (S_ISCHR(f->ip->mode) && f->ip->rdev == DEV_ZERO)
 		return 0;
-	if (!S_ISREG(f->ip->mode) || type == MAP_SHARED)
+	if (!S_ISREG(f->ip->mode) || f->mq || type == MAP_SHARED)
 		return -ENODEV;
 	*ip = f->ip;
 	return 0;
