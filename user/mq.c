@@ -689,6 +689,17 @@ static void notify_cases(void)
 	sig.sigev_signo = 65;
 	SYSCALL_CASE(-1, EINVAL, "SIGEV_SIGNAL with signal 65 -> EINVAL", SYS_mq_notify, q, &sig);
 	SYSCALL_CASE(-1, EBADF, "NULL on fd 999 -> EBADF", SYS_mq_notify, 999, NULL);
+
+	/* SIGEV_THREAD: a 32-byte cookie, then a netlink socket by descriptor. */
+	char cookie[32] = "";
+	struct sigevent thread = { .sigev_notify = SIGEV_THREAD, .sigev_signo = 999 };
+	thread.sigev_value.sival_ptr = (void *)8;
+	SYSCALL_CASE(-1, EFAULT, "SIGEV_THREAD, bad cookie pointer -> EFAULT", SYS_mq_notify, q, &thread);
+	thread.sigev_value.sival_ptr = cookie;
+	SYSCALL_CASE(-1, EBADF, "SIGEV_THREAD, socket fd 999 -> EBADF", SYS_mq_notify, q, &thread);
+	thread.sigev_signo = q;
+	SYSCALL_CASE(-1, ENOTSOCK, "SIGEV_THREAD, the queue as socket -> ENOTSOCK", SYS_mq_notify, q, &thread);
+	SYSCALL_CASE(-1, ENOTSOCK, "... checked before the queue descriptor", SYS_mq_notify, 999, &thread);
 	SYSCALL_CASE(0, 0, "NULL with nobody registered -> 0", SYS_mq_notify, q, NULL);
 	SYSCALL_CASE(0, 0, "register SIGEV_NONE -> 0", SYS_mq_notify, q, &none);
 	str_case(status_line(q), status_with(1, 0, me), "read(): NOTIFY:1, our pid");
