@@ -209,6 +209,18 @@ static void release(struct mqueue *q)
 	kfree(q);
 }
 
+size_t mq_leftovers(void)
+{
+	size_t bytes = 0;
+	for (struct mqueue *q = queues; q; q = q->next) {
+		printk("faultline: leftover message queue: /%s (%ld messages)\n", q->name, (long)q->curmsgs);
+		bytes += kheap_size(q);
+		for (struct mq_msg *m = q->msgs; m; m = m->next)
+			bytes += kheap_size(m);
+	}
+	return bytes;
+}
+
 /* ---- files ---- */
 
 /* The open file behind a queue descriptor; NULL (EBADF) for one that is

@@ -15,6 +15,11 @@ long mq_read(struct file *f, struct uio *u, u64 *pos);
  * as Linux's mqueue_flush_file ends it. */
 void mq_flush(struct file *f, const struct proc *p);
 
+/* For the leak check after init exits: names each queue still linked, one
+ * line each (a queue outlives its processes until mq_unlink, as a file
+ * does), and returns the heap bytes they hold. */
+size_t mq_leftovers(void);
+
 /* The last reference to f is gone; the queue goes once it is unlinked and
  * no file is open on it. */
 void mq_close(struct file *f);
