@@ -38,4 +38,7 @@
 #define ENOTEMPTY 39
 #define ELOOP 40
 #define EOVERFLOW 75
+#define ENOTSOCK 88
+#define EMSGSIZE 90
 #define EOPNOTSUPP 95
+#define ETIMEDOUT 110

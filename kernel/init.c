@@ -11,6 +11,7 @@
 #include "kernel/fs/file.h"
 #include "kernel/ktest.h"
 #include "kernel/fs/path.h"
+#include "kernel/ipc/mq.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
@@ -112,14 +113,15 @@ static void baseline(struct baseline *b)
 }
 
 /* Everything the processes had must be back: frames (counting those kept
- * for reuse as free) and heap bytes. Files the programs left in
- * the ramfs are not leaks of the kernel's: they are named, one line each,
- * and the heap they take is left out of the figure. */
+ * for reuse as free) and heap bytes. Files the programs left in the ramfs,
+ * and message queues they left named, are not leaks of the kernel's: they
+ * are named, one line each, and the heap they take is left out of the
+ * figure. */
 static void leak_check(const struct baseline *b)
 {
 	size_t frames = frames_back(), heap = kheap_in_use();
 	long tree = (long)tree_bytes(b->ino) - (long)b->tree;
-	long lost = (long)(heap - b->heap) - tree;
+	long lost = (long)(heap - b->heap) - tree - (long)mq_leftovers();
 	if (frames == b->frames && lost == 0)
 		pr_info("faultline: leak check passed: frames and heap back to their baseline\n");
 	else

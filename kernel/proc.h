@@ -16,8 +16,12 @@ struct inode;
 #define RLIMIT_NOFILE 7
 #define RLIMIT_MEMLOCK 8
 #define RLIMIT_AS 9
+#define RLIMIT_MSGQUEUE 12
 #define RLIM_NLIMITS 16
 #define RLIM_INFINITY (~0ul)
+#define CAP_DAC_OVERRIDE 1
+#define CAP_DAC_READ_SEARCH 2
+#define CAP_FOWNER 3
 #define CAP_SETGID 6
 #define CAP_SETUID 7
 #define CAP_LINUX_IMMUTABLE 9
@@ -76,7 +80,7 @@ struct proc {
 	u32 umask;                    /* umask(2): mode bits new files and directories lose */
 	char *exe;                    /* what /proc/self/exe names: the file execve ran (kmalloc) */
 	int exit_status;              /* wait(2) encoding: code << 8, or the signal */
-	struct rlim rlim[RLIM_NLIMITS]; /* getrlimit/setrlimit; MEMLOCK, DATA, AS and NOFILE are enforced */
+	struct rlim rlim[RLIM_NLIMITS]; /* getrlimit/setrlimit; which are enforced: sys_limits.c */
 	u64 caps;                     /* effective capabilities (kernel/sys_limits.c) */
 	u64 caps_permitted;           /* the most caps may become again (capset, setuid to 0) */
 	struct ids ids;

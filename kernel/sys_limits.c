@@ -4,7 +4,8 @@
  * RLIMIT_AS (how far brk and mmap may grow, kernel/sys_mm.c); RLIMIT_NPROC
  * (kernel/fork.c) and the capabilities that exempt from it; RLIMIT_NOFILE's
  * soft limit bounds new descriptors (kernel/fs/fd.c, up to the NOFILE slots a
- * table has). Init is root and starts with every capability, as a Linux
+ * table has); RLIMIT_MSGQUEUE bounds the bytes a user's message queues may
+ * hold (kernel/ipc/mq.c). Init is root and starts with every capability, as a Linux
  * init does; a process that drops capabilities with capset or by leaving
  * uid 0 (kernel/sys_ids.c) is held to the limits exactly as Linux holds an
  * unprivileged one. The other limits are stored and reported but not
@@ -37,6 +38,7 @@ void limits_init(struct proc *p)
 	p->rlim[RLIMIT_STACK].cur = 8ul << 20;
 	p->rlim[RLIMIT_NOFILE] = (struct rlim){ NOFILE, NOFILE };
 	p->rlim[RLIMIT_MEMLOCK] = (struct rlim){ 8ul << 20, 8ul << 20 };
+	p->rlim[RLIMIT_MSGQUEUE] = (struct rlim){ 819200, 819200 }; /* MQ_BYTES_MAX */
 	p->caps = p->caps_permitted = CAP_ALL;
 }
 

@@ -194,10 +194,10 @@ static bool device_mmap(const struct file *f)
  * the file can have (LLONG_MAX bytes for a regular file, ULONG_MAX for a
  * device) is EOVERFLOW, a bad MAP_TYPE EINVAL, a shared writable mapping of
  * a file not open for writing EACCES, so is a file not open for reading,
- * and one with no mmap at all (pipes, /dev/null, directories, and shared
- * ramfs files, which faultline lacks) ENODEV. *ip gets the file to copy
- * pages from, or NULL for /dev/zero, which maps anonymous memory, and for
- * a device that maps its own memory. */
+ * and one with no mmap at all (pipes, /dev/null, directories, message
+ * queues, and shared ramfs files, which faultline lacks) ENODEV. *ip gets
+ * the file to copy pages from, or NULL for /dev/zero, which maps anonymous
+ * memory, and for a device that maps its own memory. */
 static long mappable_file(struct file *f, u32 type, u32 prot, u64 off, u64 len, struct inode **ip)
 {
 	u64 max = S_ISREG(f->ip->mode) ? I64_MAX : ~0ul;
@@ -212,7 +212,7 @@ static long mappable_file(struct file *f, u32 type, u32 prot, u64 off, u64 len, 
 	*ip = NULL;
 	if (S_ISCHR(f->ip->mode) && (f->ip->rdev == DEV_ZERO || device_mmap(f)))
 		return 0;
-	if (!S_ISREG(f->ip->mode) || type == MAP_SHARED)
+	if (!S_ISREG(f->ip->mode) || f->mq || type == MAP_SHARED)
 		return -ENODEV;
 	*ip = f->ip;
 	return 0;

@@ -106,6 +106,12 @@
 	X(230, clock_nanosleep) \
 	X(231, exit_group) \
 	X(234, tgkill) \
+	X(240, mq_open) \
+	X(241, mq_unlink) \
+	X(242, mq_timedsend) \
+	X(243, mq_timedreceive) \
+	X(244, mq_notify) \
+	X(245, mq_getsetattr) \
 	X(247, waitid) \
 	X(257, openat) \
 	X(258, mkdirat) \

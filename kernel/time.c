@@ -54,3 +54,8 @@ u64 time_uptime_ns(void)
 {
 	return tsc_ns();
 }
+
+u64 time_realtime_ns(void)
+{
+	return boot_epoch * 1000000000ul + tsc_ns();
+}

@@ -147,7 +147,8 @@ def explain(kernel, seed, ops, faultline_lines=(), **boot_options):
 #
 # user/sysfuzz runs as root with hostile arguments, so Linux's side is
 # boxed: a fresh pid namespace (the fuzzer is its pid 1, none of the host's
-# processes can be named) and mount namespace with its own /proc, a memory
+# processes can be named), mount namespace with its own /proc, IPC namespace
+# (the message queues it makes are not the host's and go with it), a memory
 # cgroup of BOX_MEMORY (v2 memory.max, or v1's memory.limit_in_bytes where
 # only v1 is mounted), and a private directory on /dev/shm (a tmpfs, as
 # faultline's ramfs is) as its working directory.
@@ -186,7 +187,7 @@ def on_linux_boxed(args, binary=SYSFUZZ, timeout=None):
     this host, inside the box described above."""
     cgroup, how = memory_cgroup()
     enter = f'echo $$ > {cgroup}/cgroup.procs && ' if cgroup else ""
-    command = ["sh", "-c", enter + 'exec unshare --fork --pid --mount --mount-proc "$@"',
+    command = ["sh", "-c", enter + 'exec unshare --fork --pid --mount --mount-proc --ipc "$@"',
                "sh", binary, *args]
     try:
         with tempfile.TemporaryDirectory(prefix="sysfuzz.", dir="/dev/shm") as tmp:

@@ -1,5 +1,5 @@
 /* user/child.h — child processes and pipes for the ring-3 tests that fork
- * (fork_cow, pipes, exec, workers, badptr2).
+ * (fork_cow, pipes, exec, workers, badptr2, mq ...), and dropping a capability.
  *
  * Only the parent prints TAP; a child reports through its exit status or a
  * pipe and leaves with _exit, so it never flushes a copy of the parent's
@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -120,6 +121,20 @@ static inline long write_full(int fd, const void *buf, size_t n)
 		done += r;
 	}
 	return n;
+}
+
+/* Leave every capability but cap (one of 0..31), in the effective and
+ * permitted sets: 0 or -1. How a test runs as root without a privilege. */
+static inline int drop_capability(int cap)
+{
+	struct { unsigned version; int pid; } hdr = { 0x20080522, 0 }; /* _LINUX_CAPABILITY_VERSION_3 */
+	struct { unsigned eff, perm, inh; } data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -1;
+	data[0].eff &= ~(1u << cap);
+	data[0].perm &= ~(1u << cap);
+	return (int)syscall(SYS_capset, &hdr, data);
 }
 
 /* The lowest free descriptor, as the next open() gets it: a call that

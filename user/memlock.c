@@ -14,19 +14,6 @@
 #include "child.h"
 
 #define CAP_IPC_LOCK 14
-#define CAPS_V3 0x20080522
-
-/* Leave every capability but CAP_IPC_LOCK; 0 or -1. */
-static int drop_ipc_lock(void)
-{
-	struct { unsigned version; int pid; } hdr = { CAPS_V3, 0 };
-	struct { unsigned eff, perm, inh; } data[2];
-	if (syscall(SYS_capget, &hdr, data))
-		return -1;
-	data[0].eff &= ~(1u << CAP_IPC_LOCK);
-	data[0].perm &= ~(1u << CAP_IPC_LOCK);
-	return (int)syscall(SYS_capset, &hdr, data);
-}
 
 struct lock_case {
 	const char *name;
@@ -40,7 +27,7 @@ static int run_case(void *arg)
 {
 	const struct lock_case *c = arg;
 	struct rlimit r = { c->limit, c->limit };
-	if (drop_ipc_lock() || setrlimit(RLIMIT_MEMLOCK, &r))
+	if (drop_capability(CAP_IPC_LOCK) || setrlimit(RLIMIT_MEMLOCK, &r))
 		return 100;
 	int locked = c->how == MAP_LOCKED_ ? MAP_LOCKED : 0;
 	/* raw: musl's mmap turns the kernel's EPERM into ENOMEM */

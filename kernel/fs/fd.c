@@ -3,6 +3,7 @@
  * Linux's fdtable. Descriptors are always the lowest free number, which is
  * what POSIX promises and shells count on (dup2-free redirection). */
 #include "kernel/fs/file.h"
+#include "kernel/ipc/mq.h"
 #include "kernel/proc.h"
 #include "kernel/string.h"
 #include "mm/kheap.h"
@@ -39,6 +40,8 @@ static void drop(struct proc *p, unsigned fd)
 	struct file *f = p->ofile[fd];
 	p->ofile[fd] = NULL;
 	set_cloexec(p, fd, false);
+	if (f && f->mq)
+		mq_flush(f, p);
 	if (f)
 		file_close(f);
 }

@@ -1,11 +1,13 @@
 /* kernel/fs/file.c — open files. A file is an inode plus an offset and the
  * open flags; descriptors share one through dup and fork (hence the count),
  * as Linux's struct file is shared. Reads and writes of regular files are
- * here; devices have theirs in kernel/fs/dev.c, pipes in kernel/fs/pipe.c. */
+ * here; devices have theirs in kernel/fs/dev.c, pipes in kernel/fs/pipe.c,
+ * message queues in kernel/ipc/mq.c. */
 #include "kernel/fs/file.h"
 #include "kernel/drivers/blk.h"
 #include "kernel/fs/dev.h"
 #include "kernel/fs/pipe.h"
+#include "kernel/ipc/mq.h"
 #include "mm/kheap.h"
 
 /* The open flags a file keeps, and F_GETFL shows: Linux drops O_CREAT,
@@ -57,6 +59,15 @@ long uio_result(const struct uio *u, size_t done)
 	return done ? (long)done : u->fault ? -EFAULT : 0;
 }
 
+long uio_read_buf(struct uio *u, const void *buf, size_t size, u64 *pos)
+{
+	size_t n = 0;
+	if (*pos < size)
+		n = uio_copy_out(u, (const char *)buf + *pos, size - *pos);
+	*pos += n;
+	return uio_result(u, n);
+}
+
 struct file *file_alloc(struct inode *ip, u32 flags)
 {
 	struct file *f = kmalloc(sizeof(*f));
@@ -104,6 +115,8 @@ void file_close(struct file *f)
 		return;
 	if (f->pipe)
 		pipe_close(f);
+	else if (f->mq)
+		mq_close(f);
 	else
 		ramfs_put(f->ip);
 	kfree(f);
@@ -140,6 +153,8 @@ long file_read(struct file *f, struct uio *u, u64 *pos)
 	struct inode *ip = f->ip;
 	if (f->pipe)
 		return pipe_read(f, u);
+	if (f->mq)
+		return mq_read(f, u, pos);
 	if (S_ISCHR(ip->mode))
 		return f->dev->read(f, u, pos);
 	if (!range_ok(*pos, u))
@@ -148,11 +163,7 @@ long file_read(struct file *f, struct uio *u, u64 *pos)
 		return blk_file_rw(f->blk, u, pos, false);
 	if (S_ISDIR(ip->mode))
 		return -EISDIR;
-	if (*pos >= ip->size)
-		return 0;
-	size_t n = uio_copy_out(u, ip->data + *pos, ip->size - *pos);
-	*pos += n;
-	return uio_result(u, n);
+	return uio_read_buf(u, ip->data, ip->size, pos);
 }
 
 /* The offset moves only if something was written, as in Linux (an empty or
@@ -164,6 +175,8 @@ long file_write(struct file *f, struct uio *u, u64 *pos)
 	struct inode *ip = f->ip;
 	if (f->pipe)
 		return pipe_write(f, u);
+	if (f->mq)
+		return -EINVAL; /* a queue file has no write (vfs_write) */
 	if (S_ISCHR(ip->mode))
 		return f->dev->write(f, u, pos);
 	if (!range_ok(*pos, u))

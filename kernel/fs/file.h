@@ -30,12 +30,14 @@
 
 struct devops;
 struct pipe;
+struct mqueue;
 
 struct file {
 	struct inode *ip;
 	const struct devops *dev; /* character devices */
 	struct pipe *pipe;        /* either end of a pipe (ip is the pipe's) */
 	struct blkdev *blk;       /* block devices: the disk behind /dev/vdX */
+	struct mqueue *mq;        /* a POSIX message queue (ip is the queue's) */
 	u64 off;
 	int pid;                  /* /proc/PID/mem: the process it reaches (0: none) */
 	u32 flags;                /* what F_GETFL shows: FILE_FLAGS in file.c */
@@ -83,6 +85,9 @@ size_t uio_copy_out(struct uio *u, const void *src, size_t n); /* to user */
 size_t uio_copy_in(struct uio *u, void *dst, size_t n);        /* from user */
 size_t uio_clear(struct uio *u, size_t n);
 long uio_result(const struct uio *u, size_t done);  /* done, or -EFAULT if nothing moved */
+/* Bytes [*pos, size) of buf out to u; *pos advances by what was copied
+ * (Linux's simple_read_from_buffer). The count, or -EFAULT. */
+long uio_read_buf(struct uio *u, const void *buf, size_t size, u64 *pos);
 
 struct file *file_alloc(struct inode *ip, u32 flags); /* NULL: no memory */
 int file_open(struct inode *ip, int flags, struct file **out);

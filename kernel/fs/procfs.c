@@ -76,11 +76,7 @@ static long proc_read(UNUSED struct file *f, struct uio *u, u64 *pos)
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
 		if (files[i].rdev == f->ip->rdev)
 			files[i].show(text, TEXT_SIZE);
-	size_t len = strlen(text), n = 0;
-	if (*pos < len)
-		n = uio_copy_out(u, text + *pos, len - *pos);
-	*pos += n;
-	return uio_result(u, n);
+	return uio_read_buf(u, text, strlen(text), pos);
 }
 
 /* What Linux answers root, whom mode 0444 does not stop: proc_reg_write's

@@ -141,13 +141,14 @@ SYSCALL2(fstatfs, unsigned int, fd, struct statfs __user *, buf)
 }
 
 /* Everything is in memory already: syncing is nothing to do. Files whose
- * Linux driver has no fsync (pipes, character devices) are EINVAL. */
+ * Linux driver has no fsync (pipes, character devices, message queues)
+ * are EINVAL. */
 SYSCALL1(fsync, unsigned int, fd)
 {
 	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
-	return f->pipe || S_ISCHR(f->ip->mode) ? -EINVAL : 0;
+	return f->pipe || f->mq || S_ISCHR(f->ip->mode) ? -EINVAL : 0;
 }
 
 SYSCALL1(fdatasync, unsigned int, fd)
