@@ -1,8 +1,9 @@
 /* kernel/sys_mm.c — brk, mmap, munmap, mprotect, madvise, mincore and the
  * mlock family: Linux's argument rules and errors in front of the VMA
  * operations of mm/vma.c. Anonymous memory, private and shared (also through
- * /dev/zero), and private copies of ramfs files; nothing is allocated until
- * it is touched, unless it is locked.
+ * /dev/zero), and ramfs files, shared (their page-cache pages) or private
+ * (those pages until a write copies one); nothing is allocated until it is
+ * touched, unless it is locked.
  *
  * Every call that takes a range follows one of Linux's two rules for a
  * range with holes (docs/memory.md has the table), both in each_part(). */
@@ -182,23 +183,26 @@ SYSCALL1(brk, u64, addr)
 
 /* What an fd offers to mmap, in Linux's order: an offset past the largest
  * the file can have (LLONG_MAX bytes for a regular file, ULONG_MAX for a
- * device) is EOVERFLOW, a bad MAP_TYPE EINVAL, a file not open for reading
- * EACCES, and one with no mmap at all (pipes, /dev/null, directories, and
- * shared ramfs files, which faultline lacks) ENODEV. *ip gets the file to
- * copy pages from, or NULL for /dev/zero, which maps anonymous memory. */
-static long mappable_file(struct file *f, u32 type, u64 off, u64 len, struct inode **ip)
+ * device) is EOVERFLOW, a bad MAP_TYPE EINVAL, a shared writable mapping
+ * of a file not open for writing EACCES, so is any mapping of a file not
+ * open for reading, and one with no mmap at all (pipes, /dev/null,
+ * directories) ENODEV. *ip gets the file whose pages are mapped, or NULL
+ * for /dev/zero, which maps anonymous memory. */
+static long mappable_file(struct file *f, u32 type, u32 prot, u64 off, u64 len, struct inode **ip)
 {
 	u64 max = S_ISREG(f->ip->mode) ? I64_MAX : ~0ul;
 	if (len > max || off / PAGE_SIZE > (max - len) / PAGE_SIZE)
 		return -EOVERFLOW;
 	if (type != MAP_SHARED && type != MAP_PRIVATE)
 		return -EINVAL;
-	if ((f->flags & O_ACCMODE) == O_WRONLY)
+	if (type == MAP_SHARED && (prot & PROT_WRITE) && !file_writable(f))
+		return -EACCES;
+	if (!file_readable(f))
 		return -EACCES;
 	*ip = NULL;
 	if (S_ISCHR(f->ip->mode) && f->ip->rdev == DEV_ZERO)
 		return 0;
-	if (!S_ISREG(f->ip->mode) || type == MAP_SHARED)
+	if (!S_ISREG(f->ip->mode))
 		return -ENODEV;
 	*ip = f->ip;
 	return 0;
@@ -252,17 +256,20 @@ SYSCALL6(mmap, u64, addr, u64, len, u32, prot, u32, flags, int, fd, u64, off)
 	if (!may_lock_more(mm, locked, len / PAGE_SIZE))
 		return -EAGAIN;
 	if (f)
-		err = mappable_file(f, type, off, len, &file);
+		err = mappable_file(f, type, prot, off, len, &file);
 	else if (type != MAP_SHARED && type != MAP_PRIVATE)
 		err = -EINVAL;
 	if (err)
 		return err;
-	struct vma proto = { .prot = prot & PROT_ALL, .shared = type == MAP_SHARED && !file };
+	/* A shared mapping of a file open read-only may never become writable
+	 * (Linux clears VM_MAYWRITE). */
+	struct vma proto = { .prot = prot & PROT_ALL, .shared = type == MAP_SHARED,
+			     .nowrite = type == MAP_SHARED && file && !file_writable(f) };
 	u64 replaced = (flags & MAP_FIXED) ? count_pages(mm, addr, addr + len, any) : 0;
 	if (!may_expand(mm, &proto, len / PAGE_SIZE - replaced))
 		return -ENOMEM;
 	if (file)
-		err = vma_map_file(mm, addr, len, proto.prot, file, off);
+		err = vma_map_file(mm, addr, len, &proto, file, off);
 	else if (proto.shared)
 		err = vma_map_shared(mm, addr, len, proto.prot);
 	else
@@ -293,6 +300,8 @@ static long protect_part(struct vma *v, u64 s, u64 e, void *prot)
 	struct vma now = *v;
 	now.prot = *(u32 *)prot;
 	u64 n = (e - s) / PAGE_SIZE;
+	if ((now.prot & PROT_WRITE) && v->nowrite)
+		return -EACCES; /* Linux: the area lacks VM_MAYWRITE */
 	if ((now.prot & PROT_WRITE) && !may_expand(mymm(), &now, n) && may_expand(mymm(), v, n))
 		return -ENOMEM;
 	/* Linux's mprotect_fixup: a locked private area that becomes writable
