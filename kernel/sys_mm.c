@@ -383,6 +383,36 @@ SYSCALL3(madvise, u64, start, u64, len, int, advice)
 	return each_part(mymm(), start, end, EVERY_PART, advise_part, &advice);
 }
 
+#define MS_ASYNC 1
+#define MS_INVALIDATE 2
+#define MS_SYNC 4
+
+/* Nothing to write back: a file's pages are its data (the ramfs has no
+ * disk), so a mapping is always in sync. Only the checks remain: an
+ * invalidate of a locked area is EBUSY. */
+static long sync_part(struct vma *v, UNUSED u64 s, UNUSED u64 e, void *flags)
+{
+	return (*(int *)flags & MS_INVALIDATE) && v->locked ? -EBUSY : 0;
+}
+
+/* Linux's order: unknown flags, a misaligned start, or both MS_ASYNC and
+ * MS_SYNC are EINVAL; a length that wraps when rounded up is ENOMEM, 0
+ * succeeds; then the mapped parts are looked at and a hole is ENOMEM: at
+ * once for flags == MS_SYNC, else after every part (Linux's msync loop). */
+SYSCALL3(msync, u64, start, u64, len, int, flags)
+{
+	if ((flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) || start % PAGE_SIZE ||
+	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+		return -EINVAL;
+	u64 end = start + ALIGN_UP(len, PAGE_SIZE);
+	if (end < start)
+		return -ENOMEM;
+	if (end == start)
+		return 0;
+	return each_part(mymm(), start, end, flags == MS_SYNC ? UP_TO_HOLE : EVERY_PART, sync_part,
+			 &flags);
+}
+
 static bool resident(struct mm *mm, u64 va)
 {
 	pte_t *pte = walk(mm->pml4, va, false);

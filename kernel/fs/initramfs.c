@@ -171,5 +171,6 @@ void initramfs_init(void)
 	ensure("/dev/console", S_IFCHR | 0600, DEV_CONSOLE);
 	ensure("/dev/null", S_IFCHR | 0666, DEV_NULL);
 	ensure("/dev/zero", S_IFCHR | 0666, DEV_ZERO);
+	ensure("/dev/shm", S_IFDIR | 01777, 0); /* POSIX shared memory: musl's shm_open opens files here */
 	ensure("/tmp", S_IFDIR | 01777, 0);
 }
