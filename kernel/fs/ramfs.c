@@ -1,4 +1,7 @@
-/* kernel/fs/ramfs.c — inodes, directories and file data, all in kernel memory.
+/* kernel/fs/ramfs.c — inodes, directories and file data, all in memory.
+ * A regular file's data is a shmem object (mm/shmem.h), as on tmpfs: page
+ * frames by file offset, the same frames every mapping of the file maps, so
+ * read(2), write(2) and mmap always agree (the page cache, docs/ipc.md).
  * Nothing here touches user memory or knows about paths: kernel/fs/path.c walks
  * names, kernel/fs/file.c moves bytes to and from user space. Sizes, link
  * counts and getdents positions follow tmpfs, so stat(2) and getdents(2)

@@ -8,7 +8,6 @@
 #include "kernel/fs/path.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
-#include "mm/frame.h"
 
 #define S_ISUID 04000
 #define S_ISGID 02000
