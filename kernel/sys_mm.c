@@ -14,6 +14,8 @@
 #include "kernel/syscall.h"
 #include "mm/fault.h"
 #include "mm/reclaim.h"
+#include "mm/shmem.h"
+#include "mm/swap.h"
 
 #define PROT_ALL (PROT_READ | PROT_WRITE | PROT_EXEC)
 #define PROT_SEM 0x8 /* accepted by mprotect, meaningless on x86 */
@@ -413,10 +415,17 @@ SYSCALL3(msync, u64, start, u64, len, int, flags)
 			 &flags);
 }
 
-static bool resident(struct mm *mm, u64 va)
+/* Linux's mincore: a page this process maps is resident (also under
+ * PROT_NONE, which keeps the frame), one in swap is not; one it does not
+ * map, in an area backed by a shmem object (shared memory, a file), is
+ * resident if the object has it in a frame (mincore_page asks the page
+ * cache), whoever brought it in. */
+static bool resident(struct mm *mm, struct vma *v, u64 va)
 {
 	pte_t *pte = walk(mm->pml4, va, false);
-	return pte && (*pte & PTE_P);
+	if (pte && *pte)
+		return !pte_is_swap(*pte);
+	return v->shm && shmem_frame(v->shm, (v->file_off + va - v->start) / PAGE_SIZE);
 }
 
 struct mincore_out {
@@ -426,7 +435,7 @@ struct mincore_out {
 
 /* The answers for one mapped part, built a chunk at a time in kernel
  * memory and handed over with copy_to_user, as Linux does. */
-static long mincore_part(UNUSED struct vma *v, u64 s, u64 e, void *out_)
+static long mincore_part(struct vma *v, u64 s, u64 e, void *out_)
 {
 	struct mincore_out *out = out_;
 	u8 chunk[256];
@@ -434,7 +443,7 @@ static long mincore_part(UNUSED struct vma *v, u64 s, u64 e, void *out_)
 		u8 __user *to = out->vec + (s - out->start) / PAGE_SIZE;
 		u64 n = 0;
 		for (; n < sizeof(chunk) && s < e; n++, s += PAGE_SIZE)
-			chunk[n] = resident(mymm(), s);
+			chunk[n] = resident(mymm(), v, s);
 		if (copy_to_user(to, chunk, n))
 			return -EFAULT;
 	}
