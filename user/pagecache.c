@@ -207,6 +207,9 @@ static void sparse(void)
 	if (pwrite(f, "d", 1, 512 << 10) != 1 || fstat(f, &st))
 		bail("pwrite");
 	tap_eq(st.st_blocks, 16, "one byte written holds one more page");
+	unsigned char vec[2] = { 0xff, 0xff };
+	tap_ok(mincore(p + (512 << 10), 2 * PAGE, vec) == 0 && (vec[0] & 1) && !(vec[1] & 1),
+	       "mincore: the written page is resident before the mapping touched it, the hole is not");
 	tap_ok(p[512 << 10] == 'd', "... which the mapping shows");
 	munmap(p, 1 << 20);
 	close(f);
