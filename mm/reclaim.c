@@ -20,9 +20,10 @@
  *
  * Never evicted: kernel memory (it is not in any process's user half), pages
  * of mlock'ed areas, the zero page, and frames something besides the
- * mappings holds (the kernel copying out of a file page). When neither free frames nor swap are left, the OOM killer picks
- * the process with the most resident pages — never init — and waits for it
- * to die rather than picking another while the first still holds memory. */
+ * mappings holds (the kernel copying out of a file page). When neither free
+ * frames nor swap are left, the OOM killer picks the process with the most
+ * resident pages — never init — and waits for it to die rather than picking
+ * another while the first still holds memory. */
 #include "mm/reclaim.h"
 #include "arch/x86.h"
 #include "kernel/errno.h"
