@@ -13,6 +13,7 @@
 #include "arch/x86.h"
 #include "kernel/elf.h"
 #include "kernel/errno.h"
+#include "kernel/fs/ramfs.h"
 #include "kernel/random.h"
 #include "kernel/string.h"
 #include "mm/kheap.h"
@@ -204,6 +205,8 @@ int exec_image(struct proc *p, const u8 *image, size_t size, const char *path,
 	mm.brk_start = mm.brk = brk;
 	struct mm old = p->mm;
 	p->mm = mm;
+	for (struct vma *v = p->mm.vmas; v; v = v->next)
+		v->mm = &p->mm; /* the areas were made in the local copy */
 	if (p == myproc())
 		write_cr3(virt_to_phys(mm.pml4)); /* off the old tables before freeing them */
 	if (old.pml4)
@@ -220,4 +223,16 @@ int exec_image(struct proc *p, const u8 *image, size_t size, const char *path,
 		wrmsr(MSR_KERNEL_GS_BASE, 0);
 	}
 	return 0;
+}
+
+int exec_file(struct proc *p, struct inode *ip, const char *path, const char *const *argv,
+	      const char *const *envp)
+{
+	u8 *image = kmalloc(MAX(ip->size, 1));
+	if (!image)
+		return -ENOMEM;
+	long n = ramfs_read(ip, 0, image, ip->size);
+	int err = n < 0 ? (int)n : exec_image(p, image, (size_t)n, path, argv, envp);
+	kfree(image);
+	return err;
 }

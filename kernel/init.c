@@ -50,7 +50,7 @@ static int start(const char *path)
 		open_console(p);
 		limits_init(p);
 		proc_set_exe(p, name);
-		err = exec_image(p, (const u8 *)ip->data, ip->size, path, argv, envp);
+		err = exec_file(p, ip, path, argv, envp);
 		if (err)
 			proc_free(p);
 	}
@@ -64,10 +64,10 @@ static int shell_status(int wstatus)
 	return (wstatus & 0x7f) ? 128 + (wstatus & 0x7f) : (wstatus >> 8) & 0xff;
 }
 
-/* What the tree holds: heap bytes, and (if ino0) the files made since
- * inode ino0, each reported by name. */
+/* What the tree holds: heap bytes and frames (file data), and (if ino0)
+ * the files made since inode ino0, each reported by name. */
 struct tree_tally {
-	size_t bytes;
+	size_t bytes, frames;
 	u64 ino0;
 };
 
@@ -75,6 +75,7 @@ static void tally(struct inode *dir, struct dentry *de, bool first, void *arg)
 {
 	struct tree_tally *t = arg;
 	t->bytes += ramfs_entry_bytes(de, first);
+	t->frames += ramfs_entry_frames(de, first);
 	if (!first || !t->ino0 || de->ip->ino < t->ino0)
 		return;
 	static char name[PATH_MAX];
@@ -87,11 +88,11 @@ static void tally(struct inode *dir, struct dentry *de, bool first, void *arg)
 		printk("faultline: leftover file: %s (%lu bytes)\n", name, (unsigned long)de->ip->size);
 }
 
-static size_t tree_bytes(u64 ino0)
+static struct tree_tally tree_tally(u64 ino0)
 {
-	struct tree_tally t = { 0, ino0 };
+	struct tree_tally t = { 0, 0, ino0 };
 	ramfs_walk(tally, &t);
-	return t.bytes;
+	return t;
 }
 
 /* Frames that are free, or kept for reuse: by the heap, and as page tables
@@ -102,31 +103,33 @@ static size_t frames_back(void)
 }
 
 struct baseline {
-	size_t frames, heap, tree;
+	size_t frames, heap;
+	struct tree_tally tree;
 	u64 ino;
 };
 
 static void baseline(struct baseline *b)
 {
-	*b = (struct baseline){ frames_back(), kheap_in_use(), tree_bytes(0),
-				ramfs_next_ino() };
+	*b = (struct baseline){ frames_back(), kheap_in_use(), tree_tally(0), ramfs_next_ino() };
 }
 
 /* Everything the processes had must be back: frames (counting those kept
  * for reuse as free) and heap bytes. Files the programs left in the ramfs,
  * and message queues they left named, are not leaks of the kernel's: they
- * are named, one line each, and the heap they take is left out of the
- * figure. */
+ * are named, one line each, and the heap and frames they take are left out
+ * of the figures. */
 static void leak_check(const struct baseline *b)
 {
-	size_t frames = frames_back(), heap = kheap_in_use();
-	long tree = (long)tree_bytes(b->ino) - (long)b->tree;
-	long lost = (long)(heap - b->heap) - tree - (long)mq_leftovers();
-	if (frames == b->frames && lost == 0)
+	struct tree_tally now = tree_tally(b->ino);
+	size_t heap = kheap_in_use();
+	long frames = (long)frames_back() + (long)(now.frames - b->tree.frames);
+	long lost = (long)(heap - b->heap) - ((long)now.bytes - (long)b->tree.bytes) -
+		    (long)mq_leftovers();
+	if (frames == (long)b->frames && lost == 0)
 		pr_info("faultline: leak check passed: frames and heap back to their baseline\n");
 	else
 		printk("faultline: leak check FAILED: %ld frames and %ld heap bytes not returned\n",
-		       (long)(b->frames - frames), lost);
+		       (long)b->frames - frames, lost);
 }
 
 void run_init(void)

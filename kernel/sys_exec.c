@@ -161,8 +161,7 @@ SYSCALL3(execve, const char __user *, upath, const u64 __user *, uargv, const u6
 	if (!err)
 		err = copy_strings(uenvp, &envp, &budget, false);
 	if (!err)
-		err = exec_image(p, (const u8 *)ip->data, ip->size, path, (const char *const *)argv.v,
-				 (const char *const *)envp.v);
+		err = exec_file(p, ip, path, (const char *const *)argv.v, (const char *const *)envp.v);
 	if (!err) {
 		files_close_on_exec(p);
 		set_name(p, path);

@@ -83,8 +83,9 @@ static void fold_loads(void)
 			avenrun[i] = (avenrun[i] * load_exp[i] + active * FIXED_1 * (FIXED_1 - load_exp[i])) >> FSHIFT;
 }
 
-/* Linux's sharedram is its shmem: here the frames shared anonymous memory
- * objects hold, each counted once however many processes map it. */
+/* Linux's sharedram is its shmem: here the resident frames every shmem
+ * object holds (shared anonymous memory and ramfs files, tmpfs's pages on
+ * Linux), each counted once however many processes map it. */
 static u64 shared_bytes(void)
 {
 	return shmem_pages_total() * PAGE_SIZE;

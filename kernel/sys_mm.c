@@ -1,7 +1,8 @@
 /* kernel/sys_mm.c — brk, mmap, munmap, mprotect, madvise, mincore and the
  * mlock family: Linux's argument rules and errors in front of the VMA
  * operations of mm/vma.c. Anonymous memory, private and shared (also through
- * /dev/zero), private copies of ramfs files, and device memory (/dev/fb0,
+ * /dev/zero), ramfs files, shared (their page-cache pages) or private
+ * (those pages until a write copies one), and device memory (/dev/fb0,
  * through its driver and mm/pfnmap.c); nothing is allocated until it is
  * touched, unless it is locked.
  *
@@ -14,6 +15,8 @@
 #include "kernel/syscall.h"
 #include "mm/fault.h"
 #include "mm/reclaim.h"
+#include "mm/shmem.h"
+#include "mm/swap.h"
 
 #define PROT_ALL (PROT_READ | PROT_WRITE | PROT_EXEC)
 #define PROT_SEM 0x8 /* accepted by mprotect, meaningless on x86 */
@@ -192,12 +195,12 @@ static bool device_mmap(const struct file *f)
 
 /* What an fd offers to mmap, in Linux's order: an offset past the largest
  * the file can have (LLONG_MAX bytes for a regular file, ULONG_MAX for a
- * device) is EOVERFLOW, a bad MAP_TYPE EINVAL, a shared writable mapping of
- * a file not open for writing EACCES, so is a file not open for reading,
- * and one with no mmap at all (pipes, /dev/null, directories, message
- * queues, and shared ramfs files, which faultline lacks) ENODEV. *ip gets
- * the file to copy pages from, or NULL for /dev/zero, which maps anonymous
- * memory, and for a device that maps its own memory. */
+ * device) is EOVERFLOW, a bad MAP_TYPE EINVAL, a shared writable mapping
+ * of a file not open for writing EACCES, so is any mapping of a file not
+ * open for reading, and one with no mmap at all (pipes, /dev/null,
+ * directories, message queues) ENODEV. *ip gets the file whose pages are
+ * mapped, or NULL for /dev/zero, which maps anonymous memory, and for a
+ * device that maps its own memory. */
 static long mappable_file(struct file *f, u32 type, u32 prot, u64 off, u64 len, struct inode **ip)
 {
 	u64 max = S_ISREG(f->ip->mode) ? I64_MAX : ~0ul;
@@ -207,12 +210,12 @@ static long mappable_file(struct file *f, u32 type, u32 prot, u64 off, u64 len, 
 		return -EINVAL;
 	if (type == MAP_SHARED && (prot & PROT_WRITE) && !file_writable(f))
 		return -EACCES;
-	if ((f->flags & O_ACCMODE) == O_WRONLY)
+	if (!file_readable(f))
 		return -EACCES;
 	*ip = NULL;
 	if (S_ISCHR(f->ip->mode) && (f->ip->rdev == DEV_ZERO || device_mmap(f)))
 		return 0;
-	if (!S_ISREG(f->ip->mode) || f->mq || type == MAP_SHARED)
+	if (!S_ISREG(f->ip->mode) || f->mq)
 		return -ENODEV;
 	*ip = f->ip;
 	return 0;
@@ -271,21 +274,24 @@ SYSCALL6(mmap, u64, addr, u64, len, u32, prot, u32, flags, int, fd, u64, off)
 		err = -EINVAL;
 	if (err)
 		return err;
-	struct vma proto = { .prot = prot & PROT_ALL, .shared = type == MAP_SHARED && !file };
+	/* A shared mapping of a file open read-only (a ramfs file, /dev/zero, a
+	 * device) may never become writable: Linux clears VM_MAYWRITE. */
+	struct vma proto = { .prot = prot & PROT_ALL, .shared = type == MAP_SHARED,
+			     .nowrite = type == MAP_SHARED && f && !file_writable(f) };
 	u64 replaced = (flags & MAP_FIXED) ? count_pages(mm, addr, addr + len, any) : 0;
 	if (!may_expand(mm, &proto, len / PAGE_SIZE - replaced))
 		return -ENOMEM;
 	if (f && device_mmap(f)) /* never locked or populated: Linux's VM_SPECIAL */
 		err = f->dev->mmap(f, mm, addr, len, proto.prot, type == MAP_SHARED, off);
 	else if (file)
-		err = vma_map_file(mm, addr, len, proto.prot, file, off);
+		err = vma_map_file(mm, addr, len, &proto, file, off);
 	else if (proto.shared)
 		err = vma_map_shared(mm, addr, len, proto.prot);
 	else
 		err = vma_map(mm, addr, len, proto.prot, VMA_ANON);
 	if (err)
 		return err;
-	vma_find(mm, addr)->no_write = type == MAP_SHARED && f && !file_writable(f);
+	vma_find(mm, addr)->nowrite = proto.nowrite; /* whichever kind of area it became */
 	if (locked && vma_lockable(vma_find(mm, addr))) {
 		struct vma *v = vma_find(mm, addr);
 		v->locked = true;
@@ -311,9 +317,9 @@ static long protect_part(struct vma *v, u64 s, u64 e, void *prot)
 {
 	struct vma now = *v;
 	now.prot = *(u32 *)prot;
-	if ((now.prot & PROT_WRITE) && v->no_write)
-		return -EACCES;
 	u64 n = (e - s) / PAGE_SIZE;
+	if ((now.prot & PROT_WRITE) && v->nowrite)
+		return -EACCES; /* Linux: the area lacks VM_MAYWRITE */
 	if ((now.prot & PROT_WRITE) && !may_expand(mymm(), &now, n) && may_expand(mymm(), v, n))
 		return -ENOMEM;
 	/* Linux's mprotect_fixup: a locked private area that becomes writable
@@ -397,10 +403,47 @@ SYSCALL3(madvise, u64, start, u64, len, int, advice)
 	return each_part(mymm(), start, end, EVERY_PART, advise_part, &advice);
 }
 
-static bool resident(struct mm *mm, u64 va)
+#define MS_ASYNC 1
+#define MS_INVALIDATE 2
+#define MS_SYNC 4
+
+/* Nothing to write back: a file's pages are its data (the ramfs has no
+ * disk), so a mapping is always in sync. Only the checks remain: an
+ * invalidate of a locked area is EBUSY. */
+static long sync_part(struct vma *v, UNUSED u64 s, UNUSED u64 e, void *flags)
+{
+	return (*(int *)flags & MS_INVALIDATE) && v->locked ? -EBUSY : 0;
+}
+
+/* Linux's order: unknown flags, a misaligned start, or both MS_ASYNC and
+ * MS_SYNC are EINVAL; a length that wraps when rounded up is ENOMEM, 0
+ * succeeds; then the mapped parts are looked at and a hole is ENOMEM: at
+ * once for flags == MS_SYNC, else after every part (Linux's msync loop). */
+SYSCALL3(msync, u64, start, u64, len, int, flags)
+{
+	if ((flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) || start % PAGE_SIZE ||
+	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+		return -EINVAL;
+	u64 end = start + ALIGN_UP(len, PAGE_SIZE);
+	if (end < start)
+		return -ENOMEM;
+	if (end == start)
+		return 0;
+	return each_part(mymm(), start, end, flags == MS_SYNC ? UP_TO_HOLE : EVERY_PART, sync_part,
+			 &flags);
+}
+
+/* Linux's mincore: a page this process maps is resident (also under
+ * PROT_NONE, which keeps the frame), one in swap is not; one it does not
+ * map, in an area backed by a shmem object (shared memory, a file), is
+ * resident if the object has it in a frame (mincore_page asks the page
+ * cache), whoever brought it in. */
+static bool resident(struct mm *mm, struct vma *v, u64 va)
 {
 	pte_t *pte = walk(mm->pml4, va, false);
-	return pte && (*pte & PTE_P);
+	if (pte && *pte)
+		return !pte_is_swap(*pte);
+	return v->shm && shmem_frame(v->shm, (v->file_off + va - v->start) / PAGE_SIZE);
 }
 
 struct mincore_out {
@@ -420,7 +463,7 @@ static long mincore_part(struct vma *v, u64 s, u64 e, void *out_)
 		u8 __user *to = out->vec + (s - out->start) / PAGE_SIZE;
 		u64 n = 0;
 		for (; n < sizeof(chunk) && s < e; n++, s += PAGE_SIZE)
-			chunk[n] = !v->pfn && resident(mymm(), s);
+			chunk[n] = !v->pfn && resident(mymm(), v, s);
 		if (copy_to_user(to, chunk, n))
 			return -EFAULT;
 	}

@@ -26,6 +26,7 @@
 	X(21, access) \
 	X(22, pipe) \
 	X(24, sched_yield) \
+	X(26, msync) \
 	X(27, mincore) \
 	X(28, madvise) \
 	X(32, dup) \

@@ -3,9 +3,11 @@
  *   fault in ring 3
  *       address in a VMA that allows the access  -> never touched: map the zero page (a
  *                                                   read), a fresh zeroed page (a write),
- *                                                   a copy of the file's page, or the
- *                                                   shared object's page (MAP_SHARED),
- *                                                   or the device's frame (mm/pfnmap.c);
+ *                                                   or the object's page (shared memory,
+ *                                                   a file: a private mapping's write
+ *                                                   then copies it), or the device's
+ *                                                   frame (mm/pfnmap.c); past the end
+ *                                                   of a file: SIGBUS;
  *                                                   swapped out: read it back (a major fault);
  *                                                   present but read-only: wp_fault() copies
  *                                                   a shared page (copy-on-write), replaces
@@ -87,27 +89,29 @@ static int wp_fault(struct mm *mm, struct vma *v, u64 va, pte_t *pte)
 	return 0;
 }
 
-/* The frame a page that was never touched starts as: 0 with an error sig. */
+/* The frame a page that was never touched starts as: 0 with an error sig.
+ * An area of a shmem object (shared memory, a file) maps the object's page
+ * (a private mapping too: read-only, until a write copies it). */
 static u64 first_frame(struct vma *v, u64 va, bool write, int *sig)
 {
-	u64 off = v->file_off + (va - v->start), pa;
+	u64 off = v->file_off + (va - v->start), pa = 0;
+	*sig = 0;
 	if (v->pfn)
 		return pfn_frame(v, va); /* device memory: the same frames for every mapper */
-	if (v->shm) {
-		pa = shmem_page(v->shm, off / PAGE_SIZE, true);
-		if (pa)
-			frame_get(pa); /* this page table's reference; the object keeps its own */
-	} else if (v->file && off >= ALIGN_UP(v->file->size, PAGE_SIZE)) {
+	if (v->file && off >= ALIGN_UP(v->file->size, PAGE_SIZE)) {
 		*sig = SIGBUS; /* Linux: a page wholly past the end of the file */
-		return 0;
-	} else if (!v->file && !write) {
+	} else if (v->shm) {
+		int err = shmem_page(v->shm, off / PAGE_SIZE, true, &pa);
+		if (err)
+			*sig = err == -EIO ? SIGBUS : SIGKILL;
+		else
+			frame_get(pa); /* this page table's reference; the object keeps its own */
+	} else if (!write) {
 		vmstat.zero_page_maps++;
-		return zero_frame(); /* a read of untouched memory: Linux's ZERO_PAGE */
-	} else if ((pa = user_frame_alloc()) && v->file) {
-		/* a private file mapping starts as a copy of the file; past its end, zeros */
-		ramfs_read(v->file, off, phys_to_virt(pa), PAGE_SIZE);
+		pa = zero_frame(); /* a read of untouched memory: Linux's ZERO_PAGE */
+	} else if (!(pa = user_frame_alloc())) {
+		*sig = SIGKILL;
 	}
-	*sig = pa ? 0 : SIGKILL;
 	return pa;
 }
 
@@ -123,7 +127,7 @@ int handle_mm_fault(struct mm *mm, struct vma *v, u64 va, bool write)
 		pte = walk(mm->pml4, va, false);
 	}
 	if (!*pte) {
-		int sig = 0;
+		int sig;
 		u64 pa = first_frame(v, va, write, &sig);
 		if (!pa)
 			return sig;
@@ -132,7 +136,6 @@ int handle_mm_fault(struct mm *mm, struct vma *v, u64 va, bool write)
 			return 0;
 		}
 		pte_update(mm, v, va, pte, pa);
-		return 0;
 	}
 	if (!(*pte & PTE_P)) /* kept by a PROT_NONE that is gone now */
 		pte_update(mm, v, va, pte, PTE_ADDR(*pte));

@@ -11,13 +11,20 @@
  * the first write drops the link. So a linked frame is always clean, and
  * evicting it again needs no I/O: the copy on disk is still good.
  *
+ * A page several mappings share (MAP_SHARED memory, a file's page, a page
+ * shared copy-on-write after fork) is found in every mapping through the
+ * reverse map (mm/rmap.c): it is young if any of them used it, and eviction
+ * takes it from all of them at once. A page of a shmem object leaves its
+ * swap entry in the object, the mappings' entries empty; an anonymous page
+ * leaves the swap entry in every mapping's entry.
+ *
  * Never evicted: kernel memory (it is not in any process's user half), pages
  * of mlock'ed areas, the zero page, device memory (PTE_SPECIAL: no RAM to
- * free, mm/pfnmap.c), and frames with more than one reference:
- * pages shared copy-on-write or MAP_SHARED (one PTE cannot speak for the
- * others). When neither free frames nor swap are left, the OOM killer picks
- * the process with the most resident pages — never init — and waits for it
- * to die rather than picking another while the first still holds memory. */
+ * free, mm/pfnmap.c), and frames something besides the mappings holds (the
+ * kernel copying out of a file page). When neither free frames nor swap are
+ * left, the OOM killer picks the process with the most resident pages —
+ * never init — and waits for it to die rather than picking another while the
+ * first still holds memory. */
 #include "mm/reclaim.h"
 #include "arch/x86.h"
 #include "kernel/errno.h"
@@ -27,6 +34,8 @@
 #include "mm/frame.h"
 #include "mm/pfnmap.h"
 #include "mm/pte.h"
+#include "mm/rmap.h"
+#include "mm/shmem.h"
 #include "mm/swap.h"
 
 #define LOW_WATERMARK 256  /* frames kept free for the kernel's own allocations */
@@ -36,24 +45,67 @@ struct vmstat vmstat;
 static int hand_pid; /* the clock hand: a process (by pid, so its exit is harmless) ... */
 static u64 hand_va;  /* ... and an address in it */
 
-/* Write the page at *pte out (unless its swap-cache copy is still clean) and
- * leave a swap entry in its place. */
-static bool evict(struct mm *mm, u64 va, pte_t *pte)
+/* What the reverse map found of a page's mappings. */
+struct mappers {
+	bool locked;    /* one of them is in an mlock'ed area */
+	bool young;     /* one of them was used since the hand last passed */
+};
+
+static void look(const struct mapping *m, void *arg)
 {
-	u64 pa = PTE_ADDR(*pte);
-	swp_entry_t e = frame_private(pa);
+	struct mappers *found = arg;
+	found->locked |= m->v->locked;
+	if (*m->pte & PTE_A) { /* the CPU sets it again on the next use */
+		found->young = true;
+		*m->pte &= ~PTE_A;
+		mm_flush(m->mm, m->va);
+	}
+}
+
+/* Each mapping gives the frame up: its entry becomes the swap entry (an
+ * anonymous page: every entry refers to the slot, counted once each) or
+ * empty (an object's page: the object keeps the swap entry, and a fault
+ * finds it there). */
+struct unmapping {
+	u64 pa;
+	pte_t entry;
+	unsigned done;
+};
+
+static void unmap_one(const struct mapping *m, void *arg)
+{
+	struct unmapping *u = arg;
+	if (u->entry && u->done++)
+		swap_dup(pte_to_swp(u->entry));
+	*m->pte = u->entry;
+	mm_flush(m->mm, m->va);
+	frame_free(u->pa);
+}
+
+/* Write the page out (unless its swap-cache copy is still clean) and take
+ * it from every mapping the reverse map finds (v at va is one). Not if a
+ * mapping is locked, or something else holds a reference (the kernel
+ * copying out of it): then the mappings found are not all the holders. */
+static bool evict(struct vma *v, u64 va, u64 pa)
+{
+	struct mappers found = { false, false };
+	u64 index;
+	struct shmem *obj = rmap_object(v, va, pa, &index);
+	unsigned n = rmap_walk(v, va, pa, look, &found);
+	if (found.locked || frame_refs(pa) != n + (obj != NULL))
+		return false;
+	swp_entry_t e = obj ? 0 : frame_private(pa);
 	bool clean = e; /* in the swap cache, so never written since (mm/pte.c) */
 	if (!e && !(e = swap_alloc()))
 		return false; /* swap is full */
 	if (!clean && swap_write(e, phys_to_virt(pa)) < 0) {
-		if (!frame_private(pa))
-			swap_free(e);
+		swap_free(e);
 		return false;
 	}
-	frame_set_private(pa, 0); /* the slot now belongs to the PTE */
-	*pte = swp_to_pte(e);
-	mm_flush(mm, va);
-	frame_free(pa);
+	frame_set_private(pa, 0); /* the slot now belongs to the entries (or the object) */
+	rmap_walk(v, va, pa, unmap_one, &(struct unmapping){ pa, obj ? 0 : swp_to_pte(e), 0 });
+	if (obj)
+		shmem_swapped_out(obj, index, e);
 	vmstat.pswpout += !clean;
 	vmstat.pgsteal++;
 	return true;
@@ -61,21 +113,23 @@ static bool evict(struct mm *mm, u64 va, pte_t *pte)
 
 static bool evictable(const struct vma *v, pte_t *pte)
 {
-	return pte && (*pte & PTE_P) && !(*pte & PTE_SPECIAL) && !v->locked && PTE_ADDR(*pte) != zero_frame() &&
-	       frame_refs(PTE_ADDR(*pte)) == 1;
+	return pte && (*pte & PTE_P) && !(*pte & PTE_SPECIAL) && !v->locked &&
+	       PTE_ADDR(*pte) != zero_frame();
 }
 
-/* One step of the clock at a resident page: true if its frame was freed. */
-static bool clock_step(struct mm *mm, u64 va, pte_t *pte)
+/* One step of the clock at a resident page: true if its frame was freed.
+ * A shared page is young if any of its mappings used it. */
+static bool clock_step(struct vma *v, u64 va, pte_t *pte)
 {
+	u64 pa = PTE_ADDR(*pte);
+	struct mappers found = { false, false };
 	vmstat.pgscan++;
-	if (*pte & PTE_A) {
-		*pte &= ~PTE_A; /* second chance */
-		mm_flush(mm, va);
+	rmap_walk(v, va, pa, look, &found);
+	if (found.young) { /* second chance */
 		vmstat.pgactivate++;
 		return false;
 	}
-	return evict(mm, va, pte);
+	return evict(v, va, pa);
 }
 
 static struct mm *proc_mm(struct proc *p)
@@ -105,7 +159,7 @@ static void sweep_proc(struct mm *mm, u64 *budget, u64 *freed, u64 want)
 			hand_va = walk_next(mm->pml4, va);
 			if (evictable(v, pte)) {
 				(*budget)--;
-				*freed += clock_step(mm, va, pte);
+				*freed += clock_step(v, va, pte);
 			}
 		}
 	}
@@ -228,11 +282,13 @@ int swap_in(struct mm *mm, struct vma *v, u64 va, pte_t *pte, bool write)
 	return 0;
 }
 
+/* Linux's MADV_PAGEOUT leaves pages that other mappings share. */
 bool page_out(struct mm *mm, u64 va)
 {
 	struct vma *v = vma_find(mm, va);
 	pte_t *pte = walk(mm->pml4, va, false);
-	return v && evictable(v, pte) && evict(mm, va, pte);
+	return v && evictable(v, pte) && rmap_walk(v, va, PTE_ADDR(*pte), NULL, NULL) == 1 &&
+	       evict(v, va, PTE_ADDR(*pte));
 }
 
 static int detaching;
@@ -269,6 +325,8 @@ int swapin_area(int area)
 			}
 		}
 	}
+	if (shmem_swapin_area(area) < 0)
+		return -ENOMEM;
 	detaching = area;
 	frame_for_each_private(detach_cached);
 	return 0;

@@ -80,6 +80,9 @@ void vma_link(struct mm *mm, struct vma *v)
 	*pp = v;
 	vmatree_insert(&mm->vma_tree, v);
 	mm->map_count++;
+	v->mm = mm;
+	if (v->shm)
+		shmem_link(v->shm, v);
 }
 
 /* Make 'at' an area boundary: cut the area around it in two, the old one
@@ -147,8 +150,10 @@ void vma_free(struct vma *v)
 {
 	if (v->file)
 		ramfs_put(v->file);
-	if (v->shm)
+	if (v->shm) {
+		shmem_unlink(v->shm, v);
 		shmem_put(v->shm);
+	}
 	if (v->pfn)
 		pfn_put(v->pfn);
 	kfree(v);
@@ -177,7 +182,7 @@ int vma_map(struct mm *mm, u64 start, u64 len, u32 prot, enum vma_kind kind)
 
 int vma_map_shared(struct mm *mm, u64 start, u64 len, u32 prot)
 {
-	struct shmem *shm = shmem_new(len / PAGE_SIZE);
+	struct shmem *shm = shmem_new(NULL);
 	if (!shm)
 		return -ENOMEM;
 	int err = vma_insert(mm, &(struct vma){ .start = start, .end = start + len, .prot = prot,
@@ -186,10 +191,13 @@ int vma_map_shared(struct mm *mm, u64 start, u64 len, u32 prot)
 	return err;
 }
 
-int vma_map_file(struct mm *mm, u64 start, u64 len, u32 prot, struct inode *file, u64 off)
+int vma_map_file(struct mm *mm, u64 start, u64 len, const struct vma *proto, struct inode *file,
+		 u64 off)
 {
-	return vma_insert(mm, &(struct vma){ .start = start, .end = start + len, .prot = prot,
-					  .kind = VMA_FILE, .file = file, .file_off = off });
+	return vma_insert(mm, &(struct vma){ .start = start, .end = start + len, .prot = proto->prot,
+					  .shared = proto->shared, .nowrite = proto->nowrite,
+					  .kind = VMA_FILE, .file = file, .shm = file->shm,
+					  .file_off = off });
 }
 
 /* Linux's mprotect: the whole range must be mapped, else -ENOMEM. */

@@ -38,14 +38,16 @@ struct vma {
 	bool locked;           /* mlock: resident, never evicted */
 	bool lock_onfault;     /* ... locked as pages come in (MLOCK_ONFAULT, MCL_ONFAULT), none brought in */
 	bool shared;           /* MAP_SHARED (Linux's VM_SHARED): writes go to the pages every mapper sees */
-	bool no_write;         /* shared, of a file not open for writing (Linux's !VM_MAYWRITE):
+	bool nowrite;          /* shared, of a file not open for writing (Linux's !VM_MAYWRITE):
 	                          mprotect may not add PROT_WRITE */
-	struct shmem *shm;     /* shared anonymous memory: the object that owns those pages */
+	struct shmem *shm;     /* the object whose pages it maps (shared memory, a file), or NULL */
+	struct vma *shm_next;  /* the object's other areas: its reverse map (mm/rmap.c) */
 	bool dontfork;         /* MADV_DONTFORK: fork leaves this area out of the child */
-	struct inode *file;    /* VMA_FILE: pages start as copies of this file (private) */
+	struct inode *file;    /* VMA_FILE: the file, held, so it lives while mapped */
 	u64 file_off;          /* offset of 'start' in the file or the shmem object, bytes;
 	                          VMA_DEVICE: the physical address of 'start' */
 	struct pfn_region *pfn; /* VMA_DEVICE: the device memory mapped (mm/pfnmap.h) */
+	struct mm *mm;         /* the address space it is in (set by vma_link) */
 	struct vma *next;      /* sorted by address */
 	struct vmatree_node tree; /* mm/vmatree.c's links */
 };
@@ -64,16 +66,19 @@ struct mm {
 struct vma *vma_find(struct mm *mm, u64 addr);  /* the VMA containing addr, or NULL */
 struct vma *vma_from(struct mm *mm, u64 addr);  /* ... else the first one above addr, or NULL */
 int vma_map(struct mm *mm, u64 start, u64 len, u32 prot, enum vma_kind kind); /* replaces overlaps */
-/* The same for a shared mapping, or a private mapping of file from offset off. */
+/* The same for shared anonymous memory, or a mapping of file (proto says
+ * shared, nowrite and prot) from offset off. */
 int vma_map_shared(struct mm *mm, u64 start, u64 len, u32 prot);
-int vma_map_file(struct mm *mm, u64 start, u64 len, u32 prot, struct inode *file, u64 off);
-void vma_link(struct mm *mm, struct vma *v); /* adds v (overlapping no area) to list and tree */
+int vma_map_file(struct mm *mm, u64 start, u64 len, const struct vma *proto, struct inode *file,
+		 u64 off);
+/* Adds v (overlapping no area) to list and tree, and to its object's reverse map. */
+void vma_link(struct mm *mm, struct vma *v);
 /* A new area as proto describes it (start and end included), replacing
  * whatever overlaps it: 0 or -ENOMEM. */
 int vma_insert(struct mm *mm, const struct vma *proto);
 /* Linux's VM_SPECIAL: device memory is never locked; mlock leaves it alone. */
 static inline bool vma_lockable(const struct vma *v) { return !v->pfn; }
-void vma_free(struct vma *v);          /* drops what the VMA holds (its file), then the VMA */
+void vma_free(struct vma *v);          /* drops what the VMA holds (file, object, device), then the VMA */
 void vma_hold(struct vma *v);          /* a copy of v was made (split, fork) */
 int vma_unmap(struct mm *mm, u64 start, u64 len);
 int vma_split(struct mm *mm, u64 start, u64 end); /* make start and end area boundaries */

@@ -3,8 +3,8 @@
  *
  * The directory is /dev/shm/NAME.PID: /dev/shm is a tmpfs on Linux, so the
  * host answers as tmpfs does (statfs's magic, rename's and link's rules),
- * which is what faultline's ramfs copies; on faultline the test makes
- * /dev/shm itself and removes it again. scratch_enter() makes the directory
+ * which is what faultline's ramfs copies; faultline makes /dev/shm at boot
+ * too (POSIX shared memory lives there). scratch_enter() makes the directory
  * and chdirs into it, so the tests use relative names; scratch_leave()
  * removes everything in it, whatever a failed case left behind.
  */
@@ -31,7 +31,6 @@ static int err;
 	 tap_syscall(got, err, want, e, NULL, __VA_ARGS__))
 
 static char scratch_dir[64];
-static bool scratch_made_shm; /* /dev/shm did not exist: faultline */
 
 /* The raw stat family (musl may convert struct stat itself); a mode of 0
  * says the call failed. */
@@ -49,10 +48,6 @@ static inline struct stat lstat_of(const char *path) { return stat_at(path, AT_S
 
 static inline void scratch_enter(const char *name)
 {
-	if (mkdir("/dev/shm", 01777) == 0)
-		scratch_made_shm = true;
-	else if (errno != EEXIST)
-		bail("mkdir /dev/shm");
 	snprintf(scratch_dir, sizeof scratch_dir, "/dev/shm/%s.%d", name, getpid());
 	if (mkdir(scratch_dir, 0755) || chdir(scratch_dir))
 		bail("scratch directory");
@@ -90,6 +85,6 @@ static inline void scratch_leave(void)
 	if (fd < 0)
 		bail("open the scratch directory");
 	remove_tree(fd);
-	if (rmdir(scratch_dir) || (scratch_made_shm && rmdir("/dev/shm")))
+	if (rmdir(scratch_dir))
 		bail("rmdir the scratch directory");
 }

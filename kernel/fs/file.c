@@ -8,7 +8,10 @@
 #include "kernel/fs/dev.h"
 #include "kernel/fs/pipe.h"
 #include "kernel/ipc/mq.h"
+#include "mm/frame.h"
 #include "mm/kheap.h"
+#include "mm/layout.h"
+#include "mm/shmem.h"
 
 /* The open flags a file keeps, and F_GETFL shows: Linux drops O_CREAT,
  * O_EXCL, O_TRUNC and O_CLOEXEC, which only mattered to the open. */
@@ -148,6 +151,29 @@ static bool range_ok(u64 pos, const struct uio *u)
 	return pos + u->resid <= INT64_MAX;
 }
 
+/* A regular file's bytes, page by page out of its object, each page held
+ * while the copy may fault (and reclaim run); a hole reads as zeros. */
+static long read_pages(struct inode *ip, struct uio *u, u64 *pos)
+{
+	size_t done = 0;
+	while (u->resid && *pos < ip->size && !u->fault) {
+		u64 pa, in_page = *pos % PAGE_SIZE;
+		size_t want = MIN(ip->size - *pos, PAGE_SIZE - in_page), got;
+		int err = ramfs_page(ip, *pos / PAGE_SIZE, false, &pa);
+		if (err)
+			return done ? (long)done : err;
+		if (pa) {
+			got = uio_copy_out(u, (char *)phys_to_virt(pa) + in_page, want);
+			frame_free(pa);
+		} else {
+			got = uio_clear(u, want);
+		}
+		*pos += got;
+		done += got;
+	}
+	return uio_result(u, done);
+}
+
 long file_read(struct file *f, struct uio *u, u64 *pos)
 {
 	struct inode *ip = f->ip;
@@ -163,7 +189,7 @@ long file_read(struct file *f, struct uio *u, u64 *pos)
 		return blk_file_rw(f->blk, u, pos, false);
 	if (S_ISDIR(ip->mode))
 		return -EISDIR;
-	return uio_read_buf(u, ip->data, ip->size, pos);
+	return read_pages(ip, u, pos);
 }
 
 /* The offset moves only if something was written, as in Linux (an empty or
@@ -249,8 +275,8 @@ long file_ioctl(struct file *f, u32 cmd, u64 arg)
 	return -ENOTTY;
 }
 
-/* tmpfs counts whole pages for a file's blocks (in 512-byte units) and none
- * for directories. No clock yet: the times are all zero. */
+/* tmpfs counts the pages a file holds (holes hold none) in 512-byte
+ * blocks, and none for directories. No clock yet: the times are all zero. */
 void stat_inode(const struct inode *ip, struct stat *st)
 {
 	*st = (struct stat){
@@ -263,6 +289,6 @@ void stat_inode(const struct inode *ip, struct stat *st)
 		.st_rdev = ip->rdev,
 		.st_size = (i64)ip->size,
 		.st_blksize = PAGE_SIZE,
-		.st_blocks = S_ISREG(ip->mode) ? (i64)(ALIGN_UP(ip->size, PAGE_SIZE) / 512) : 0,
+		.st_blocks = ip->shm ? (i64)(shmem_pages(ip->shm) * (PAGE_SIZE / 512)) : 0,
 	};
 }

@@ -172,5 +172,6 @@ void initramfs_init(void)
 	ensure("/dev/null", S_IFCHR | 0666, DEV_NULL);
 	ensure("/dev/zero", S_IFCHR | 0666, DEV_ZERO);
 	ensure("/dev/fb0", S_IFCHR | 0660, DEV_FB0); /* ENODEV to open without a framebuffer */
+	ensure("/dev/shm", S_IFDIR | 01777, 0); /* POSIX shared memory: musl's shm_open opens files here */
 	ensure("/tmp", S_IFDIR | 01777, 0);
 }

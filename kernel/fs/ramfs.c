@@ -1,4 +1,7 @@
-/* kernel/fs/ramfs.c — inodes, directories and file data, all in kernel memory.
+/* kernel/fs/ramfs.c — inodes, directories and file data, all in memory.
+ * A regular file's data is a shmem object (mm/shmem.h), as on tmpfs: page
+ * frames by file offset, the same frames every mapping of the file maps, so
+ * read(2), write(2) and mmap always agree (the page cache, docs/ipc.md).
  * Nothing here touches user memory or knows about paths: kernel/fs/path.c walks
  * names, kernel/fs/file.c moves bytes to and from user space. Sizes, link
  * counts and getdents positions follow tmpfs, so stat(2) and getdents(2)
@@ -7,8 +10,11 @@
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
+#include "mm/frame.h"
 #include "mm/kheap.h"
 #include "mm/layout.h"
+#include "mm/rmap.h"
+#include "mm/shmem.h"
 
 /* tmpfs counts 20 bytes per entry, plus two for "." and "..". */
 #define BOGO_DIRENT_SIZE 20
@@ -18,7 +24,7 @@ static void inode_free(struct inode *ip);
 
 static struct inode *root;
 static u64 next_ino = 1;
-static u64 data_pages, inodes; /* statfs: what the tree's files hold */
+static u64 data_pages, inodes; /* statfs: what the tree's files hold (their objects count pages) */
 
 void ramfs_init_inode(struct inode *ip, u32 mode, u32 rdev)
 {
@@ -32,13 +38,18 @@ void ramfs_init_inode(struct inode *ip, u32 mode, u32 rdev)
 	};
 }
 
+/* A regular file's data is a shmem object from the start, as on tmpfs. */
 static struct inode *inode_alloc(u32 mode, u32 rdev)
 {
 	struct inode *ip = kmalloc(sizeof(*ip));
-	if (ip) {
-		ramfs_init_inode(ip, mode, rdev);
-		inodes++;
+	if (!ip)
+		return NULL;
+	ramfs_init_inode(ip, mode, rdev);
+	if (S_ISREG(mode) && !(ip->shm = shmem_new(&data_pages))) {
+		kfree(ip);
+		return NULL;
 	}
+	inodes++;
 	return ip;
 }
 
@@ -152,13 +163,18 @@ int ramfs_create(struct inode *dir, const char *name, size_t len, u32 mode, u32 
 	return 0;
 }
 
-/* The target and a NUL are written; the size is the target's length. */
+/* The target and a NUL are kept; the size is the target's length. */
 int ramfs_set_target(struct inode *ip, const char *target, size_t n)
 {
-	long w = ramfs_write(ip, 0, target, n);
-	if (w >= 0)
-		w = ramfs_write(ip, n, "", 1);
-	return w < 0 ? (int)w : ramfs_truncate(ip, n);
+	char *copy = kmalloc(n + 1);
+	if (!copy)
+		return -ENOSPC;
+	memcpy(copy, target, n);
+	copy[n] = '\0';
+	kfree(ip->data);
+	ip->data = copy;
+	ip->size = n;
+	return 0;
 }
 
 int ramfs_symlink(struct inode *dir, const char *name, size_t len, const char *target)
@@ -228,19 +244,6 @@ void ramfs_exchange(struct inode *adir, struct dentry *a, struct inode *bdir, st
 		move_dir(b->ip, bdir);
 }
 
-/* tmpfs's blocks: the pages a regular file's size covers. */
-static u64 pages_of(const struct inode *ip)
-{
-	return S_ISREG(ip->mode) ? ALIGN_UP(ip->size, PAGE_SIZE) / PAGE_SIZE : 0;
-}
-
-static void set_size(struct inode *ip, u64 size)
-{
-	data_pages -= pages_of(ip);
-	ip->size = size;
-	data_pages += pages_of(ip);
-}
-
 void ramfs_walk(ramfs_visit visit, void *arg)
 {
 	static u64 walks;
@@ -271,21 +274,34 @@ size_t ramfs_entry_bytes(const struct dentry *de, bool first)
 {
 	size_t bytes = kheap_size(de);
 	if (first)
-		bytes += kheap_size(de->ip) + kheap_size(de->ip->data);
+		bytes += kheap_size(de->ip) + kheap_size(de->ip->data) + kheap_size(de->ip->shm);
 	return bytes;
+}
+
+size_t ramfs_entry_frames(const struct dentry *de, bool first)
+{
+	return first && de->ip->shm ? shmem_frames(de->ip->shm) : 0;
 }
 
 u64 ramfs_next_ino(void) { return next_ino; }
 
-void ramfs_usage(u64 *pages, u64 *used_inodes)
+/* tmpfs's default size: half of RAM. */
+static u64 max_pages(void)
+{
+	return frames_usable() / 2;
+}
+
+void ramfs_usage(u64 *pages, u64 *used_inodes, u64 *max)
 {
 	*pages = data_pages;
 	*used_inodes = inodes;
+	*max = max_pages();
 }
 
 static void inode_free(struct inode *ip)
 {
-	set_size(ip, 0);
+	if (ip->shm)
+		shmem_put(ip->shm);
 	kfree(ip->data);
 	if (S_ISDIR(ip->mode) && ip->parent)
 		ramfs_put(ip->parent);
@@ -353,23 +369,14 @@ struct dentry *ramfs_entry_of(struct inode *dir, struct inode *ip)
 	return de;
 }
 
-/* Room for need bytes. Doubling keeps appends linear; tmpfs reports a full
- * filesystem as ENOSPC, and here memory is the filesystem's size. */
-static int reserve(struct inode *ip, u64 need)
+int ramfs_page(struct inode *ip, u64 index, bool alloc, u64 *pa)
 {
-	if (need <= ip->cap)
-		return 0;
-	u64 cap = MAX(need, 2 * ip->cap);
-	char *data = kmalloc(cap);
-	if (!data && cap > need)
-		data = kmalloc(cap = need);
-	if (!data)
-		return -ENOSPC;
-	memcpy(data, ip->data, ip->size);
-	kfree(ip->data);
-	ip->data = data;
-	ip->cap = cap;
-	return 0;
+	int err = shmem_page(ip->shm, index, false, pa);
+	if (!err && !*pa && alloc)
+		err = data_pages >= max_pages() ? -ENOSPC : shmem_page(ip->shm, index, true, pa);
+	if (!err && *pa)
+		frame_get(*pa);
+	return err;
 }
 
 long ramfs_read(struct inode *ip, u64 off, void *buf, size_t n)
@@ -377,32 +384,72 @@ long ramfs_read(struct inode *ip, u64 off, void *buf, size_t n)
 	if (off >= ip->size)
 		return 0;
 	n = MIN(n, ip->size - off);
-	memcpy(buf, ip->data + off, n);
+	for (size_t done = 0, chunk; done < n; done += chunk) {
+		u64 at = off + done, pa;
+		chunk = MIN(n - done, PAGE_SIZE - at % PAGE_SIZE);
+		int err = ramfs_page(ip, at / PAGE_SIZE, false, &pa);
+		if (err)
+			return done ? (long)done : err;
+		if (pa) {
+			memcpy((char *)buf + done, (char *)phys_to_virt(pa) + at % PAGE_SIZE, chunk);
+			frame_free(pa);
+		} else {
+			memset((char *)buf + done, 0, chunk); /* a hole */
+		}
+	}
 	return (long)n;
 }
 
-/* Writing past the end leaves a hole that reads as zeros, as on Linux. */
+/* Bytes [from, end of its page) become zeros, if that page exists: what
+ * lies past the end of a file is never seen when it grows again (Linux
+ * zeroes the partial page on truncate). */
+static int zero_tail(struct inode *ip, u64 from)
+{
+	u64 pa;
+	if (from % PAGE_SIZE == 0)
+		return 0;
+	int err = ramfs_page(ip, from / PAGE_SIZE, false, &pa);
+	if (!err && pa) {
+		memset((char *)phys_to_virt(pa) + from % PAGE_SIZE, 0, PAGE_SIZE - from % PAGE_SIZE);
+		frame_free(pa);
+	}
+	return err;
+}
+
+/* Writing past the end leaves a hole that reads as zeros and holds no
+ * pages, as on tmpfs; a full filesystem (half of RAM, tmpfs's default
+ * size) is ENOSPC. */
 long ramfs_write(struct inode *ip, u64 off, const void *buf, size_t n)
 {
 	if (n == 0)
 		return 0;
-	int err = reserve(ip, off + n);
-	if (err)
+	int err = off > ip->size ? zero_tail(ip, ip->size) : 0;
+	size_t done = 0, chunk;
+	for (; done < n && !err; done += chunk) {
+		u64 at = off + done, pa;
+		chunk = MIN(n - done, PAGE_SIZE - at % PAGE_SIZE);
+		if ((err = ramfs_page(ip, at / PAGE_SIZE, true, &pa)))
+			break;
+		memcpy((char *)phys_to_virt(pa) + at % PAGE_SIZE, (const char *)buf + done, chunk);
+		frame_free(pa);
+	}
+	if (!done)
 		return err;
-	memcpy(ip->data + off, buf, n);
-	set_size(ip, MAX(ip->size, off + n));
-	return (long)n;
+	ip->size = MAX(ip->size, off + done);
+	return (long)done;
 }
 
+/* Shrinking takes the pages past the new end out of every mapping (a later
+ * touch there is SIGBUS: mm/fault.c) and frees them. */
 int ramfs_truncate(struct inode *ip, u64 len)
 {
 	if (len < ip->size) {
-		memset(ip->data + len, 0, ip->size - len);
-	} else {
-		int err = reserve(ip, len);
-		if (err)
-			return err;
+		u64 keep = ALIGN_UP(len, PAGE_SIZE) / PAGE_SIZE;
+		rmap_unmap_object(ip->shm, keep);
+		shmem_truncate(ip->shm, keep);
 	}
-	set_size(ip, len);
-	return 0;
+	int err = zero_tail(ip, MIN(len, ip->size));
+	if (!err)
+		ip->size = len;
+	return err;
 }

@@ -43,8 +43,8 @@ struct inode {
 	u64 ino;
 	u64 size;              /* regular: data bytes; directory: tmpfs's bogus size */
 	u32 rdev;              /* character device: Linux's encoded number (dev.h) */
-	char *data;            /* regular, symlink (its target): bytes [size, cap) are always zero */
-	u64 cap;
+	char *data;            /* symlink: its target, NUL-terminated */
+	struct shmem *shm;     /* regular: the object whose pages hold the data (mm/shmem.h) */
 	struct dentry *entries; /* directory */
 	struct inode *parent;   /* directory: what ".." names; the root is its own */
 	u64 next_cookie;        /* directory: what the next entry gets */
@@ -81,11 +81,14 @@ struct dentry *ramfs_lookup(struct inode *dir, const char *name, size_t len);
  * names). For the leak check, which tells files left behind from leaks. */
 typedef void (*ramfs_visit)(struct inode *dir, struct dentry *de, bool first, void *arg);
 void ramfs_walk(ramfs_visit visit, void *arg);
-/* The heap bytes a name holds: its entry, and (first) its inode and data. */
+/* The heap bytes a name holds: its entry, and (first) its inode and data;
+ * and the frames: (first) its data pages and their radix nodes. */
 size_t ramfs_entry_bytes(const struct dentry *de, bool first);
+size_t ramfs_entry_frames(const struct dentry *de, bool first);
 u64 ramfs_next_ino(void); /* the inode number the next new inode gets */
-/* statfs's figures: data pages in use (tmpfs's blocks) and inodes. */
-void ramfs_usage(u64 *pages, u64 *inodes);
+/* statfs's figures: data pages in use (tmpfs's blocks), inodes, and the
+ * size in pages (half of RAM, as tmpfs's default). */
+void ramfs_usage(u64 *pages, u64 *inodes, u64 *max);
 /* unlink (isdir false) or rmdir (isdir true) of one name in dir. */
 int ramfs_remove(struct inode *dir, const char *name, size_t len, bool isdir);
 void ramfs_get(struct inode *ip);
@@ -95,7 +98,13 @@ struct dentry *ramfs_entry_at(struct inode *dir, u64 pos);
 /* The name dir gives ip (a directory linked there), or NULL. */
 struct dentry *ramfs_entry_of(struct inode *dir, struct inode *ip);
 
-/* Regular files, with kernel buffers. */
+/* Regular files, with kernel buffers: bytes read or written, or -ENOSPC,
+ * -ENOMEM, -EIO (a page that cannot come back from swap). */
 long ramfs_read(struct inode *ip, u64 off, void *buf, size_t n);
 long ramfs_write(struct inode *ip, u64 off, const void *buf, size_t n);
 int ramfs_truncate(struct inode *ip, u64 len);
+/* The frame of page index of a regular file in *pa, held for the caller
+ * (frame_free it when done: reclaim leaves a held page alone), or 0 for a
+ * hole; with alloc a hole gets a zeroed page (-ENOSPC when the filesystem
+ * is full). 0 or -errno. */
+int ramfs_page(struct inode *ip, u64 index, bool alloc, u64 *pa);

@@ -8,7 +8,6 @@
 #include "kernel/fs/path.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
-#include "mm/frame.h"
 
 #define S_ISUID 04000
 #define S_ISGID 02000
@@ -109,8 +108,8 @@ _Static_assert(sizeof(struct statfs) == 120, "struct statfs must match Linux x86
  * inodes; free is what the files leave of that. A pipe is on pipefs. */
 static long statfs_out(const struct file *f, struct statfs __user *ubuf)
 {
-	u64 pages, inodes, max = frames_usable() / 2;
-	ramfs_usage(&pages, &inodes);
+	u64 pages, inodes, max;
+	ramfs_usage(&pages, &inodes, &max);
 	struct statfs s = {
 		.f_type = f && f->pipe ? PIPEFS_MAGIC : TMPFS_MAGIC,
 		.f_bsize = PAGE_SIZE,
