@@ -12,6 +12,9 @@
  *    offsets are signed); below that, past the framebuffer, EINVAL.
  *  - pieces of a split mapping keep their own offsets; a child forked
  *    from them shares the pixels.
+ *  - device memory is not reached through another address space:
+ *    process_vm_readv/writev of a mapping of it is EFAULT (pinning a
+ *    VM_IO|VM_PFNMAP page fails), /proc/PID/mem EIO (no vm_ops->access).
  */
 #define _GNU_SOURCE
 #include <stdbool.h>
@@ -142,6 +145,27 @@ static void split_cases(void)
 	munmap((void *)p, PAGE);
 }
 
+static void remote_cases(void)
+{
+	char *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	char buf[16] = "remote";
+	struct iovec l = { buf, 16 }, r = { m, 16 };
+
+	if (m == MAP_FAILED)
+		bail("mmap fb0");
+	m[0] = 7;
+	SYSCALL_CASE(-1, EFAULT, "process_vm_readv of our fb0 mapping -> EFAULT", SYS_process_vm_readv,
+		     getpid(), &l, 1, &r, 1, 0);
+	SYSCALL_CASE(-1, EFAULT, "process_vm_writev into it -> EFAULT", SYS_process_vm_writev, getpid(),
+		     &l, 1, &r, 1, 0);
+	int mem = open("/proc/self/mem", O_RDWR);
+	SYSCALL_CASE(-1, EIO, "/proc/self/mem pread of it -> EIO", SYS_pread64, mem, buf, 16, (long)m);
+	SYSCALL_CASE(-1, EIO, "/proc/self/mem pwrite into it -> EIO", SYS_pwrite64, mem, buf, 16, (long)m);
+	tap_ok(m[0] == 7, "... the pixel is as we left it");
+	close(mem);
+	munmap(m, PAGE);
+}
+
 int main(void)
 {
 	char fix[FIX_SIZE];
@@ -160,5 +184,6 @@ int main(void)
 	ioctl_cases();
 	mmap_cases();
 	split_cases();
+	remote_cases();
 	return done_testing();
 }

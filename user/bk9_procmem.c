@@ -13,6 +13,8 @@
  *    child's copy alone.
  *  - a file opened on a child keeps reading 0 once the child has exited,
  *    zombie or reaped.
+ *  - our file mapping's page past the file's end is EIO both ways, with
+ *    no SIGBUS; the part of the last page past EOF reads zeros.
  */
 #define _GNU_SOURCE
 #include <stdbool.h>
@@ -80,6 +82,28 @@ static void span_cases(int fd)
 	SYSCALL_CASE(-1, EIO, "pwrite into a read-only MAP_SHARED page -> EIO", SYS_pwrite64, fd, "s", 1,
 		     (uintptr_t)shro);
 	free(buf);
+}
+
+static void eof_cases(int fd)
+{
+	char buf[32];
+	int f = open("/dev/shm/bk9_procmem", O_RDWR | O_CREAT | O_TRUNC, 0600);
+
+	unlink("/dev/shm/bk9_procmem");
+	if (f < 0 || pwrite(f, "file", 4, 0) != 4)
+		bail("file");
+	char *m = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, f, 0);
+	if (m == MAP_FAILED)
+		bail("mmap file");
+	SYSCALL_CASE(-1, EIO, "pread our file page past EOF -> EIO", SYS_pread64, fd, buf, 16,
+		     (uintptr_t)m + PAGE);
+	SYSCALL_CASE(-1, EIO, "pwrite it -> EIO", SYS_pwrite64, fd, buf, 16, (uintptr_t)m + PAGE);
+	memset(buf, 1, sizeof buf);
+	SYSCALL_CASE(32, 0, "pread 32 bytes of the 4-byte file's page -> 32", SYS_pread64, fd, buf, 32,
+		     (uintptr_t)m);
+	tap_ok(!memcmp(buf, "file", 4) && buf[4] == 0 && buf[31] == 0, "... its bytes, then zeros");
+	munmap(m, 2 * PAGE);
+	close(f);
 }
 
 static int cow_child(void *go_)
@@ -169,6 +193,7 @@ int main(void)
 	offset_cases(fd);
 	span_cases(fd);
 	cow_cases(fd);
+	eof_cases(fd);
 	close(fd);
 	exit_cases();
 	return done_testing();

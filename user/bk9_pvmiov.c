@@ -11,6 +11,9 @@
  *  - a write into the target's MAP_SHARED page is seen by every process
  *    sharing it; into a page the target shares copy-on-write with us,
  *    only the target's copy changes.
+ *  - a page of the target's file mapping past the file's end is EFAULT
+ *    both ways, and nobody gets a SIGBUS; a write into its shared file
+ *    page reaches the file.
  */
 #define _GNU_SOURCE
 #include <stdbool.h>
@@ -28,6 +31,8 @@ static char *area;   /* 3 pages: 'A'.. in the target, the 4th page a hole */
 static char *shared; /* one MAP_SHARED page */
 static char *cow;    /* one private page, 'p' in both before the fork */
 static char *ro;     /* a read-only page of ours */
+static char *fmap;   /* MAP_SHARED of a 1-page file, 2 pages long */
+static int ffd;
 static struct iovec liov[NIOV + 1], riov[NIOV + 1];
 static char small[NIOV + 1];
 
@@ -151,6 +156,27 @@ static void partial_cases(pid_t pid)
 	SYSCALL_CASE(0, 0, "local iovecs all of length 0 -> 0", SYS_process_vm_readv, pid, ls, 3, r, 1, 0);
 }
 
+static void eof_cases(pid_t pid)
+{
+	char buf[16] = "into the file";
+	struct iovec l = { buf, 16 }, r = { fmap + PAGE, 16 };
+
+	SYSCALL_CASE(-1, EFAULT, "read the target's file page past EOF -> EFAULT",
+		     SYS_process_vm_readv, pid, &l, 1, &r, 1, 0);
+	SYSCALL_CASE(-1, EFAULT, "write it -> EFAULT", SYS_process_vm_writev, pid, &l, 1, &r, 1, 0);
+	r.iov_base = fmap + PAGE - 8;
+	SYSCALL_CASE(8, 0, "read 16 bytes from 8 before EOF's page end -> 8", SYS_process_vm_readv,
+		     pid, &l, 1, &r, 1, 0);
+	r.iov_base = fmap + 100;
+	memcpy(buf, "into the file", 14); /* the read above overwrote it */
+	SYSCALL_CASE(16, 0, "write 16 bytes into the target's shared file page -> 16",
+		     SYS_process_vm_writev, pid, &l, 1, &r, 1, 0);
+	char back[16] = "";
+	long n = pread(ffd, back, 16, 100);
+	if (!tap_ok(n == 16 && !memcmp(back, "into the file", 13), "... the file has them"))
+		tap_diag("pread -> %ld, \"%.16s\"", n, back);
+}
+
 static void write_cases(struct target *t)
 {
 	struct iovec l = { "hello", 5 }, r = { shared, 5 };
@@ -214,9 +240,17 @@ int main(void)
 	    munmap(area + 3 * PAGE, PAGE))
 		bail("mmap");
 	memset(cow, 'p', PAGE);
+	ffd = open("/dev/shm/bk9_pvmiov", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	unlink("/dev/shm/bk9_pvmiov");
+	if (ffd < 0 || ftruncate(ffd, PAGE))
+		bail("file");
+	fmap = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, ffd, 0);
+	if (fmap == MAP_FAILED)
+		bail("mmap file");
 	struct target t = start();
 	count_cases(t.pid);
 	partial_cases(t.pid);
+	eof_cases(t.pid);
 	write_cases(&t);
 	self_cases();
 	return done_testing();
