@@ -13,6 +13,9 @@
  *    store to the private mapping reaches neither us nor the file.
  *  - write(fd, map, n) and read(fd, map, n) with the mapping of the same
  *    file as buffer work, also into the file's holes.
+ *  - madvise on a file mapping: MADV_FREE and MADV_WIPEONFORK are EINVAL
+ *    (anonymous private memory only); after MADV_DONTFORK a child has no
+ *    such mapping (SIGSEGV), and MADV_DOFORK gives it back.
  *  - a shared writable mapping of an O_APPEND descriptor is allowed; a
  *    directory cannot be mapped (ENODEV); an offset at or past 2^63 is
  *    EOVERFLOW.
@@ -60,9 +63,10 @@ static void fresh(void)
 	}
 }
 
+/* Reads a byte: exit 0, or death by the signal the read raised. */
 static int touch(void *at)
 {
-	return *(volatile char *)at == 0 ? 0 : 1;
+	return *(volatile char *)at & 0;
 }
 
 static void split_cases(void)
@@ -140,6 +144,25 @@ static void fork_cases(void)
 	munmap(priv, 2 * PAGE);
 }
 
+static void advice_cases(void)
+{
+	fresh();
+	char *sh = map(2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	char *pv = map(PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+
+	CHECK(madvise(sh, PAGE, MADV_FREE), -1, EINVAL, "MADV_FREE of a shared file mapping -> EINVAL");
+	CHECK(madvise(pv, PAGE, MADV_FREE), -1, EINVAL, "MADV_FREE of a private file mapping -> EINVAL");
+	CHECK(madvise(sh, PAGE, MADV_WIPEONFORK), -1, EINVAL, "MADV_WIPEONFORK of a shared file mapping -> EINVAL");
+	CHECK(madvise(pv, PAGE, MADV_WIPEONFORK), -1, EINVAL, "MADV_WIPEONFORK of a private file mapping -> EINVAL");
+	CHECK(madvise(sh + PAGE, PAGE, MADV_DONTFORK), 0, 0, "MADV_DONTFORK page 1 of the shared mapping");
+	child_case(touch, sh, EXITED(0), "... a child reads page 0");
+	child_case(touch, sh + PAGE, KILLED(SIGSEGV), "... page 1 is not in the child -> SIGSEGV");
+	CHECK(madvise(sh + PAGE, PAGE, MADV_DOFORK), 0, 0, "MADV_DOFORK it again");
+	child_case(touch, sh + PAGE, EXITED(0), "... a child reads page 1");
+	munmap(sh, 2 * PAGE);
+	munmap(pv, PAGE);
+}
+
 static void self_io_cases(void)
 {
 	fresh();
@@ -198,6 +221,7 @@ int main(void)
 	split_cases();
 	dontneed_cases();
 	fork_cases();
+	advice_cases();
 	self_io_cases();
 	rule_cases();
 	close(fd);
