@@ -15,6 +15,9 @@
  *  - device memory is not reached through another address space:
  *    process_vm_readv/writev of a mapping of it is EFAULT (pinning a
  *    VM_IO|VM_PFNMAP page fails), /proc/PID/mem EIO (no vm_ops->access).
+ *    A MAP_PRIVATE mapping is the same area kind: a forced write through
+ *    /proc/self/mem is EIO too, and even a page of it that our own store
+ *    copied into RAM is refused to process_vm_readv (the whole area is).
  */
 #define _GNU_SOURCE
 #include <stdbool.h>
@@ -145,6 +148,24 @@ static void split_cases(void)
 	munmap((void *)p, PAGE);
 }
 
+static void private_remote_cases(void)
+{
+	char *m = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	char buf[16] = "remote";
+	struct iovec l = { buf, 16 }, r = { m, 16 };
+	int mem = open("/proc/self/mem", O_RDWR);
+
+	if (m == MAP_FAILED || mem < 0)
+		bail("mmap fb0 private");
+	SYSCALL_CASE(-1, EIO, "/proc/self/mem pwrite into a MAP_PRIVATE fb0 page -> EIO", SYS_pwrite64,
+		     mem, buf, 16, (long)m + PAGE);
+	m[0] = 9; /* our own store: a private RAM copy of page 0 */
+	SYSCALL_CASE(-1, EFAULT, "process_vm_readv of that copied page -> EFAULT",
+		     SYS_process_vm_readv, getpid(), &l, 1, &r, 1, 0);
+	close(mem);
+	munmap(m, 2 * PAGE);
+}
+
 static void remote_cases(void)
 {
 	char *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -184,6 +205,7 @@ int main(void)
 	ioctl_cases();
 	mmap_cases();
 	split_cases();
+	private_remote_cases();
 	remote_cases();
 	return done_testing();
 }
