@@ -9,10 +9,14 @@
  *  - a truncate takes away the pages past the new end, also the child's
  *    private copies of them (SIGBUS for the child), wherever they are; a
  *    grow after it shows zeros, never the old pages out of swap.
- *  - the child's private copies of pages below the end stay its own.
+ *  - the child's private copies of pages below the end stay its own, and
+ *    process_vm_readv of its mapping gives them (and the file's pages
+ *    where it made none), wherever they are; past the end it is EFAULT.
  */
 #define _GNU_SOURCE
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 
 #include "child.h"
 #include "swap.h"
@@ -131,6 +135,19 @@ int main(void)
 			fill(sh, i, 1);
 	if (ftruncate(fd, SIZE / 2))
 		bail("ftruncate");
+	char *buf = map_anon(SIZE / 2);
+	struct iovec l = { buf, SIZE / 2 }, r = { pv, SIZE / 2 };
+	tap_eq(syscall(SYS_process_vm_readv, pid, &l, 1, &r, 1, 0), SIZE / 2,
+	       "process_vm_readv of the child's private mapping, lower 24 MiB");
+	bad = 0;
+	for (size_t i = 0; i < NPAGES / 2; i++)
+		bad += !holds(buf, i, i % 4 ? 1 : 2);
+	tap_eq(bad, 0, "... its copies where it made them, the file's pages elsewhere");
+	r.iov_base = pv + SIZE / 2;
+	l.iov_len = r.iov_len = PAGE;
+	SYSCALL_CASE(-1, EFAULT, "... its page past the new end -> EFAULT", SYS_process_vm_readv, pid,
+		     &l, 1, &r, 1, 0);
+	munmap(buf, SIZE / 2);
 	close(p[3]);
 	tap_status(reap(pid), EXITED(0),
 		   "the child kept its private copies below the end and got SIGBUS past it");
