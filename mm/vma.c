@@ -252,9 +252,13 @@ u64 vma_free_area(struct mm *mm, u64 len)
  * FOLL_FORCE (/proc/PID/mem, exec loading an image) may read any area and
  * write a private one whatever its protection, since the write breaks
  * copy-on-write first and lands in this address space's own copy; never a
- * shared one, whose page every mapper sees. */
+ * shared one, whose page every mapper sees. Device memory never: its frames
+ * are not RAM, so the direct map does not reach them (Linux refuses
+ * VM_IO|VM_PFNMAP areas alike, even the pages a private one copied). */
 static bool frame_access_ok(const struct vma *v, bool write, bool force)
 {
+	if (v->pfn)
+		return false;
 	if (write)
 		return (v->prot & PROT_WRITE) || (force && !v->shared);
 	return (v->prot & PROT_READ) || force;

@@ -93,7 +93,8 @@ const char *vma_kind_name(enum vma_kind kind);
  * own, copied if shared copy-on-write), so the kernel may read or write it
  * through the direct map. The area must allow the access; force (FOLL_FORCE)
  * allows any read and a write into any private area (mm/vma.c). 0 when it
- * may not, when memory or the disk fails, or no VMA covers va. */
+ * may not (device memory never), when memory or the disk fails, or no VMA
+ * covers va. */
 u64 mm_frame(struct mm *mm, u64 va, bool write, bool force);
 /* Write kernel bytes into another address space through the direct map,
  * creating its pages as needed (exec builds a new image this way). */

@@ -7,9 +7,11 @@
  *  - FBIOPUT_VSCREENINFO copies the mode back into the caller's structure,
  *    so from a read-only page it is EFAULT; FBIOPAN_DISPLAY reads its
  *    structure before it refuses (EFAULT, then EINVAL).
- *  - mmap: an offset that is not page-aligned is EINVAL; one at or past
- *    2^63 is EOVERFLOW before the driver is asked (file_mmap_ok: fb0's
- *    offsets are signed); below that, past the framebuffer, EINVAL.
+ *  - mmap: an offset that is not page-aligned is EINVAL; one whose last
+ *    page would pass 2^64 is EOVERFLOW before the driver is asked
+ *    (file_mmap_ok: a character device's offsets run to ULONG_MAX, which
+ *    this host shows with /dev/zero at 2^63: mapped); below that, past the
+ *    framebuffer, EINVAL (vm_iomap_memory), 2^63 included.
  *  - pieces of a split mapping keep their own offsets; a child forked
  *    from them shares the pixels.
  *  - device memory is not reached through another address space:
@@ -84,8 +86,8 @@ static void mmap_cases(void)
 	SYSCALL_CASE(-1, EINVAL, "offset = the framebuffer's length -> EINVAL", SYS_mmap, NULL, PAGE, rw,
 		     MAP_SHARED, fd, len);
 	SYSCALL_CASE(-1, EINVAL, "offset 2^62 -> EINVAL", SYS_mmap, NULL, PAGE, rw, MAP_SHARED, fd, 1ul << 62);
-	SYSCALL_CASE(-1, EOVERFLOW, "offset 2^63 -> EOVERFLOW", SYS_mmap, NULL, PAGE, rw, MAP_SHARED, fd,
-		     1ul << 63);
+	SYSCALL_CASE(-1, EINVAL, "offset 2^63 -> EINVAL (a device's offsets are unsigned)", SYS_mmap,
+		     NULL, PAGE, rw, MAP_SHARED, fd, 1ul << 63);
 	SYSCALL_CASE(-1, EOVERFLOW, "offset 2^64 - 4096 -> EOVERFLOW", SYS_mmap, NULL, PAGE, rw,
 		     MAP_SHARED, fd, -PAGE);
 	SYSCALL_CASE(-1, EINVAL, "last page, 2 pages long -> EINVAL", SYS_mmap, NULL, 2 * PAGE, rw,
