@@ -24,6 +24,8 @@ struct devops {
 	bool positional; /* a real position instead: lseek moves it, pread uses it */
 	bool sized;      /* ... and SEEK_END counts from the node's size, 0 (default_llseek);
 	                    else SEEK_END is -EINVAL (a generated file: seq_lseek) */
+	bool unsigned_pos; /* ... which runs to 2^64 - 1 (Linux's FMODE_UNSIGNED_OFFSET, an
+	                      address in /proc/PID/mem): lseek takes any, as mem_lseek */
 	int (*open)(struct file *f); /* NULL: always opens; else 0 or the errno open returns */
 	/* NULL: mmap is ENODEV (/dev/zero aside); else maps the device's own
 	 * memory, bytes [off, off + len), at addr: 0 or an errno. */

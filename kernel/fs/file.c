@@ -262,6 +262,10 @@ long file_lseek(struct file *f, i64 off, u32 whence)
 		base = f->blk ? (i64)(f->blk->sectors * SECTOR_SIZE) : (i64)ip->size;
 	else
 		return seek_data_hole(ip, off, whence);
+	if (S_ISCHR(ip->mode) && f->dev->unsigned_pos) {
+		f->off = (u64)base + (u64)off; /* wraps, as Linux's does */
+		return (long)f->off;
+	}
 	if (__builtin_add_overflow(base, off, &pos) || pos < 0)
 		return -EINVAL;
 	f->off = (u64)pos;

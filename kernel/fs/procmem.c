@@ -68,6 +68,8 @@ static int mem_open(struct file *f)
 static long mem_rw(struct file *f, struct uio *u, u64 *pos, bool write)
 {
 	size_t len = u->resid;
+	if ((i64)*pos < 0 && len >= -*pos)
+		return -EOVERFLOW; /* rw_verify_area: an unsigned offset's end may not pass 2^64 */
 	if (!remote_mm(f->pid))
 		return 0;
 	size_t n = remote_rw(f->pid, *pos, u, len, write, true);
@@ -84,7 +86,7 @@ static long mem_write(struct file *f, struct uio *u, u64 *pos) { return mem_rw(f
 
 /* lseek sets the address (SEEK_SET, SEEK_CUR; SEEK_END is EINVAL, as Linux's mem_lseek). */
 const struct devops procmem_ops = { .read = mem_read, .write = mem_write, .seekable = true,
-				    .positional = true, .open = mem_open };
+				    .positional = true, .unsigned_pos = true, .open = mem_open };
 
 struct inode *procfs_lookup(struct inode *dir, const char *name, size_t len)
 {
