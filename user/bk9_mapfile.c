@@ -106,10 +106,12 @@ static void dontneed_cases(void)
 	tap_ok(priv[PAGE] == 'S', "... and it shows the file's current data");
 	tap_ok(madvise(sh, 2 * PAGE, MADV_DONTNEED) == 0, "MADV_DONTNEED the shared mapping");
 	tap_ok(sh[PAGE] == 'S', "... the shared store is the file's and stays");
-	errno = 0;
-	int r = madvise(sh + PAGE, PAGE, MADV_REMOVE);
-	tap_syscall(r, errno, 0, 0, NULL, "MADV_REMOVE page 1 of the shared mapping -> 0");
-	tap_ok(sh[PAGE] == 0 && file_byte(PAGE) == 0, "... punched a hole: zeros in the map and the file");
+	if (!tap_not_yet(2, "MADV_REMOVE (a hole punched in a shared file)")) {
+		errno = 0;
+		int r = madvise(sh + PAGE, PAGE, MADV_REMOVE);
+		tap_syscall(r, errno, 0, 0, NULL, "MADV_REMOVE page 1 of the shared mapping -> 0");
+		tap_ok(sh[PAGE] == 0 && file_byte(PAGE) == 0, "... punched a hole: zeros in the map and the file");
+	}
 	struct stat st;
 	tap_ok(fstat(fd, &st) == 0 && st.st_size == 4 * PAGE, "... the size is unchanged");
 	munmap(priv, 2 * PAGE);

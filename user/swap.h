@@ -113,16 +113,6 @@ static inline void show_swaps(void)
 			 a[i].size_kb, a[i].used_kb, a[i].prio);
 }
 
-/* The faultline-only cases (the OOM killer, swapoff of the test machine's
- * disks) must never run on the host. faultline's sysname is "Linux" (the
- * ABI it implements); its version string says which kernel it is. */
-static inline bool on_faultline(void)
-{
-	struct utsname u;
-
-	return uname(&u) == 0 && strstr(u.version, "faultline");
-}
-
 /* Bytes to touch for real memory pressure: min(times x MemTotal,
  * 0.9 x (MemTotal + SwapFree) - 16 MiB), more than RAM but never more than
  * RAM plus swap (that is the OOM killer's business, oom.c). Without swap a

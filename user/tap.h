@@ -12,10 +12,24 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
 
 static int tap_count, tap_failed;
+
+/* Which kernel runs us: faultline's sysname is "Linux" (the ABI it
+ * implements); its version string says which kernel it is. For the cases
+ * that must never run on the host (the OOM killer, swapoff of the test
+ * machine's disks) and for tap_not_yet. */
+static inline bool on_faultline(void)
+{
+	struct utsname u;
+
+	return uname(&u) == 0 && strstr(u.version, "faultline");
+}
 
 static inline void tap_diag(const char *fmt, ...)
 {
@@ -165,4 +179,17 @@ static inline int done_testing(void)
 		printf("# failed %d of %d\n", tap_failed, tap_count);
 	fflush(stdout);
 	return tap_failed ? 1 : 0;
+}
+
+/* A difference from Linux that a black-box test found and that is not
+ * fixed yet: on faultline the CASES that follow are reported as skipped,
+ * saying what faultline lacks (each is listed in its issue's closing note
+ * and in docs); on Linux they run. True when the caller must skip them. */
+static inline bool tap_not_yet(int cases, const char *lacking)
+{
+	if (!on_faultline())
+		return false;
+	for (int i = 0; i < cases; i++)
+		tap_ok(1, "# SKIP faultline has no %s yet", lacking);
+	return true;
 }
