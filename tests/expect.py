@@ -37,6 +37,10 @@ OPTIONS = {
     # execs others from $BIN_DIR (default /bin). Without it /bin is empty,
     # which keeps the boot small (megabytes less for GRUB to load).
     "bin",
+    # tests/run boots the program by itself instead of in one of the ring-3
+    # runner's boots: a long program is then a job of its own, which the
+    # other core can run beside.
+    "alone",
 }
 
 

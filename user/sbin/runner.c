@@ -2,8 +2,9 @@
  * program named in /etc/expect.txt (copied from user/expect.txt) from /bin,
  * one at a time, with fork + execve + wait4, kills any that outlives its
  * time limit, and prints one TAP line per program saying whether it ended
- * the way expect.txt says (exit code, or the signal that must kill it). A
- * program that crashes is reported with its signal and the run goes on.
+ * the way expect.txt says (exit code, or the signal that must kill it), and
+ * how long it ran. A program that crashes is reported with its signal and
+ * the run goes on.
  * The programs' own TAP lines pass straight through to the console.
  *
  * It is infrastructure, not a test: it lives apart from the programs in user/ so the
@@ -125,15 +126,19 @@ int main(void)
 		struct expectation e = { 0 };
 		if (line[0] == '#' || sscanf(line, "%63s %15s %15s", e.name, e.kind, e.value) < 2)
 			continue;
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		int status = run(e.name);
 		reap_orphans(false);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
 		char got[64], want[64];
 		describe(status, got, sizeof(got));
 		describe(wanted_status(&e), want, sizeof(want));
 		bool ok = status == wanted_status(&e);
 		failed += !ok;
-		printf("%s %d - runner: %s ended: %s%s%s\n", ok ? "ok" : "not ok", ++n, e.name, got,
-		       ok ? "" : ", expected ", ok ? "" : want);
+		printf("%s %d - runner: %s ended: %s%s%s # %.1f s\n", ok ? "ok" : "not ok", ++n,
+		       e.name, got, ok ? "" : ", expected ", ok ? "" : want,
+		       (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	}
 	fclose(f);
 	reap_orphans(true);
