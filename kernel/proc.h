@@ -2,6 +2,7 @@
  * and the registers it left in the kernel when it last entered. */
 #pragma once
 #include "arch/trapframe.h"
+#include "kernel/itimer.h"
 #include "kernel/types.h"
 #include "mm/vma.h"
 
@@ -86,6 +87,7 @@ struct proc {
 	struct ids ids;
 	u64 utime_ns, stime_ns;       /* CPU time used in ring 3 and in the kernel (kernel/cputime.c) */
 	u64 cpu_stamp;                /* when it was last charged */
+	struct itimer itimers[NITIMERS]; /* setitimer, alarm (kernel/itimer.c); not inherited by fork */
 	u8 fxstate[512] __attribute__((aligned(16))); /* x87/SSE registers (FXSAVE image) */
 };
 

@@ -16,6 +16,8 @@
 #include "arch/pit.h"
 #include "arch/x86.h"
 #include "kernel/cputime.h"
+#include "kernel/itimer.h"
+#include "kernel/time.h"
 #include "mm/vm.h"
 
 static u64 scheduler_rsp;
@@ -38,11 +40,14 @@ static void run(struct proc *p)
 		proc_release(p);
 }
 
-/* Wake timed sleepers whose time has come; true if anyone still sleeps. */
+/* Fire the real interval timers that are due, wake timed sleepers whose
+ * time has come; true if anyone still sleeps. */
 static bool wake_timed(void)
 {
 	bool sleeping = false;
+	u64 now = time_uptime_ns();
 	for_each_proc(p) {
+		itimer_run_real(p, now);
 		if (p->state != P_SLEEPING)
 			continue;
 		if ((p->wake_tick && ticks() >= p->wake_tick) || p->killed)
@@ -112,6 +117,7 @@ void return_to_user(void)
 {
 	struct proc *p = myproc();
 	cputime_charge(p, false);
+	itimer_run_cpu(p);
 	signal_stop(p);
 	if (p->killed)
 		proc_exit(p->killed);

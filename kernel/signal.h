@@ -14,6 +14,7 @@ struct proc;
 
 #define SIGINT 2
 #define SIGPIPE 13
+#define SIGALRM 14
 #define SIGTERM 15
 #define SIGCHLD 17
 #define SIGCONT 18
@@ -22,6 +23,8 @@ struct proc;
 #define SIGTTIN 21
 #define SIGTTOU 22
 #define SIGURG 23
+#define SIGVTALRM 26
+#define SIGPROF 27
 #define SIGWINCH 28
 #define NSIG 64
 
@@ -31,6 +34,7 @@ struct proc;
 #define CLD_CONTINUED 6
 
 static inline u64 sigbit(int sig) { return 1ul << (sig - 1); }
+#define UNBLOCKABLE (sigbit(SIGKILL) | sigbit(SIGSTOP)) /* never blocked: left out of masks */
 
 /* Send sig (1..NSIG) to p. SIGCONT resumes a stopped p whatever its mask.
  * A blocked signal waits in p->sigpending until it is unblocked; any other

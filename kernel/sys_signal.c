@@ -20,7 +20,6 @@
 #define SIG_SETMASK 2
 #define CAP_KILL 5
 #define INT_MIN (-0x7fffffff - 1)
-#define UNBLOCKABLE (sigbit(SIGKILL) | sigbit(SIGSTOP))
 
 struct k_sigaction {
 	u64 handler, flags, restorer, mask;

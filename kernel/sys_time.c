@@ -26,15 +26,9 @@ enum { CPUCLOCK_PROF, CPUCLOCK_VIRT, CPUCLOCK_SCHED, CPUCLOCK_FD };
 #define CPUCLOCK_THREAD 4
 #define CPUCLOCK_SELF (-8) /* ~0 << 3: pid 0, the caller */
 #define TIMER_ABSTIME 1
-#define NSEC_PER_SEC 1000000000l
-#define TICK_NS (NSEC_PER_SEC / HZ)
 
 struct timespec {
 	i64 tv_sec, tv_nsec;
-};
-
-struct timeval {
-	i64 tv_sec, tv_usec;
 };
 
 /* What a clock id names. */

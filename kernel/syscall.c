@@ -11,6 +11,7 @@
 	X(4, stat) \
 	X(5, fstat) \
 	X(6, lstat) \
+	X(7, poll) \
 	X(8, lseek) \
 	X(9, mmap) \
 	X(10, mprotect) \
@@ -25,6 +26,7 @@
 	X(20, writev) \
 	X(21, access) \
 	X(22, pipe) \
+	X(23, select) \
 	X(24, sched_yield) \
 	X(26, msync) \
 	X(27, mincore) \
@@ -32,6 +34,9 @@
 	X(32, dup) \
 	X(33, dup2) \
 	X(35, nanosleep) \
+	X(36, getitimer) \
+	X(37, alarm) \
+	X(38, setitimer) \
 	X(39, getpid) \
 	X(56, clone) \
 	X(57, fork) \
@@ -125,6 +130,8 @@
 	X(267, readlinkat) \
 	X(268, fchmodat) \
 	X(269, faccessat) \
+	X(270, pselect6) \
+	X(271, ppoll) \
 	X(292, dup3) \
 	X(293, pipe2) \
 	X(295, preadv) \

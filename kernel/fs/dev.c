@@ -11,6 +11,7 @@
 #include "kernel/drivers/fbdev.h"
 #include "kernel/errno.h"
 #include "kernel/fs/file.h"
+#include "kernel/fs/poll.h"
 #include "kernel/fs/procfs.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
@@ -80,23 +81,38 @@ static void con_input(int c)
 	line.ready = ch == '\n' || line.len == sizeof(line.buf);
 }
 
-/* Until a line is complete: 0, or -EINTR once the reader is killed (by ^C
- * or anything else; it dies on its way out), or -EAGAIN. The UART raises
- * no interrupts: it is polled once a tick, and others run in between. */
+/* Takes what the UART holds until a line is complete (or the caller was
+ * killed, by ^C or anything else): is one complete? */
+static bool line_ready(void)
+{
+	int c;
+	while (!line.ready && !myproc()->killed && (c = serial_getc()) >= 0)
+		con_input(c);
+	return line.ready;
+}
+
+/* Until a line is complete: 0, or -EINTR once the reader is killed (it
+ * dies on its way out), or -EAGAIN. The UART raises no interrupts: it is
+ * polled once a tick, and others run in between. */
 static int wait_line(struct file *f)
 {
-	while (!line.ready) {
+	while (!line_ready()) {
 		if (myproc()->killed)
 			return -EINTR;
-		int c = serial_getc();
-		if (c >= 0)
-			con_input(c);
-		else if (f->flags & O_NONBLOCK)
+		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
-		else if (sleep_on(&line, 1))
+		if (sleep_on(&line, 1))
 			return -EINTR;
 	}
 	return 0;
+}
+
+/* n_tty_poll: readable once a line is complete, always writable. No
+ * interrupt says when input comes, so a poller looks at every tick. */
+static u32 con_poll(UNUSED struct file *f, struct poll_table *pt)
+{
+	pt->every_tick = true;
+	return (line_ready() ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
 }
 
 /* A read of 0 bytes returns at once, as n_tty_read does. */
@@ -148,7 +164,8 @@ static long con_ioctl(UNUSED struct file *f, u32 cmd, u64 arg)
 
 static const struct devops null_ops = { .read = null_read, .write = null_write, .seekable = true };
 static const struct devops zero_ops = { .read = zero_read, .write = null_write, .seekable = true };
-static const struct devops console_ops = { .read = con_read, .write = con_write, .ioctl = con_ioctl };
+static const struct devops console_ops = { .read = con_read, .write = con_write, .ioctl = con_ioctl,
+					   .poll = con_poll };
 
 static const struct {
 	u32 rdev;

@@ -6,6 +6,7 @@
 struct file;
 struct uio;
 struct mm;
+struct poll_table;
 
 /* Linux's encoding of a device number, as stat's st_rdev shows it (new_encode_dev). */
 #define MKDEV(major, minor) \
@@ -27,6 +28,9 @@ struct devops {
 	bool unsigned_pos; /* ... which runs to 2^64 - 1 (Linux's FMODE_UNSIGNED_OFFSET, an
 	                      address in /proc/PID/mem): lseek takes any, as mem_lseek */
 	int (*open)(struct file *f); /* NULL: always opens; else 0 or the errno open returns */
+	/* NULL: always ready, DEFAULT_POLLMASK (kernel/fs/poll.h); else the
+	 * device's POLL* bits now, as Linux's file_operations.poll. */
+	u32 (*poll)(struct file *f, struct poll_table *pt);
 	/* NULL: mmap is ENODEV (/dev/zero aside); else maps the device's own
 	 * memory, bytes [off, off + len), at addr: 0 or an errno. */
 	int (*mmap)(struct file *f, struct mm *mm, u64 addr, u64 len, u32 prot, bool shared, u64 off);

@@ -7,6 +7,7 @@
 #include "kernel/drivers/blk.h"
 #include "kernel/fs/dev.h"
 #include "kernel/fs/pipe.h"
+#include "kernel/fs/poll.h"
 #include "kernel/ipc/mq.h"
 #include "mm/frame.h"
 #include "mm/kheap.h"
@@ -270,6 +271,20 @@ long file_lseek(struct file *f, i64 off, u32 whence)
 		return -EINVAL;
 	f->off = (u64)pos;
 	return pos;
+}
+
+/* Pipes and queues answer for themselves, devices through their poll
+ * operation; everything else (regular files, directories, disks, devices
+ * without one) is always ready, as Linux's vfs_poll without f_op->poll. */
+u32 file_poll(struct file *f, struct poll_table *pt)
+{
+	if (f->pipe)
+		return pipe_poll(f, pt);
+	if (f->mq)
+		return mq_poll(f, pt);
+	if (S_ISCHR(f->ip->mode) && f->dev->poll)
+		return f->dev->poll(f, pt);
+	return DEFAULT_POLLMASK;
 }
 
 long file_ioctl(struct file *f, u32 cmd, u64 arg)

@@ -16,8 +16,13 @@
  *  - a read copies buffer by buffer and consumes a buffer (or the part of
  *    it that was asked for) only once that part was copied out whole; a
  *    fault returns what earlier buffers gave, or EFAULT, and loses nothing.
- * head and tail count the slots ever filled and ever emptied. */
+ * head and tail count the slots ever filled and ever emptied.
+ *
+ * Readers sleep on &head (bytes came, or the last writer left), writers on
+ * &tail (room came, or the last reader left); pipe_wake also wakes every
+ * poller (kernel/fs/poll.h), which cannot sleep on both. */
 #include "kernel/fs/pipe.h"
+#include "kernel/fs/poll.h"
 #include "kernel/proc.h"
 #include "kernel/signal.h"
 #include "kernel/wait.h"
@@ -63,6 +68,12 @@ static void pipe_unlock(struct pipe *p)
 {
 	p->busy = false;
 	wakeup(&p->busy);
+}
+
+static void pipe_wake(const void *chan)
+{
+	wakeup(chan);
+	poll_wake();
 }
 
 static struct file *end_alloc(struct pipe *p, u32 flags)
@@ -131,7 +142,7 @@ long pipe_read(struct file *f, struct uio *u)
 	size_t done = take(p, u);
 	pipe_unlock(p);
 	if (done)
-		wakeup(&p->tail);
+		pipe_wake(&p->tail);
 	return uio_result(u, done);
 }
 
@@ -208,7 +219,7 @@ long pipe_write(struct file *f, struct uio *u)
 			n = -EAGAIN;
 		} else {
 			pipe_unlock(p);
-			wakeup(&p->head);
+			pipe_wake(&p->head);
 			err = sleep_on(&p->tail, 0);
 			if (err || (err = pipe_lock(p)))
 				return done ? done : err;
@@ -221,7 +232,7 @@ long pipe_write(struct file *f, struct uio *u)
 	}
 	pipe_unlock(p);
 	if (done > 0)
-		wakeup(&p->head);
+		pipe_wake(&p->head);
 	return done;
 }
 
@@ -230,14 +241,36 @@ void pipe_close(struct file *f)
 	struct pipe *p = f->pipe;
 	if (file_writable(f)) {
 		p->writers--;
-		wakeup(&p->head); /* readers see the end of file */
+		pipe_wake(&p->head); /* readers see the end of file */
 	} else {
 		p->readers--;
-		wakeup(&p->tail); /* writers see EPIPE */
+		pipe_wake(&p->tail); /* writers see EPIPE */
 	}
 	if (!p->readers && !p->writers) {
 		for (; !pipe_empty(p); p->tail++)
 			frame_free(slot(p, p->tail)->page);
 		kfree(p);
 	}
+}
+
+/* Linux's pipe_poll: the read end is readable while bytes wait and hung up
+ * (POLLHUP) once no writer is left; the write end is writable while a slot
+ * is free and in error (POLLERR) once no reader is left. */
+u32 pipe_poll(struct file *f, UNUSED struct poll_table *pt)
+{
+	const struct pipe *p = f->pipe;
+	u32 mask = 0;
+	if (file_readable(f)) {
+		if (!pipe_empty(p))
+			mask |= POLLIN | POLLRDNORM;
+		if (!p->writers)
+			mask |= POLLHUP;
+	}
+	if (file_writable(f)) {
+		if (!pipe_full(p))
+			mask |= POLLOUT | POLLWRNORM;
+		if (!p->readers)
+			mask |= POLLERR;
+	}
+	return mask;
 }

@@ -12,3 +12,5 @@ int pipe_create(u32 flags, struct file *ends[2]);
 long pipe_read(struct file *f, struct uio *u);
 long pipe_write(struct file *f, struct uio *u);
 void pipe_close(struct file *f); /* the end's last reference is gone */
+struct poll_table;
+u32 pipe_poll(struct file *f, struct poll_table *pt); /* POLL* bits of this end */

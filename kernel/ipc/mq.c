@@ -22,6 +22,7 @@
 #include "kernel/ipc/mq.h"
 #include "arch/pit.h"
 #include "kernel/fs/path.h"
+#include "kernel/fs/poll.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/signal.h"
@@ -40,8 +41,6 @@
 #define MSG_HEADER_COST 48      /* Linux's struct msg_msg, charged per slot */
 #define PRIO_NODE_COST 48       /* and struct posix_msg_tree_node */
 #define FILENT_SIZE 80          /* what fstat says a queue's size is */
-#define NSEC_PER_SEC 1000000000ul
-#define TICK_NS (NSEC_PER_SEC / HZ)
 #define MAX_SLEEP_TICKS (1ul << 40) /* sleep_on adds this to the tick count */
 
 enum { SIGEV_SIGNAL, SIGEV_NONE, SIGEV_THREAD };
@@ -87,9 +86,16 @@ struct mqueue {
 static struct mqueue *queues;
 static int nqueues;
 
-/* Sleeping channels: a message arrived; a slot was freed. */
+/* Sleeping channels: a message arrived; a slot was freed. Pollers sleep
+ * on neither (kernel/fs/poll.h): wake_chan wakes them too. */
 static const void *not_empty(const struct mqueue *q) { return &q->msgs; }
 static const void *not_full(const struct mqueue *q) { return &q->curmsgs; }
+
+static void wake_chan(const void *chan)
+{
+	wakeup(chan);
+	poll_wake();
+}
 
 /* ---- names and queues ---- */
 
@@ -246,6 +252,13 @@ void mq_flush(struct file *f, const struct proc *p)
 {
 	if (f->mq->notify_pid == p->pid)
 		f->mq->notify_pid = 0;
+}
+
+u32 mq_poll(struct file *f, UNUSED struct poll_table *pt)
+{
+	const struct mqueue *q = f->mq;
+	u32 mask = q->curmsgs ? POLLIN | POLLRDNORM : 0;
+	return q->curmsgs < q->maxmsg ? mask | POLLOUT | POLLWRNORM : mask;
 }
 
 void mq_close(struct file *f)
@@ -429,7 +442,7 @@ SYSCALL5(mq_timedsend, int, mqd, const char __user *, ubody, size_t, len, u32, p
 		return err;
 	}
 	enqueue(q, m);
-	wakeup(not_empty(q));
+	wake_chan(not_empty(q));
 	if (q->curmsgs == 1 && !q->receivers && q->notify_pid)
 		notify(q);
 	return 0;
@@ -464,7 +477,7 @@ SYSCALL5(mq_timedreceive, int, mqd, char __user *, ubuf, size_t, len, u32 __user
 			return err;
 	}
 	struct mq_msg *m = dequeue(q);
-	wakeup(not_full(q));
+	wake_chan(not_full(q));
 	long ret = (long)m->len;
 	if ((uprio && put_user(m->prio, uprio)) || copy_to_user(ubuf, m->body, m->len))
 		ret = -EFAULT;

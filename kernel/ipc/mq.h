@@ -23,3 +23,9 @@ size_t mq_leftovers(void);
 /* The last reference to f is gone; the queue goes once it is unlinked and
  * no file is open on it. */
 void mq_close(struct file *f);
+
+/* poll and select on a queue descriptor (Linux's mqueue_poll_file), by the
+ * queue alone, whatever the access mode: POLLIN while a message waits,
+ * POLLOUT while a slot is free. */
+struct poll_table;
+u32 mq_poll(struct file *f, struct poll_table *pt);
