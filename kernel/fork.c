@@ -52,7 +52,7 @@ static long copy_process(u64 flags, u64 stack)
 	c = proc_alloc(p->name);
 	if (!c)
 		return -ENOMEM;
-	if (mm_fork(&c->mm, &p->mm) < 0) {
+	if (mm_fork(c->mm, p->mm) < 0 || files_fork(c, p, false, false) < 0) {
 		proc_free(c); /* never ran */
 		return -ENOMEM;
 	}
@@ -72,7 +72,6 @@ static long copy_process(u64 flags, u64 stack)
 	c->caps = p->caps;
 	c->caps_permitted = p->caps_permitted;
 	asm volatile("fxsave64 %0" : "=m"(c->fxstate));
-	files_fork(c, p);
 	int pid = c->pid;
 	if (flags & CLONE_VFORK) {
 		c->vfork_parent = p;

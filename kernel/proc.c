@@ -59,16 +59,21 @@ static void prepare_first_switch(struct proc *p)
 	p->ksp = (u64)sp;
 }
 
-/* A new runnable process with an empty address space, at the end of the
- * list; NULL when memory for it runs out. */
+/* A new runnable process with an empty address space (mm_alloc'd: clone
+ * with CLONE_VM trades it for the parent's), an empty descriptor table and
+ * the root as its directory, at the end of the list; NULL when memory for
+ * it runs out. */
 struct proc *proc_alloc(const char *name)
 {
 	struct proc *p = kmalloc(sizeof(*p));
 	if (!p)
 		return NULL;
-	*p = (struct proc){ .state = P_RUNNABLE, .umask = 022 };
+	*p = (struct proc){ .state = P_RUNNABLE };
 	p->kstack = kstack_alloc();
-	if (!p->kstack || mm_init(&p->mm) < 0) {
+	p->mm = mm_alloc();
+	if (!p->kstack || !p->mm || files_init(p) < 0) {
+		files_close_all(p);
+		mm_put(p->mm);
 		if (p->kstack)
 			kstack_free(p->kstack);
 		kfree(p);
@@ -106,6 +111,7 @@ void proc_reap(struct proc *p)
 
 void proc_free(struct proc *p)
 {
+	files_close_all(p);
 	proc_release(p);
 	proc_reap(p);
 }
@@ -114,7 +120,8 @@ void proc_free(struct proc *p)
  * its page tables are no longer loaded. */
 void proc_release(struct proc *p)
 {
-	mm_free(&p->mm);
+	mm_put(p->mm);
+	p->mm = NULL;
 	kstack_free(p->kstack);
 	p->kstack = 0;
 }

@@ -1,5 +1,8 @@
 /* kernel/proc.h — a process: an address space, a kernel stack, open files,
- * and the registers it left in the kernel when it last entered. */
+ * and the registers it left in the kernel when it last entered. The address
+ * space, the descriptor table and the working directory are separate,
+ * reference-counted objects, so that clone can share them (CLONE_VM,
+ * CLONE_FILES, CLONE_FS). */
 #pragma once
 #include "arch/trapframe.h"
 #include "kernel/types.h"
@@ -9,6 +12,20 @@
 
 struct file;
 struct inode;
+
+/* A descriptor table, shared by the processes cloned with CLONE_FILES. */
+struct files {
+	int refs;
+	struct file *ofile[NOFILE];   /* open files, indexed by descriptor */
+	u64 cloexec;                  /* bit fd set: close ofile[fd] on execve (O_CLOEXEC) */
+};
+
+/* Where relative paths start and what new files lose: shared with CLONE_FS. */
+struct fs_struct {
+	int refs;
+	struct inode *cwd;            /* working directory, held (ramfs_get); NULL: the root */
+	u32 umask;                    /* umask(2): mode bits new files and directories lose */
+};
 
 #define RLIMIT_DATA 2
 #define RLIMIT_STACK 3
@@ -55,7 +72,7 @@ struct proc {
 	struct proc *next;            /* every process, in pid order (for_each_proc) */
 	char name[16];
 	enum procstate state;
-	struct mm mm;                 /* user address space: page tables and VMAs */
+	struct mm *mm;                /* user address space (mm_get'd), NULL once released */
 	u64 kstack;                   /* top of the kernel stack (guard page below) */
 	struct trapframe *tf;         /* user registers, at the top of kstack */
 	u64 ksp;                      /* saved kernel RSP while switched out */
@@ -74,10 +91,8 @@ struct proc {
 	int stopped;                  /* the stop signal it is stopped by (job control), or 0 */
 	int report_code, report_status; /* a stop or continue the parent has not waited for */
 	bool execed;                  /* has called execve since fork: setpgid says EACCES */
-	struct file *ofile[NOFILE];   /* open files, indexed by descriptor */
-	u64 cloexec;                  /* bit fd set: close ofile[fd] on execve (O_CLOEXEC) */
-	struct inode *cwd;            /* working directory, held (ramfs_get); NULL: the root */
-	u32 umask;                    /* umask(2): mode bits new files and directories lose */
+	struct files *files;          /* descriptor table (kernel/fs/fd.c), held */
+	struct fs_struct *fs;         /* working directory and umask (kernel/fs/fd.c), held */
 	char *exe;                    /* what /proc/self/exe names: the file execve ran (kmalloc) */
 	int exit_status;              /* wait(2) encoding: code << 8, or the signal */
 	struct rlim rlim[RLIM_NLIMITS]; /* getrlimit/setrlimit; which are enforced: sys_limits.c */

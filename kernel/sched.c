@@ -25,7 +25,7 @@ static void run(struct proc *p)
 	percpu.proc = p;
 	percpu.kernel_rsp = p->kstack;
 	tss_set_rsp0(p->kstack);
-	write_cr3(virt_to_phys(p->mm.pml4));
+	write_cr3(virt_to_phys(p->mm->pml4));
 	wrmsr(MSR_FS_BASE, p->fs_base);
 	wrmsr(MSR_KERNEL_GS_BASE, p->gs_base); /* SWAPGS hands it to ring 3 */
 	asm volatile("fxrstor64 %0" : : "m"(p->fxstate));

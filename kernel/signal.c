@@ -50,7 +50,7 @@ static const char *hex(u64 v)
 
 static void describe_area(struct proc *p, u64 addr, char *buf, size_t size)
 {
-	struct vma *v = vma_find(&p->mm, addr);
+	struct vma *v = vma_find(p->mm, addr);
 	if (!v) {
 		snprintf(buf, size, "no vma");
 		return;

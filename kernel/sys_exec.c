@@ -157,7 +157,9 @@ SYSCALL3(execve, const char __user *, upath, const u64 __user *, uargv, const u6
 		kfree(path);
 		return err;
 	}
-	err = copy_strings(uargv, &argv, &budget, true);
+	err = files_unshare(p);
+	if (!err)
+		err = copy_strings(uargv, &argv, &budget, true);
 	if (!err)
 		err = copy_strings(uenvp, &envp, &budget, false);
 	if (!err)

@@ -36,7 +36,7 @@
 #define MLOCK_ONFAULT 1
 #define I64_MAX 0x7ffffffffffffffful
 
-static struct mm *mymm(void) { return &myproc()->mm; }
+static struct mm *mymm(void) { return myproc()->mm; }
 
 /* ---- ranges ---------------------------------------------------------------- */
 

@@ -158,7 +158,7 @@ static int create(const char *name, u32 mode, const struct mq_attr *a, struct mq
 	struct mqueue *q = kmalloc(sizeof(*q));
 	if (!q)
 		return -ENOMEM;
-	ramfs_init_inode(&q->inode, S_IFREG | (mode & ~me->umask & 07777), 0);
+	ramfs_init_inode(&q->inode, S_IFREG | (mode & ~me->fs->umask & 07777), 0);
 	q->inode.uid = me->ids.u.fs;
 	q->inode.gid = me->ids.g.fs;
 	q->inode.size = FILENT_SIZE;
