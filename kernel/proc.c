@@ -14,6 +14,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
+#include "kernel/thread.h"
 #include "kernel/wait.h"
 #include "kernel/string.h"
 #include "mm/kheap.h"
@@ -79,7 +80,8 @@ struct proc *proc_alloc(const char *name)
 		kfree(p);
 		return NULL;
 	}
-	p->pid = nextpid++;
+	p->pid = p->tgid = nextpid++;
+	p->leader = p;
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	p->tf = (struct trapframe *)(p->kstack - sizeof(struct trapframe));
 	memset(p->tf, 0, sizeof(*p->tf));
@@ -93,8 +95,7 @@ struct proc *proc_alloc(const char *name)
 	return p;
 }
 
-/* A zombie whose memory and stack are already released leaves the table. */
-void proc_reap(struct proc *p)
+static void unlink_proc(struct proc *p)
 {
 	struct proc **link = &first, *prev = NULL;
 	while (*link != p) {
@@ -104,6 +105,12 @@ void proc_reap(struct proc *p)
 	*link = p->next;
 	if (last == p)
 		last = prev;
+}
+
+/* A zombie whose memory and stack are already released leaves the table. */
+void proc_reap(struct proc *p)
+{
+	unlink_proc(p);
 	nprocs--;
 	procfs_forget(p->pid);
 	kfree(p);
@@ -127,7 +134,8 @@ void proc_release(struct proc *p)
 }
 
 /* Orphans go to init, which reaps them; if init itself is leaving, nothing
- * else may stay behind. */
+ * else may stay behind. p is the leader of a process whose last thread is
+ * gone. */
 static void reparent_children(struct proc *p)
 {
 	struct proc *init = proc_first();
@@ -141,17 +149,53 @@ static void reparent_children(struct proc *p)
 	wakeup(init);
 }
 
+/* One thread ends (kernel/thread.c has the group's rules): the leader's
+ * status is the process's unless a group exit set it already; the parent
+ * hears of it when the last thread is gone. */
 void proc_exit(int status)
 {
-	struct proc *p = myproc();
+	struct proc *p = myproc(), *leader = p->leader;
+	thread_release_user(p);
 	files_close_all(p);
-	reparent_children(p);
-	p->exit_status = status;
+	if (p != leader || !p->group_exit)
+		p->exit_status = status;
 	p->state = P_ZOMBIE;
 	vfork_release(p);
-	wakeup(p->parent);
+	wakeup(leader); /* de_thread waits there for the others to go */
+	if (!group_live_others(p)) {
+		reparent_children(leader);
+		wakeup(leader->parent);
+	}
 	sched();
 	panic("proc_exit: a zombie ran again");
+}
+
+/* Unlink p from the list and put it back where pid belongs. */
+static void relink(struct proc *p, int pid)
+{
+	struct proc **link = &first;
+	unlink_proc(p);
+	p->pid = pid;
+	while (*link && (*link)->pid < pid)
+		link = &(*link)->next;
+	p->next = *link;
+	*link = p;
+	if (!p->next)
+		last = p;
+}
+
+void proc_take_place(struct proc *p, struct proc *leader)
+{
+	int pid = leader->pid, tid = p->pid;
+	p->parent = leader->parent;
+	p->execed = leader->execed;
+	for_each_proc(c)
+		if (c->parent == leader)
+			c->parent = p;
+	proc_reap(leader);
+	procfs_forget(tid);
+	relink(p, pid);
+	p->leader = p;
 }
 
 /* A vfork parent sleeps until its child has its own memory again: the child

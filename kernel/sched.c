@@ -16,6 +16,7 @@
 #include "arch/pit.h"
 #include "arch/x86.h"
 #include "kernel/cputime.h"
+#include "kernel/thread.h"
 #include "mm/vm.h"
 
 static u64 scheduler_rsp;
@@ -34,8 +35,11 @@ static void run(struct proc *p)
 	swtch(&scheduler_rsp, p->ksp);
 	write_cr3(virt_to_phys(kernel_pml4));
 	percpu.proc = NULL;
-	if (p->state == P_ZOMBIE && p->kstack)
+	if (p->state == P_ZOMBIE && p->kstack) {
 		proc_release(p);
+		if (p != p->leader)
+			proc_reap(p); /* a thread: nobody waits for it (Linux's autoreap) */
+	}
 }
 
 /* Wake timed sleepers whose time has come; true if anyone still sleeps. */
@@ -114,5 +118,5 @@ void return_to_user(void)
 	cputime_charge(p, false);
 	signal_stop(p);
 	if (p->killed)
-		proc_exit(p->killed);
+		group_exit(p->killed);
 }

@@ -99,6 +99,7 @@
 	X(168, swapoff) \
 	X(186, gettid) \
 	X(201, time) \
+	X(202, futex) \
 	X(200, tkill) \
 	X(217, getdents64) \
 	X(218, set_tid_address) \
@@ -125,6 +126,8 @@
 	X(267, readlinkat) \
 	X(268, fchmodat) \
 	X(269, faccessat) \
+	X(273, set_robust_list) \
+	X(274, get_robust_list) \
 	X(292, dup3) \
 	X(293, pipe2) \
 	X(295, preadv) \
@@ -136,7 +139,8 @@
 	X(318, getrandom) \
 	X(325, mlock2) \
 	X(327, preadv2) \
-	X(328, pwritev2)
+	X(328, pwritev2) \
+	X(435, clone3)
 
 #define DECLARE(nr, name) SYSCALL_ENTRY(name);
 SYSCALLS(DECLARE)
