@@ -10,8 +10,10 @@
  * A waiter is a struct on its kernel stack, on one list of all waiters,
  * with the key of the word it waits on. The key says which word, the same
  * for every thread and process that can see it (Linux's futex_key):
- *   - private (FUTEX_PRIVATE_FLAG, or a word in a private mapping): the
- *     address space and the address;
+ *   - private (FUTEX_PRIVATE_FLAG): the address space and the address;
+ *   - a word in a private mapping without FUTEX_PRIVATE_FLAG: the same,
+ *     marked as such: Linux's FUT_OFF_MMSHARED makes it a key of its own,
+ *     which a private-op wake does not reach;
  *   - shared (a word in a MAP_SHARED mapping: shared anonymous memory,
  *     POSIX shm, a file): the shmem object and the offset in it, so two
  *     processes mapping it at different addresses meet.
@@ -51,6 +53,7 @@
 struct futex_key {
 	const void *obj; /* the struct mm (private) or struct shmem (shared) */
 	u64 off;         /* the address, or the offset in the object */
+	bool mm_shared;  /* a shared op on private memory (Linux's FUT_OFF_MMSHARED) */
 };
 
 struct futex_waiter {
@@ -73,20 +76,22 @@ static int get_key(u64 uaddr, bool private, struct futex_key *key)
 		return -EINVAL;
 	if (!access_ok(uptr(uaddr), sizeof(u32)))
 		return -EFAULT;
-	*key = (struct futex_key){ mm, uaddr };
+	*key = (struct futex_key){ mm, uaddr, false };
 	if (private)
 		return 0;
 	struct vma *v = vma_find(mm, uaddr);
 	if (!v)
 		return -EFAULT;
 	if (v->shared && v->shm)
-		*key = (struct futex_key){ v->shm, v->file_off + (uaddr - v->start) };
+		*key = (struct futex_key){ v->shm, v->file_off + (uaddr - v->start), false };
+	else
+		key->mm_shared = true;
 	return 0;
 }
 
 static bool same_key(const struct futex_key *a, const struct futex_key *b)
 {
-	return a->obj == b->obj && a->off == b->off;
+	return a->obj == b->obj && a->off == b->off && a->mm_shared == b->mm_shared;
 }
 
 /* w is on its caller's kernel stack and leaves the list before that
