@@ -22,6 +22,7 @@
  * frame (plus the object's own); anything else holding it, such as a
  * read(2) copying out of it, means it must not be taken now. */
 #include "mm/rmap.h"
+#include "mm/pte.h"
 #include "mm/frame.h"
 #include "mm/shmem.h"
 #include "mm/swap.h"
@@ -86,7 +87,9 @@ void rmap_unmap_object(struct shmem *s, u64 from)
 		u64 first = w->file_off / PAGE_SIZE, va = w->start;
 		if (from > first)
 			va += (from - first) * PAGE_SIZE;
-		if (va < w->end)
+		if (va < w->end) {
 			unmappages(w->mm->pml4, va, w->end - va, true);
+			mm_flush_tlb(w->mm, va, w->end);
+		}
 	}
 }

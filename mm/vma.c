@@ -186,6 +186,7 @@ int vma_unmap(struct mm *mm, u64 start, u64 len)
 		vmatree_remove(&mm->vma_tree, v);
 		mm->map_count--;
 		unmappages(mm->pml4, v->start, v->end - v->start, true);
+		mm_flush_tlb(mm, v->start, v->end);
 		vma_free(v);
 	}
 	return 0;
