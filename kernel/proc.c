@@ -149,20 +149,21 @@ static void reparent_children(struct proc *p)
 	wakeup(init);
 }
 
-/* One thread ends (kernel/thread.c has the group's rules): the leader's
- * status is the process's unless a group exit set it already; the parent
- * hears of it when the last thread is gone. */
+/* One thread ends (kernel/thread.c has the group's rules). The parent
+ * hears of the process's end when the last thread is gone, with the status
+ * of a group exit if there was one, else that last thread's (what Linux
+ * 6.18 reports: kept in the leader, which stays until then). */
 void proc_exit(int status)
 {
 	struct proc *p = myproc(), *leader = p->leader;
 	thread_release_user(p);
 	files_close_all(p);
-	if (p != leader || !p->group_exit)
-		p->exit_status = status;
 	p->state = P_ZOMBIE;
 	vfork_release(p);
 	wakeup(leader); /* de_thread waits there for the others to go */
 	if (!group_live_others(p)) {
+		if (!leader->group_exit)
+			leader->exit_status = status;
 		reparent_children(leader);
 		wakeup(leader->parent);
 	}

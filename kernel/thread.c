@@ -10,7 +10,8 @@
  *   - exit ends one thread. A thread other than the leader leaves no
  *     zombie: the scheduler reaps it as soon as it is off its stack. The
  *     leader stays a zombie until the last thread is gone; only then is
- *     the parent told, and its wait sees one status for the process.
+ *     the parent told, and its wait sees one status for the process: the
+ *     last thread's exit code (so Linux 6.18 behaves, checked both ways).
  *   - exit_group, a fatal signal and a fault end every thread; the first
  *     status given is the process's (it is kept in the leader).
  *   - execve from any thread first ends the others (de_thread); a thread

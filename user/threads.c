@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "child.h"
 
@@ -190,13 +191,37 @@ static int leader_leaves_first(void *arg)
 	return 1;
 }
 
-/* Every thread leaves with SYS_exit, the leader first: the process's status
- * is the leader's, reported when the last thread is gone. */
-static int all_threads_exit(void *arg)
+static void nap(void)
+{
+	struct timespec ts = { 0, 200 * 1000 * 1000 };
+	nanosleep(&ts, NULL);
+}
+
+static void *late_raw_exit(void *arg)
+{
+	nap();
+	syscall(SYS_exit, (int)(long)arg);
+	return NULL;
+}
+
+/* Every thread leaves with SYS_exit: the process's status, reported when
+ * the last thread is gone, is that last thread's exit code (the leader's
+ * when it is last, another thread's when the leader left first). */
+static int all_exit_leader_last(void *arg)
 {
 	(void)arg;
 	pthread_t t;
 	pthread_create(&t, NULL, raw_exit, (void *)9L);
+	nap();
+	syscall(SYS_exit, 3);
+	return 1;
+}
+
+static int all_exit_leader_first(void *arg)
+{
+	(void)arg;
+	pthread_t t;
+	pthread_create(&t, NULL, late_raw_exit, (void *)9L);
 	syscall(SYS_exit, 3);
 	return 1;
 }
@@ -222,7 +247,8 @@ static void exit_cases(void)
 	child_case(thread_exit_goes_on, NULL, EXITED(5), "pthread_exit in a thread ends only that thread");
 	child_case(exit_group_from_thread, NULL, EXITED(42), "_exit (exit_group) in a thread ends them all");
 	child_case(leader_leaves_first, NULL, EXITED(6), "leader exits first, exit_group later sets the status");
-	child_case(all_threads_exit, NULL, EXITED(3), "all threads SYS_exit: the leader's status");
+	child_case(all_exit_leader_last, NULL, EXITED(3), "all threads SYS_exit, the leader last: its status");
+	child_case(all_exit_leader_first, NULL, EXITED(9), "all threads SYS_exit, the leader first: the last one's status");
 	child_case(thread_faults, NULL, KILLED(SIGSEGV), "a fault in one thread kills the process");
 	pid_t pid = spawn(exit_group_from_thread, NULL);
 	int status;
