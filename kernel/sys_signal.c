@@ -12,6 +12,7 @@
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "kernel/syscall.h"
+#include "kernel/thread.h"
 
 #define SIG_DFL 0
 #define SIG_IGN 1
@@ -89,7 +90,7 @@ SYSCALL2(kill, int, pid, int, sig)
 {
 	if (pid > 0) {
 		struct proc *p = proc_find(pid);
-		return p ? send_checked(p, sig) : -ESRCH;
+		return p ? send_checked(group_target(p), sig) : -ESRCH;
 	}
 	if (pid == 0)
 		return kill_group(myproc()->pgid, sig);

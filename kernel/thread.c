@@ -35,6 +35,16 @@ bool group_live_others(const struct proc *p)
 	return false;
 }
 
+struct proc *group_target(struct proc *p)
+{
+	if (p->state != P_ZOMBIE)
+		return p;
+	for_each_proc(t)
+		if (t->tgid == p->tgid && t->state != P_ZOMBIE)
+			return t;
+	return p;
+}
+
 /* Every other live thread of p's process dies at its next chance: woken
  * if it sleeps, leaving its stop if stopped. */
 static void kill_others(struct proc *p)

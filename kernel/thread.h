@@ -5,6 +5,9 @@
 
 /* Is any thread of p's process other than p still alive (not a zombie)? */
 bool group_live_others(const struct proc *p);
+/* Where a signal for p's whole process goes (kill): p, unless p is a
+ * zombie leader whose process lives on in other threads; then one of them. */
+struct proc *group_target(struct proc *p);
 /* exit_group, and death by a signal or fault: every thread of the caller's
  * process ends; the first status given is what the parent's wait sees
  * (Linux's group_exit_code). */

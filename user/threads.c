@@ -242,6 +242,33 @@ static int thread_faults(void *arg)
 	wait_for_end();
 }
 
+/* The leader is gone (SYS_exit); the process lives on in its other thread. */
+static int leader_gone(void *arg)
+{
+	(void)arg;
+	pthread_t t;
+	pthread_create(&t, NULL, sleeper, NULL);
+	syscall(SYS_exit, 0);
+	return 1;
+}
+
+static void *new_group(void *arg)
+{
+	(void)arg;
+	setpgid(0, 0);
+	return NULL;
+}
+
+/* setpgid from a thread moves the whole process, under its pid. */
+static int setpgid_in_thread(void *arg)
+{
+	(void)arg;
+	pthread_t t;
+	pthread_create(&t, NULL, new_group, NULL);
+	pthread_join(t, NULL);
+	return getpgrp() == getpid() && getpgid(0) == getpid() ? 0 : 1;
+}
+
 static void exit_cases(void)
 {
 	child_case(thread_exit_goes_on, NULL, EXITED(5), "pthread_exit in a thread ends only that thread");
@@ -250,7 +277,12 @@ static void exit_cases(void)
 	child_case(all_exit_leader_last, NULL, EXITED(3), "all threads SYS_exit, the leader last: its status");
 	child_case(all_exit_leader_first, NULL, EXITED(9), "all threads SYS_exit, the leader first: the last one's status");
 	child_case(thread_faults, NULL, KILLED(SIGSEGV), "a fault in one thread kills the process");
-	pid_t pid = spawn(exit_group_from_thread, NULL);
+	pid_t pid = spawn(leader_gone, NULL);
+	nap();
+	kill(pid, SIGTERM);
+	tap_status(reap(pid), KILLED(SIGTERM), "kill(pid) after the leader left reaches the living thread");
+	child_case(setpgid_in_thread, NULL, EXITED(0), "setpgid(0, 0) in a thread moves the whole process");
+	pid = spawn(exit_group_from_thread, NULL);
 	int status;
 	pid_t got = waitpid(-1, &status, 0);
 	errno = 0;
