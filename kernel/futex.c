@@ -317,11 +317,11 @@ SYSCALL2(set_robust_list, struct robust_list_head __user *, head, u64, len)
 
 /* get_robust_list(tid, head_ptr, len_ptr): tid 0 is the caller; another
  * thread needs the ptrace-read permission (-EPERM), and must exist
- * (-ESRCH). */
+ * (-ESRCH; a zombie leader exists, its list emptied at its death). */
 SYSCALL3(get_robust_list, int, pid, u64 __user *, head_ptr, u64 __user *, len_ptr)
 {
 	struct proc *me = myproc(), *t = pid ? proc_find(pid) : me;
-	if (!t || t->state == P_ZOMBIE)
+	if (!t)
 		return -ESRCH;
 	if (!remote_may_access(me, t, false))
 		return -EPERM;
