@@ -76,7 +76,7 @@ static void unmap_one(const struct mapping *m, void *arg)
 {
 	struct unmapping *u = arg;
 	if (u->entry && u->done++)
-		swap_dup(pte_to_swp(u->entry));
+		(void)swap_dup(pte_to_swp(u->entry)); /* evict checked that it can */
 	*m->pte = u->entry;
 	mm_flush(m->mm, m->va);
 	frame_free(u->pa);
@@ -94,6 +94,8 @@ static bool evict(struct vma *v, u64 va, u64 pa)
 	unsigned n = rmap_walk(v, va, pa, look, &found);
 	if (found.locked || frame_refs(pa) != n + (obj != NULL))
 		return false;
+	if (!obj && n > SWAP_MAX_REFS)
+		return false; /* more mappings than a slot can count: it stays resident */
 	swp_entry_t e = obj ? 0 : frame_private(pa);
 	bool clean = e; /* in the swap cache, so never written since (mm/pte.c) */
 	if (!e && !(e = swap_alloc()))
