@@ -184,11 +184,11 @@ int exec_image(struct proc *p, const u8 *image, size_t size, const char *path,
 {
 	if (!valid_header((const struct elf64_ehdr *)image, size))
 		return -ENOEXEC;
-	struct mm mm;
-	if (mm_init(&mm) < 0)
+	struct mm *mm = mm_alloc();
+	if (!mm)
 		return -ENOMEM;
 	u64 entry = 0, phdr = 0, brk = 0, rsp = 0;
-	int err = load_image(&mm, image, size, &entry, &phdr, &brk);
+	int err = load_image(mm, image, size, &entry, &phdr, &brk);
 	const struct elf64_ehdr *h = (const struct elf64_ehdr *)image;
 	const u64 aux[] = {
 		AT_PHDR, phdr, AT_PHENT, sizeof(struct elf64_phdr), AT_PHNUM, h->phnum,
@@ -197,20 +197,17 @@ int exec_image(struct proc *p, const u8 *image, size_t size, const char *path,
 		AT_HWCAP, hwcap(), AT_CLKTCK, 100,
 	};
 	if (!err)
-		err = build_stack(&mm, path, argv, envp, aux, ARRAY_SIZE(aux) / 2, &rsp);
+		err = build_stack(mm, path, argv, envp, aux, ARRAY_SIZE(aux) / 2, &rsp);
 	if (err) {
-		mm_free(&mm);
+		mm_put(mm);
 		return err;
 	}
-	mm.brk_start = mm.brk = brk;
-	struct mm old = p->mm;
+	mm->brk_start = mm->brk = brk;
+	struct mm *old = p->mm;
 	p->mm = mm;
-	for (struct vma *v = p->mm.vmas; v; v = v->next)
-		v->mm = &p->mm; /* the areas were made in the local copy */
 	if (p == myproc())
-		write_cr3(virt_to_phys(mm.pml4)); /* off the old tables before freeing them */
-	if (old.pml4)
-		mm_free(&old);
+		write_cr3(virt_to_phys(mm->pml4)); /* off the old tables before letting them go */
+	mm_put(old);
 	*p->tf = (struct trapframe){ .rip = entry, .cs = USER_CS, .rflags = 0x202, .rsp = rsp, .ss = USER_DS };
 	p->fs_base = p->gs_base = 0; /* as Linux's start_thread: both bases 0 */
 	/* x87 and SSE as Linux starts a program: FCW 0x37f, MXCSR 0x1f80, all else 0. */

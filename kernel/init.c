@@ -27,9 +27,9 @@ static void open_console(struct proc *p)
 	struct inode *con;
 	struct file *f;
 	if (path_lookup(ramfs_root(), "/dev/console", &con) == 0 && file_open(con, O_RDWR, &f) == 0) {
-		p->ofile[0] = f;
-		p->ofile[1] = file_dup(f);
-		p->ofile[2] = file_dup(f);
+		p->files->ofile[0] = f;
+		p->files->ofile[1] = file_dup(f);
+		p->files->ofile[2] = file_dup(f);
 	}
 }
 

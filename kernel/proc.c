@@ -14,6 +14,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
+#include "kernel/thread.h"
 #include "kernel/wait.h"
 #include "kernel/string.h"
 #include "mm/kheap.h"
@@ -59,22 +60,28 @@ static void prepare_first_switch(struct proc *p)
 	p->ksp = (u64)sp;
 }
 
-/* A new runnable process with an empty address space, at the end of the
- * list; NULL when memory for it runs out. */
+/* A new runnable process with an empty address space (mm_alloc'd: clone
+ * with CLONE_VM trades it for the parent's), an empty descriptor table and
+ * the root as its directory, at the end of the list; NULL when memory for
+ * it runs out. */
 struct proc *proc_alloc(const char *name)
 {
 	struct proc *p = kmalloc(sizeof(*p));
 	if (!p)
 		return NULL;
-	*p = (struct proc){ .state = P_RUNNABLE, .umask = 022 };
+	*p = (struct proc){ .state = P_RUNNABLE };
 	p->kstack = kstack_alloc();
-	if (!p->kstack || mm_init(&p->mm) < 0) {
+	p->mm = mm_alloc();
+	if (!p->kstack || !p->mm || files_init(p) < 0) {
+		files_close_all(p);
+		mm_put(p->mm);
 		if (p->kstack)
 			kstack_free(p->kstack);
 		kfree(p);
 		return NULL;
 	}
-	p->pid = nextpid++;
+	p->pid = p->tgid = nextpid++;
+	p->leader = p;
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	p->tf = (struct trapframe *)(p->kstack - sizeof(struct trapframe));
 	memset(p->tf, 0, sizeof(*p->tf));
@@ -88,8 +95,7 @@ struct proc *proc_alloc(const char *name)
 	return p;
 }
 
-/* A zombie whose memory and stack are already released leaves the table. */
-void proc_reap(struct proc *p)
+static void unlink_proc(struct proc *p)
 {
 	struct proc **link = &first, *prev = NULL;
 	while (*link != p) {
@@ -99,6 +105,12 @@ void proc_reap(struct proc *p)
 	*link = p->next;
 	if (last == p)
 		last = prev;
+}
+
+/* A zombie whose memory and stack are already released leaves the table. */
+void proc_reap(struct proc *p)
+{
+	unlink_proc(p);
 	nprocs--;
 	procfs_forget(p->pid);
 	kfree(p);
@@ -106,6 +118,7 @@ void proc_reap(struct proc *p)
 
 void proc_free(struct proc *p)
 {
+	files_close_all(p);
 	proc_release(p);
 	proc_reap(p);
 }
@@ -114,13 +127,15 @@ void proc_free(struct proc *p)
  * its page tables are no longer loaded. */
 void proc_release(struct proc *p)
 {
-	mm_free(&p->mm);
+	mm_put(p->mm);
+	p->mm = NULL;
 	kstack_free(p->kstack);
 	p->kstack = 0;
 }
 
 /* Orphans go to init, which reaps them; if init itself is leaving, nothing
- * else may stay behind. */
+ * else may stay behind. p is the leader of a process whose last thread is
+ * gone. */
 static void reparent_children(struct proc *p)
 {
 	struct proc *init = proc_first();
@@ -134,17 +149,54 @@ static void reparent_children(struct proc *p)
 	wakeup(init);
 }
 
+/* One thread ends (kernel/thread.c has the group's rules). The parent
+ * hears of the process's end when the last thread is gone, with the status
+ * of a group exit if there was one, else that last thread's (what Linux
+ * 6.18 reports: kept in the leader, which stays until then). */
 void proc_exit(int status)
 {
-	struct proc *p = myproc();
+	struct proc *p = myproc(), *leader = p->leader;
+	thread_release_user(p);
 	files_close_all(p);
-	reparent_children(p);
-	p->exit_status = status;
 	p->state = P_ZOMBIE;
 	vfork_release(p);
-	wakeup(p->parent);
+	wakeup(leader); /* de_thread waits there for the others to go */
+	if (!group_live_others(p)) {
+		if (!leader->group_exit)
+			leader->exit_status = status;
+		reparent_children(leader);
+		wakeup(leader->parent);
+	}
 	sched();
 	panic("proc_exit: a zombie ran again");
+}
+
+/* Unlink p from the list and put it back where pid belongs. */
+static void relink(struct proc *p, int pid)
+{
+	struct proc **link = &first;
+	unlink_proc(p);
+	p->pid = pid;
+	while (*link && (*link)->pid < pid)
+		link = &(*link)->next;
+	p->next = *link;
+	*link = p;
+	if (!p->next)
+		last = p;
+}
+
+void proc_take_place(struct proc *p, struct proc *leader)
+{
+	int pid = leader->pid, tid = p->pid;
+	p->parent = leader->parent;
+	p->execed = leader->execed;
+	for_each_proc(c)
+		if (c->parent == leader)
+			c->parent = p;
+	proc_reap(leader);
+	procfs_forget(tid);
+	relink(p, pid);
+	p->leader = p;
 }
 
 /* A vfork parent sleeps until its child has its own memory again: the child

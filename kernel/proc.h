@@ -1,5 +1,8 @@
 /* kernel/proc.h — a process: an address space, a kernel stack, open files,
- * and the registers it left in the kernel when it last entered. */
+ * and the registers it left in the kernel when it last entered. The address
+ * space, the descriptor table and the working directory are separate,
+ * reference-counted objects, so that clone can share them (CLONE_VM,
+ * CLONE_FILES, CLONE_FS). */
 #pragma once
 #include "arch/trapframe.h"
 #include "kernel/itimer.h"
@@ -10,6 +13,20 @@
 
 struct file;
 struct inode;
+
+/* A descriptor table, shared by the processes cloned with CLONE_FILES. */
+struct files {
+	int refs;
+	struct file *ofile[NOFILE];   /* open files, indexed by descriptor */
+	u64 cloexec;                  /* bit fd set: close ofile[fd] on execve (O_CLOEXEC) */
+};
+
+/* Where relative paths start and what new files lose: shared with CLONE_FS. */
+struct fs_struct {
+	int refs;
+	struct inode *cwd;            /* working directory, held (ramfs_get); NULL: the root */
+	u32 umask;                    /* umask(2): mode bits new files and directories lose */
+};
 
 #define RLIMIT_DATA 2
 #define RLIMIT_STACK 3
@@ -50,20 +67,28 @@ struct ids {
 	struct idset u, g;
 };
 
+/* One struct proc per thread: Linux's task. The threads of a process (a
+ * thread group, made by clone with CLONE_THREAD) share its tgid, the pid of
+ * the first one, its leader (kernel/thread.c). */
 struct proc {
-	int pid;
+	int pid;                      /* the thread id (gettid) */
+	int tgid;                     /* the process id (getpid): the leader's pid */
+	struct proc *leader;          /* the thread group's first thread: itself for a leader */
+	bool group_exit;              /* leader: exit_group, a fatal signal or exec ends every thread */
 	int pgid, sid;                /* process group and session (kernel/sys_pgrp.c) */
 	struct proc *next;            /* every process, in pid order (for_each_proc) */
 	char name[16];
 	enum procstate state;
-	struct mm mm;                 /* user address space: page tables and VMAs */
+	struct mm *mm;                /* user address space (mm_get'd), NULL once released */
 	u64 kstack;                   /* top of the kernel stack (guard page below) */
 	struct trapframe *tf;         /* user registers, at the top of kstack */
 	u64 ksp;                      /* saved kernel RSP while switched out */
 	u64 fs_base;                  /* arch_prctl(ARCH_SET_FS): musl's thread pointer */
 	u64 gs_base;                  /* arch_prctl(ARCH_SET_GS); live in MSR_KERNEL_GS_BASE */
-	u64 clear_child_tid;          /* set_tid_address */
-	struct proc *parent;
+	u64 clear_child_tid;          /* set_tid_address, CLONE_CHILD_CLEARTID: 0 and wake at exit */
+	u64 set_child_tid;            /* CLONE_CHILD_SETTID: store the tid before entering ring 3 */
+	u64 robust_list;              /* set_robust_list: the user's list head (kernel/futex.c) */
+	struct proc *parent;          /* the parent process's leader */
 	struct proc *vfork_parent;    /* CLONE_VFORK: waits until this process execs or exits */
 	const void *chan;             /* P_SLEEPING: what it waits for (kernel/wait.h) */
 	u64 wake_tick;                /* P_SLEEPING with a timeout: when to wake anyway */
@@ -75,12 +100,11 @@ struct proc {
 	int stopped;                  /* the stop signal it is stopped by (job control), or 0 */
 	int report_code, report_status; /* a stop or continue the parent has not waited for */
 	bool execed;                  /* has called execve since fork: setpgid says EACCES */
-	struct file *ofile[NOFILE];   /* open files, indexed by descriptor */
-	u64 cloexec;                  /* bit fd set: close ofile[fd] on execve (O_CLOEXEC) */
-	struct inode *cwd;            /* working directory, held (ramfs_get); NULL: the root */
-	u32 umask;                    /* umask(2): mode bits new files and directories lose */
+	struct files *files;          /* descriptor table (kernel/fs/fd.c), held */
+	struct fs_struct *fs;         /* working directory and umask (kernel/fs/fd.c), held */
 	char *exe;                    /* what /proc/self/exe names: the file execve ran (kmalloc) */
-	int exit_status;              /* wait(2) encoding: code << 8, or the signal */
+	int exit_status;              /* wait(2) encoding: code << 8, or the signal; a leader's
+	                                 is the group's after group_exit */
 	struct rlim rlim[RLIM_NLIMITS]; /* getrlimit/setrlimit; which are enforced: sys_limits.c */
 	u64 caps;                     /* effective capabilities (kernel/sys_limits.c) */
 	u64 caps_permitted;           /* the most caps may become again (capset, setuid to 0) */

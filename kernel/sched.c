@@ -18,6 +18,7 @@
 #include "kernel/cputime.h"
 #include "kernel/itimer.h"
 #include "kernel/time.h"
+#include "kernel/thread.h"
 #include "mm/vm.h"
 
 static u64 scheduler_rsp;
@@ -27,7 +28,7 @@ static void run(struct proc *p)
 	percpu.proc = p;
 	percpu.kernel_rsp = p->kstack;
 	tss_set_rsp0(p->kstack);
-	write_cr3(virt_to_phys(p->mm.pml4));
+	write_cr3(virt_to_phys(p->mm->pml4));
 	wrmsr(MSR_FS_BASE, p->fs_base);
 	wrmsr(MSR_KERNEL_GS_BASE, p->gs_base); /* SWAPGS hands it to ring 3 */
 	asm volatile("fxrstor64 %0" : : "m"(p->fxstate));
@@ -36,8 +37,11 @@ static void run(struct proc *p)
 	swtch(&scheduler_rsp, p->ksp);
 	write_cr3(virt_to_phys(kernel_pml4));
 	percpu.proc = NULL;
-	if (p->state == P_ZOMBIE && p->kstack)
+	if (p->state == P_ZOMBIE && p->kstack) {
 		proc_release(p);
+		if (p != p->leader)
+			proc_reap(p); /* a thread: nobody waits for it (Linux's autoreap) */
+	}
 }
 
 /* Fire the real interval timers that are due, wake timed sleepers whose
@@ -120,5 +124,5 @@ void return_to_user(void)
 	itimer_run_cpu(p);
 	signal_stop(p);
 	if (p->killed)
-		proc_exit(p->killed);
+		group_exit(p->killed);
 }

@@ -15,6 +15,7 @@
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
+#include "kernel/thread.h"
 #include "kernel/wait.h"
 
 static const char *signame(int sig)
@@ -50,7 +51,7 @@ static const char *hex(u64 v)
 
 static void describe_area(struct proc *p, u64 addr, char *buf, size_t size)
 {
-	struct vma *v = vma_find(&p->mm, addr);
+	struct vma *v = vma_find(p->mm, addr);
 	if (!v) {
 		snprintf(buf, size, "no vma");
 		return;
@@ -69,7 +70,7 @@ void user_fault(struct trapframe *tf, int sig, u64 addr)
 	printk("faultline: %s[%d] killed by %s: %s%s%s at rip %lx%s%s (%s)\n", p->name, p->pid,
 	       signame(sig), trap_name(tf->vector), *what ? " " : "", what, tf->rip,
 	       tf->vector == T_PF ? ", address " : "", tf->vector == T_PF ? hex(addr) : "", area);
-	proc_exit(sig);
+	group_exit(sig);
 }
 
 /* Linux's SIG_KERNEL_IGNORE_MASK: signals whose default action is none. */

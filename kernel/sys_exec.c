@@ -11,6 +11,7 @@
 #include "kernel/sched.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
+#include "kernel/thread.h"
 #include "mm/kheap.h"
 
 #define MAX_ARG_STRLEN (32 * PAGE_SIZE) /* Linux's limit for one string */
@@ -161,7 +162,13 @@ SYSCALL3(execve, const char __user *, upath, const u64 __user *, uargv, const u6
 	if (!err)
 		err = copy_strings(uenvp, &envp, &budget, false);
 	if (!err)
+		err = de_thread(p); /* the other threads end: Linux's point of no return */
+	if (!err)
+		err = files_unshare(p);
+	if (!err) {
+		thread_release_user(p); /* the old memory's robust list and clear-child-tid */
 		err = exec_file(p, ip, path, (const char *const *)argv.v, (const char *const *)envp.v);
+	}
 	if (!err) {
 		files_close_on_exec(p);
 		set_name(p, path);

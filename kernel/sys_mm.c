@@ -14,6 +14,7 @@
 #include "kernel/fs/ramfs.h"
 #include "kernel/syscall.h"
 #include "mm/fault.h"
+#include "mm/pte.h"
 #include "mm/reclaim.h"
 #include "mm/shmem.h"
 #include "mm/swap.h"
@@ -36,7 +37,7 @@
 #define MLOCK_ONFAULT 1
 #define I64_MAX 0x7ffffffffffffffful
 
-static struct mm *mymm(void) { return &myproc()->mm; }
+static struct mm *mymm(void) { return myproc()->mm; }
 
 /* ---- ranges ---------------------------------------------------------------- */
 
@@ -377,10 +378,12 @@ static long advise_part(struct vma *v, u64 s, u64 e, void *advice)
 	if (v->locked || v->pfn)
 		return -EINVAL; /* Linux refuses both on VM_LOCKED and VM_PFNMAP areas */
 	for (u64 va = s; va < e; va = walk_next(mm->pml4, va)) {
-		if (adv == MADV_PAGEOUT)
+		if (adv == MADV_PAGEOUT) {
 			page_out(mm, va);
-		else
+		} else {
 			unmappages(mm->pml4, va, PAGE_SIZE, true);
+			mm_flush(mm, va);
+		}
 	}
 	return 0;
 }

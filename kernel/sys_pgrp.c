@@ -5,7 +5,9 @@
  * reach, and what wait4(0) waits for) inside a session. Both are inherited
  * across fork and kept across exec. Init starts in group 0 and session 0,
  * as Linux's first process does, until it calls setsid. The errnos are
- * Linux's (kernel/sys.c), in Linux's order. */
+ * Linux's (kernel/sys.c), in Linux's order. Group and session belong to
+ * the process: every thread of it moves together (set_pgrp), and a
+ * thread's pid names its process here, as in Linux. */
 #include "kernel/sched.h"
 #include "kernel/syscall.h"
 
@@ -19,12 +21,20 @@ static struct proc *group_member(int pgid)
 	return NULL;
 }
 
+/* Every thread of p's process joins group pgid in session sid. */
+static void set_pgrp(struct proc *p, int pgid, int sid)
+{
+	for_each_proc(t)
+		if (t->tgid == p->tgid)
+			t->pgid = pgid, t->sid = sid;
+}
+
 /* The caller may move itself or a child of its own session that has not
  * exec'd yet, never a session leader, and only into a group that exists in
  * its session or a new group named after the one moved. */
 SYSCALL2(setpgid, int, pid, int, pgid)
 {
-	struct proc *me = myproc();
+	struct proc *me = myproc()->leader;
 	if (!pid)
 		pid = me->pid;
 	if (!pgid)
@@ -34,6 +44,8 @@ SYSCALL2(setpgid, int, pid, int, pgid)
 	struct proc *p = proc_find(pid);
 	if (!p)
 		return -ESRCH;
+	p = p->leader;
+	pid = p->pid;
 	if (p->parent == me) {
 		if (p->sid != me->sid)
 			return -EPERM;
@@ -47,7 +59,7 @@ SYSCALL2(setpgid, int, pid, int, pgid)
 	struct proc *g = pgid == pid ? p : group_member(pgid);
 	if (!g || g->sid != me->sid)
 		return -EPERM;
-	p->pgid = pgid;
+	set_pgrp(p, pgid, p->sid);
 	return 0;
 }
 
@@ -73,8 +85,8 @@ SYSCALL1(getsid, int, pid)
 SYSCALL0(setsid)
 {
 	struct proc *me = myproc();
-	if (group_member(me->pid))
+	if (group_member(me->tgid))
 		return -EPERM;
-	me->sid = me->pgid = me->pid;
-	return me->pid;
+	set_pgrp(me, me->tgid, me->tgid);
+	return me->tgid;
 }

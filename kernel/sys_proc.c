@@ -1,6 +1,6 @@
-/* kernel/sys_proc.c — process identity and lifetime: exit, getpid,
- * arch_prctl (musl's thread pointer lives in FS; GS is the program's own)
- * and set_tid_address. */
+/* kernel/sys_proc.c — sched_yield and arch_prctl (musl's thread pointer
+ * lives in FS; GS is the program's own). Thread and process identity and
+ * exit are kernel/thread.c. */
 #include "arch/x86.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
@@ -11,38 +11,10 @@
 #define ARCH_GET_FS 0x1003
 #define ARCH_GET_GS 0x1004
 
-SYSCALL1(exit, int, code)
-{
-	proc_exit((code & 0xff) << 8);
-}
-
-SYSCALL1(exit_group, int, code)
-{
-	proc_exit((code & 0xff) << 8); /* one thread per process: the same as exit */
-}
-
-SYSCALL0(getpid)
-{
-	return myproc()->pid;
-}
-
 SYSCALL0(sched_yield)
 {
 	yield();
 	return 0;
-}
-
-SYSCALL0(gettid)
-{
-	return myproc()->pid;
-}
-
-/* musl stores the result as the thread's TID and later compares against it:
- * it must be the caller's real, non-zero TID. */
-SYSCALL1(set_tid_address, int __user *, tidptr)
-{
-	myproc()->clear_child_tid = uaddr(tidptr);
-	return myproc()->pid;
 }
 
 /* arch_prctl(code, addr): ARCH_SET_FS/GS make addr the FS/GS base (0, or

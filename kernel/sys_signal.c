@@ -12,6 +12,7 @@
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "kernel/syscall.h"
+#include "kernel/thread.h"
 
 #define SIG_DFL 0
 #define SIG_IGN 1
@@ -88,7 +89,7 @@ SYSCALL2(kill, int, pid, int, sig)
 {
 	if (pid > 0) {
 		struct proc *p = proc_find(pid);
-		return p ? send_checked(p, sig) : -ESRCH;
+		return p ? send_checked(group_target(p), sig) : -ESRCH;
 	}
 	if (pid == 0)
 		return kill_group(myproc()->pgid, sig);
@@ -97,9 +98,8 @@ SYSCALL2(kill, int, pid, int, sig)
 	return pid == INT_MIN ? -ESRCH : kill_group(-pid, sig); /* -INT_MIN names nothing */
 }
 
-/* tkill(tid, sig) and tgkill(tgid, tid, sig): one thread. faultline has
- * one thread per process, so a thread id is the pid; tgkill's tgid must
- * name the same process (else -ESRCH). A tid or tgid <= 0 is -EINVAL, then
+/* tkill(tid, sig) and tgkill(tgid, tid, sig): one thread; tgkill's tid
+ * must be a thread of process tgid (else -ESRCH). A tid or tgid <= 0 is -EINVAL, then
  * the rest as kill (Linux's do_tkill). musl's raise() and abort() use
  * these. */
 SYSCALL3(tgkill, int, tgid, int, tid, int, sig)
@@ -107,7 +107,7 @@ SYSCALL3(tgkill, int, tgid, int, tid, int, sig)
 	if (tgid <= 0 || tid <= 0)
 		return -EINVAL;
 	struct proc *p = proc_find(tid);
-	return p && p->pid == tgid ? send_checked(p, sig) : -ESRCH;
+	return p && p->tgid == tgid ? send_checked(p, sig) : -ESRCH;
 }
 
 SYSCALL2(tkill, int, tid, int, sig)

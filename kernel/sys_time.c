@@ -41,16 +41,19 @@ struct clock {
 	bool thread;     /* CPU: a thread's clock (sleeping on it is EINVAL) */
 };
 
-/* The process (or, faultline having one thread per process, thread) a CPU
- * clock id names, as Linux's pid_for_clock finds it: NULL for none. A
- * thread clock names only a thread of the caller's own process. */
+/* The process or thread a CPU clock id names, as Linux's pid_for_clock
+ * finds it: NULL for none. A thread clock names only a thread of the
+ * caller's own process. A process clock counts the thread it finds (the
+ * leader for a pid): faultline does not yet add up a process's threads
+ * (docs/threads.md). */
 static struct proc *clock_owner(int id, bool thread)
 {
 	int pid = ~(id >> 3);
 	struct proc *me = myproc();
-	if (pid == 0 || pid == me->pid)
+	if (pid == 0)
 		return me;
-	return thread ? NULL : proc_find(pid);
+	struct proc *p = proc_find(pid);
+	return !thread || (p && p->tgid == me->tgid) ? p : NULL;
 }
 
 static struct clock cpu_clock(int id)

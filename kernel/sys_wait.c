@@ -15,6 +15,7 @@
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "kernel/syscall.h"
+#include "kernel/thread.h"
 #include "kernel/wait.h"
 
 #define WNOHANG 1
@@ -53,22 +54,25 @@ static bool wanted(const struct proc *c, const struct waitspec *w)
 	return w->which == P_ALL || (w->which == P_PID ? c->pid : c->pgid) == w->id;
 }
 
-/* Has c something for w: its end, or a stop or continue? */
+/* Has c something for w: its end, or a stop or continue? A process has
+ * ended when its leader is a zombie and no thread of it is left. */
 static bool reportable(const struct proc *c, const struct waitspec *w)
 {
 	if (c->state == P_ZOMBIE)
-		return w->options & WEXITED;
+		return (w->options & WEXITED) && !group_live_others(c);
 	return (c->report_code == CLD_STOPPED && (w->options & WSTOPPED)) ||
 	       (c->report_code == CLD_CONTINUED && (w->options & WCONTINUED));
 }
 
 /* A child that w wants with something to report, or NULL; *any says
- * whether w wants any child at all (none: -ECHILD). */
+ * whether w wants any child at all (none: -ECHILD). Children are
+ * processes: their leaders stand for them, and any thread of the parent
+ * may wait for them (parent: its leader). */
 static struct proc *find_waitable(struct proc *parent, const struct waitspec *w, bool *any)
 {
 	*any = false;
 	for_each_proc(c) {
-		if (c->parent != parent || !wanted(c, w))
+		if (c->parent != parent || c != c->leader || !wanted(c, w))
 			continue;
 		*any = true;
 		if (reportable(c, w))
@@ -101,7 +105,7 @@ static long do_wait(const struct waitspec *w, struct waitinfo *info)
 {
 	for (;;) {
 		bool any;
-		struct proc *c = find_waitable(myproc(), w, &any);
+		struct proc *c = find_waitable(myproc()->leader, w, &any);
 		if (c) {
 			take_report(c, w, info);
 			return info->pid;
@@ -110,7 +114,7 @@ static long do_wait(const struct waitspec *w, struct waitinfo *info)
 			return -ECHILD;
 		if (w->options & WNOHANG)
 			return 0;
-		if (sleep_on(myproc(), 0) < 0)
+		if (sleep_on(myproc()->leader, 0) < 0) /* where children's news wakes it */
 			return -EINTR;
 	}
 }

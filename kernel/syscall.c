@@ -104,6 +104,7 @@
 	X(168, swapoff) \
 	X(186, gettid) \
 	X(201, time) \
+	X(202, futex) \
 	X(200, tkill) \
 	X(217, getdents64) \
 	X(218, set_tid_address) \
@@ -132,6 +133,8 @@
 	X(269, faccessat) \
 	X(270, pselect6) \
 	X(271, ppoll) \
+	X(273, set_robust_list) \
+	X(274, get_robust_list) \
 	X(292, dup3) \
 	X(293, pipe2) \
 	X(295, preadv) \
@@ -143,7 +146,8 @@
 	X(318, getrandom) \
 	X(325, mlock2) \
 	X(327, preadv2) \
-	X(328, pwritev2)
+	X(328, pwritev2) \
+	X(435, clone3)
 
 #define DECLARE(nr, name) SYSCALL_ENTRY(name);
 SYSCALLS(DECLARE)

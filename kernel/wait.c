@@ -5,6 +5,8 @@
 #include "kernel/errno.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
+#include "kernel/fs/file.h"
+#include "kernel/time.h"
 
 int sleep_on(const void *chan, u64 nticks)
 {
@@ -29,4 +31,39 @@ void wakeup(const void *chan)
 	for_each_proc(p)
 		if (p->state == P_SLEEPING && p->chan == chan)
 			p->state = P_RUNNABLE;
+}
+
+static u64 clock_now(bool realtime)
+{
+	return realtime ? time_realtime_ns() : time_uptime_ns();
+}
+
+int deadline_read(const struct timespec64 __user *uts, struct deadline *d, enum deadline_kind kind)
+{
+	struct timespec64 ts;
+	*d = (struct deadline){ .realtime = kind == CLOCK_ABS_REALTIME };
+	if (!uts)
+		return 0;
+	if (copy_from_user(&ts, uts, sizeof(ts)))
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (i64)NSEC_PER_SEC)
+		return -EINVAL;
+	d->set = true;
+	d->ns = (u64)ts.tv_sec >= UINT64_MAX / NSEC_PER_SEC - 1 ? UINT64_MAX
+		: (u64)ts.tv_sec * NSEC_PER_SEC + (u64)ts.tv_nsec;
+	if (kind == CLOCK_REL) {
+		u64 now = clock_now(false);
+		d->ns = d->ns > UINT64_MAX - now ? UINT64_MAX : d->ns + now;
+	}
+	return 0;
+}
+
+int deadline_sleep(const void *chan, const struct deadline *d)
+{
+	if (!d->set)
+		return sleep_on(chan, 0);
+	u64 now = clock_now(d->realtime);
+	if (now >= d->ns)
+		return -ETIMEDOUT;
+	return sleep_on(chan, MIN((d->ns - now) / TICK_NS + 1, MAX_SLEEP_TICKS));
 }

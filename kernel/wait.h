@@ -9,6 +9,7 @@
  * scheduler is idle. */
 #pragma once
 #include "kernel/types.h"
+#include "mm/uaccess.h"
 
 /* Sleep until wakeup(chan), or until 'ticks' timer ticks pass (0: no limit).
  * Returns -EINTR if the process was killed meanwhile (callers give up and
@@ -16,4 +17,25 @@
  * signal stops the process in here and then returns 0 early: callers check
  * their condition again, as after any wakeup. */
 int sleep_on(const void *chan, u64 ticks);
+#define MAX_SLEEP_TICKS (1ul << 40) /* the longest 'ticks' (sleep_on adds it to the tick count) */
 void wakeup(const void *chan);
+
+/* A timeout a blocking call was given, as the clock it counts on. */
+enum deadline_kind {
+	CLOCK_ABS_REALTIME,  /* an absolute CLOCK_REALTIME time (mq_timedsend, futex) */
+	CLOCK_ABS_MONOTONIC, /* an absolute CLOCK_MONOTONIC time (FUTEX_WAIT_BITSET) */
+	CLOCK_REL,           /* an interval from now (FUTEX_WAIT) */
+};
+struct deadline {
+	bool set;
+	bool realtime; /* ns counts on CLOCK_REALTIME, else on the monotonic clock */
+	u64 ns;
+};
+struct timespec64;
+/* Read and check a timeout before anything else, even when the call will
+ * not block: -EFAULT, or -EINVAL for tv_sec < 0 or tv_nsec outside
+ * [0, 1e9) (Linux's timespec64_valid); 0. NULL: wait for ever. */
+int deadline_read(const struct timespec64 __user *uts, struct deadline *d, enum deadline_kind kind);
+/* One sleep on chan, no longer than the deadline: 0 (check again),
+ * -ETIMEDOUT once the deadline has passed, -EINTR if killed. */
+int deadline_sleep(const void *chan, const struct deadline *d);

@@ -42,7 +42,11 @@ static int share_page(struct mm *dst, struct mm *src, const struct vma *v, u64 v
 	if (!dpte)
 		return -ENOMEM;
 	if (pte_is_swap(*spte)) {
-		swap_dup(pte_to_swp(*spte)); /* both now refer to the slot */
+		/* Both now refer to the slot. One that cannot count another
+		 * is fork's ENOMEM, as when Linux cannot allocate the count's
+		 * continuation page. */
+		if (!swap_dup(pte_to_swp(*spte)))
+			return -ENOMEM;
 		*dpte = *spte;
 		return 0;
 	}

@@ -68,6 +68,28 @@ void pte_update(struct mm *mm, const struct vma *v, u64 va, pte_t *pte, u64 pa)
 
 void mm_flush(struct mm *mm, u64 va)
 {
-	if ((read_cr3() & PTE_ADDR_MASK) == virt_to_phys(mm->pml4))
+	mm_flush_tlb(mm, va, va + PAGE_SIZE);
+}
+
+#define FLUSH_ALL_PAGES 32 /* past this many pages, one CR3 reload is cheaper */
+
+/* The one place a user address space's stale translations go. With one
+ * CPU, only this CPU's TLB can hold them, and only if mm is loaded: a
+ * thread of mm that runs later gets there through the scheduler's CR3
+ * load, which drops every non-global entry (user entries never are). A
+ * large range costs one reload, not a loop over its pages. With SMP the
+ * other CPUs running a thread of mm would have to be told too (a TLB
+ * shootdown: an IPI to each CPU in the mm's CPU mask, each flushing the
+ * range before the caller frees the frames or relies on the new
+ * protection), and that would go here. */
+void mm_flush_tlb(struct mm *mm, u64 start, u64 end)
+{
+	if ((read_cr3() & PTE_ADDR_MASK) != virt_to_phys(mm->pml4))
+		return;
+	if ((end - start) / PAGE_SIZE > FLUSH_ALL_PAGES) {
+		write_cr3(read_cr3());
+		return;
+	}
+	for (u64 va = start; va < end; va += PAGE_SIZE)
 		invlpg(va);
 }

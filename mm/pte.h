@@ -11,4 +11,8 @@ u64 user_pte(const struct vma *v, u64 pa);
 /* Point *pte (for va in mm) at pa by the rule above, keeping the Accessed and
  * Dirty bits the CPU set if the frame stays, and flush the stale TLB entry. */
 void pte_update(struct mm *mm, const struct vma *v, u64 va, pte_t *pte, u64 pa);
-void mm_flush(struct mm *mm, u64 va);            /* invlpg if mm is the current address space */
+void mm_flush(struct mm *mm, u64 va);            /* mm_flush_tlb of va's page */
+/* Drop the TLB's translations of [start, end) in mm after its entries
+ * changed (munmap, mprotect, madvise, eviction, truncation): the one place
+ * for it (mm/pte.c says what SMP would add). */
+void mm_flush_tlb(struct mm *mm, u64 start, u64 end);

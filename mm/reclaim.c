@@ -42,7 +42,7 @@
 #define RECLAIM_BATCH 64
 
 struct vmstat vmstat;
-static int hand_pid; /* the clock hand: a process (by pid, so its exit is harmless) ... */
+static u64 hand_mm;  /* the clock hand: an address space (by id, so its end is harmless) ... */
 static u64 hand_va;  /* ... and an address in it */
 
 /* What the reverse map found of a page's mappings. */
@@ -76,7 +76,7 @@ static void unmap_one(const struct mapping *m, void *arg)
 {
 	struct unmapping *u = arg;
 	if (u->entry && u->done++)
-		swap_dup(pte_to_swp(u->entry));
+		(void)swap_dup(pte_to_swp(u->entry)); /* evict checked that it can */
 	*m->pte = u->entry;
 	mm_flush(m->mm, m->va);
 	frame_free(u->pa);
@@ -94,6 +94,8 @@ static bool evict(struct vma *v, u64 va, u64 pa)
 	unsigned n = rmap_walk(v, va, pa, look, &found);
 	if (found.locked || frame_refs(pa) != n + (obj != NULL))
 		return false;
+	if (!obj && n > SWAP_MAX_REFS)
+		return false; /* more mappings than a slot can count: it stays resident */
 	swp_entry_t e = obj ? 0 : frame_private(pa);
 	bool clean = e; /* in the swap cache, so never written since (mm/pte.c) */
 	if (!e && !(e = swap_alloc()))
@@ -132,24 +134,21 @@ static bool clock_step(struct vma *v, u64 va, pte_t *pte)
 	return evict(v, va, pa);
 }
 
-static struct mm *proc_mm(struct proc *p)
+/* The address space at the hand, or the next one after it, wrapping
+ * around. Address spaces, not processes: threads share one, and its pages
+ * are looked at once per turn of the clock. */
+static struct mm *hand_at(void)
 {
-	return (p->state != P_ZOMBIE && p->mm.pml4) ? &p->mm : NULL;
-}
-
-/* The process at the hand, or the next one after it, wrapping around. */
-static struct proc *hand_proc(void)
-{
-	struct proc *p = proc_from(hand_pid);
-	if (!p || p->pid != hand_pid)
+	struct mm *mm = mm_from(hand_mm);
+	if (!mm || mm->id != hand_mm)
 		hand_va = 0; /* that one is gone: start the next from its beginning */
-	return p ? p : proc_first();
+	return mm ? mm : mm_first();
 }
 
-/* Advance the hand through one process's areas from hand_va; stops after
+/* Advance the hand through one address space's areas from hand_va; stops after
  * 'budget' resident pages looked at, or when 'want' frames were freed.
  * Pages that are not resident cost nothing: only those can be evicted. */
-static void sweep_proc(struct mm *mm, u64 *budget, u64 *freed, u64 want)
+static void sweep_mm(struct mm *mm, u64 *budget, u64 *freed, u64 want)
 {
 	for (struct vma *v = mm->vmas; v && *budget && *freed < want; v = v->next) {
 		if (v->end <= hand_va)
@@ -168,14 +167,12 @@ static void sweep_proc(struct mm *mm, u64 *budget, u64 *freed, u64 want)
 static u64 reclaim(u64 want)
 {
 	u64 freed = 0, budget = 2 * (frames_usable() + 1024); /* two turns of the clock at most */
-	struct proc *p = hand_proc(); /* reclaim never sleeps: the list holds still */
-	for (int n = 0; p && n <= 2 * nprocs && budget && freed < want; n++) {
-		struct mm *mm = proc_mm(p);
-		hand_pid = p->pid;
-		if (mm)
-			sweep_proc(mm, &budget, &freed, want);
-		if (freed < want) { /* this process is done: next one, from its start */
-			p = p->next ? p->next : proc_first();
+	struct mm *mm = hand_at(); /* reclaim never sleeps: the list holds still */
+	for (int n = 0; mm && n <= 2 * nmms && budget && freed < want; n++) {
+		hand_mm = mm->id;
+		sweep_mm(mm, &budget, &freed, want);
+		if (freed < want) { /* this one is done: next one, from its start */
+			mm = mm->all_next ? mm->all_next : mm_first();
 			hand_va = 0;
 		}
 	}
@@ -199,22 +196,30 @@ u64 mm_resident_pages(struct mm *mm)
 static bool victim_dying(void)
 {
 	for_each_proc(p)
-		if (p->killed && p->state != P_ZOMBIE && p->mm.pml4)
+		if (p->killed && p->state != P_ZOMBIE && p->mm)
 			return true;
 	return false;
 }
 
 /* Kill the process holding the most memory, never init (Linux's
- * oom_unkillable_task): it is what keeps the system alive. NULL if there is
- * none to kill. */
+ * oom_unkillable_task): it is what keeps the system alive. An address space
+ * several threads share is counted once (the first of them stands for it:
+ * oom_stamp marks it seen), and every process using it dies with the
+ * victim, as Linux's oom_kill_process kills the mm's other users: killing
+ * one would free nothing. NULL if there is none to kill. */
 static struct proc *oom_kill(void)
 {
+	static u64 oom_stamp;
 	struct proc *victim = NULL;
 	u64 most = 0;
+	oom_stamp++;
 	for_each_proc(p) {
-		if (p->state == P_ZOMBIE || p->killed || !p->mm.pml4 || p->pid == 1)
+		if (p->state == P_ZOMBIE || p->killed || !p->mm || p->mm->oom_stamp == oom_stamp)
 			continue;
-		u64 n = mm_resident_pages(&p->mm);
+		p->mm->oom_stamp = oom_stamp;
+		if (p->pid == 1)
+			continue; /* nor whatever shares init's memory */
+		u64 n = mm_resident_pages(p->mm);
 		if (!victim || n > most) {
 			victim = p;
 			most = n;
@@ -225,7 +230,10 @@ static struct proc *oom_kill(void)
 	printk("faultline: out of memory: killed %s[%d] (%lu KiB resident)\n", victim->name, victim->pid,
 	       most * 4);
 	vmstat.oom_kill++;
-	signal_send(victim, SIGKILL);
+	struct mm *mm = victim->mm;
+	for_each_proc(p)
+		if (p->mm == mm)
+			signal_send(p, SIGKILL);
 	return victim;
 }
 
@@ -305,13 +313,12 @@ static void detach_cached(u64 pa, u64 e)
 int swapin_area(int area)
 {
 	/* Other processes' pages: swap_in must not yield to an OOM victim
-	 * (reclaim_nowait), which could be p, exiting with the page tables
-	 * being filled. Without memory for a page, swapoff is ENOMEM. */
-	struct proc *p;
-	for (int pid = 0; (p = proc_from(pid));) {
-		pid = p->pid + 1;
-		struct mm *mm = proc_mm(p);
-		for (struct vma *v = mm ? mm->vmas : NULL; v; v = v->next) {
+	 * (reclaim_nowait), which could be the owner, exiting with the page
+	 * tables being filled. Without memory for a page, swapoff is ENOMEM. */
+	struct mm *mm;
+	for (u64 id = 0; (mm = mm_from(id));) {
+		id = mm->id + 1;
+		for (struct vma *v = mm->vmas; v; v = v->next) {
 			for (u64 va = v->start; va < v->end; va = walk_next(mm->pml4, va)) {
 				pte_t *pte = walk(mm->pml4, va, false);
 				bool ours = pte && pte_is_swap(*pte) && pte_to_swp(*pte) >> 32 == (u64)area;

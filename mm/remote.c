@@ -31,7 +31,7 @@
 struct mm *remote_mm(int pid)
 {
 	struct proc *p = proc_find(pid);
-	return p && p->state != P_ZOMBIE && p->mm.pml4 ? &p->mm : NULL;
+	return p && p->state != P_ZOMBIE ? p->mm : NULL;
 }
 
 static bool same_ids(u32 id, const struct idset *t)

@@ -11,16 +11,18 @@
  * child maps the page where the parent did. faultline has no mremap, so a
  * shared anonymous frame is always at one and the same address in every
  * process that maps it. Its mappings are found by looking at that address
- * in every process. Linux's anon_vma narrows that walk to the processes
- * of one fork family and follows mremap; a full walk is correct here and
- * costs a look-up per process, only for frames with more than one
- * reference (one reference: the mapping we came from is the only one).
+ * in every address space (each once, however many threads share it: the
+ * list of mm_alloc'd ones). Linux's anon_vma narrows that walk to the
+ * address spaces of one fork family and follows mremap; a full walk is
+ * correct here and costs a look-up per address space, only for frames with
+ * more than one reference (one reference: the mapping we came from is the
+ * only one).
  *
  * Callers check that the mappings found account for every reference of the
  * frame (plus the object's own); anything else holding it, such as a
  * read(2) copying out of it, means it must not be taken now. */
 #include "mm/rmap.h"
-#include "kernel/proc.h"
+#include "mm/pte.h"
 #include "mm/frame.h"
 #include "mm/shmem.h"
 #include "mm/swap.h"
@@ -71,10 +73,10 @@ unsigned rmap_walk(struct vma *v, u64 va, u64 pa, rmap_fn fn, void *arg)
 	}
 	if (frame_refs(pa) == 1)
 		return visit(v->mm, v, va, pa, fn, arg);
-	for_each_proc(p) {
-		struct vma *w = p->state != P_ZOMBIE && p->mm.pml4 ? vma_find(&p->mm, va) : NULL;
+	for_each_mm(mm) {
+		struct vma *w = vma_find(mm, va);
 		if (w && !w->shared)
-			n += visit(&p->mm, w, va, pa, fn, arg);
+			n += visit(mm, w, va, pa, fn, arg);
 	}
 	return n;
 }
@@ -85,7 +87,9 @@ void rmap_unmap_object(struct shmem *s, u64 from)
 		u64 first = w->file_off / PAGE_SIZE, va = w->start;
 		if (from > first)
 			va += (from - first) * PAGE_SIZE;
-		if (va < w->end)
+		if (va < w->end) {
 			unmappages(w->mm->pml4, va, w->end - va, true);
+			mm_flush_tlb(w->mm, va, w->end);
+		}
 	}
 }

@@ -102,7 +102,8 @@ void unmappages(pte_t *pml4, u64 va, u64 size, bool free_frames)
 		if (free_frames)
 			release_leaf(*pte);
 		*pte = 0;
-		invlpg(a);
+		if (pml4 == kernel_pml4)
+			invlpg(a); /* a user address space's flush is its caller's: mm_flush_tlb */
 	}
 }
 

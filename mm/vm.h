@@ -32,6 +32,8 @@ pte_t *walk(pte_t *pml4, u64 va, bool alloc);              /* the 4 KiB PTE for 
  * what is mapped there, not the size of the range. ~0 past the top. */
 u64 walk_next(pte_t *pml4, u64 va);
 int mappages(pte_t *pml4, u64 va, u64 pa, u64 size, u64 flags); /* 0 or -ENOMEM */
+/* Clears the entries; the TLB is flushed here only for the kernel's own
+ * tables: for a user address space the caller calls mm_flush_tlb. */
 void unmappages(pte_t *pml4, u64 va, u64 size, bool free_frames);
 /* New flags for mapped pages, keeping their frames; flags without PTE_P
  * leave the frame in a non-present entry (PROT_NONE keeps the data). 0, or

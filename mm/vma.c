@@ -54,6 +54,61 @@ void mm_free(struct mm *mm)
 	mm->pml4 = NULL;
 }
 
+static struct mm *all_first, *all_last;
+static u64 next_mm_id = 1;
+int nmms;
+
+struct mm *mm_alloc(void)
+{
+	struct mm *mm = kmalloc(sizeof(*mm));
+	if (!mm)
+		return NULL;
+	if (mm_init(mm) < 0) {
+		kfree(mm);
+		return NULL;
+	}
+	mm->refs = 1;
+	mm->id = next_mm_id++;
+	mm->all_prev = all_last;
+	if (all_last)
+		all_last->all_next = mm;
+	else
+		all_first = mm;
+	all_last = mm;
+	nmms++;
+	return mm;
+}
+
+struct mm *mm_get(struct mm *mm)
+{
+	mm->refs++;
+	return mm;
+}
+
+void mm_put(struct mm *mm)
+{
+	if (!mm || --mm->refs > 0)
+		return;
+	*(mm->all_prev ? &mm->all_prev->all_next : &all_first) = mm->all_next;
+	*(mm->all_next ? &mm->all_next->all_prev : &all_last) = mm->all_prev;
+	nmms--;
+	mm_free(mm);
+	kfree(mm);
+}
+
+struct mm *mm_first(void)
+{
+	return all_first;
+}
+
+struct mm *mm_from(u64 id)
+{
+	for_each_mm(mm)
+		if (mm->id >= id)
+			return mm;
+	return NULL;
+}
+
 struct vma *vma_find(struct mm *mm, u64 addr)
 {
 	struct vma *v = vmatree_floor(mm->vma_tree, addr);
@@ -131,6 +186,7 @@ int vma_unmap(struct mm *mm, u64 start, u64 len)
 		vmatree_remove(&mm->vma_tree, v);
 		mm->map_count--;
 		unmappages(mm->pml4, v->start, v->end - v->start, true);
+		mm_flush_tlb(mm, v->start, v->end);
 		vma_free(v);
 	}
 	return 0;

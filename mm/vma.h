@@ -61,6 +61,10 @@ struct mm {
 	u64 mmap_base;         /* mmap without a hint searches down from here */
 	int lock_future;       /* mlockall's MCL_FUTURE | MCL_ONFAULT, or 0: new areas are born
 	                          locked (and populated, unless MCL_ONFAULT) */
+	int refs;              /* mm_alloc'd: the threads (CLONE_VM) using it, plus mm_get's */
+	u64 id;                /* mm_alloc'd: order in the list of address spaces; never reused */
+	struct mm *all_next, *all_prev; /* that list (for_each_mm) */
+	u64 oom_stamp;         /* the OOM killer's "already counted" mark (mm/reclaim.c) */
 };
 
 struct vma *vma_find(struct mm *mm, u64 addr);  /* the VMA containing addr, or NULL */
@@ -85,8 +89,21 @@ int vma_split(struct mm *mm, u64 start, u64 end); /* make start and end area bou
 int vma_protect(struct mm *mm, u64 start, u64 len, u32 prot);
 u64 vma_free_area(struct mm *mm, u64 len);       /* a gap of len bytes, or 0 */
 bool vma_free_gap(struct mm *mm, u64 start, u64 end); /* no VMA overlaps [start, end) */
-int mm_init(struct mm *mm);
-void mm_free(struct mm *mm);
+int mm_init(struct mm *mm);   /* an empty address space in place (kernel tests, mm_alloc) */
+void mm_free(struct mm *mm);  /* its areas and page tables freed */
+/* An address space threads can share (Linux's mm_struct with mm_users):
+ * mm_alloc makes an empty one with one reference (NULL: no memory), every
+ * thread sharing it holds one (clone with CLONE_VM takes mm_get), and the
+ * last mm_put frees it. Every such address space is on one list, oldest
+ * first, so that what walks address spaces (reclaim, the reverse map, the
+ * OOM killer) visits each once, however many threads share it. */
+struct mm *mm_alloc(void);
+struct mm *mm_get(struct mm *mm);
+void mm_put(struct mm *mm);
+struct mm *mm_first(void);
+struct mm *mm_from(u64 id);   /* the first with an id >= id, or NULL */
+#define for_each_mm(m) for (struct mm *m = mm_first(); m; m = m->all_next)
+extern int nmms;              /* how many there are */
 const char *vma_kind_name(enum vma_kind kind);
 /* The frame behind va, brought in as an access by the process itself would
  * bring it (from swap, demand-zero; for a write made this address space's

@@ -92,7 +92,7 @@ static const char *const denied[] = { "kill", "tkill", "tgkill", "process_vm_wri
  * sides): printed as "ok". Their errors are printed as they are. */
 static const char *const normalized[] = {
 	"getpid", "gettid", "getppid", "getpgrp", "getpgid", "getsid", "setsid", /* pids */
-	"fork", "vfork", "clone", "set_tid_address",                             /* pids */
+	"fork", "vfork", "clone", "clone3", "set_tid_address",                   /* pids */
 	"mmap", "brk",                                                           /* addresses */
 	"time",                                                                  /* seconds */
 	"getcwd",                                 /* the work directory's path differs */

@@ -129,10 +129,17 @@ int fd_close(unsigned fd);
 bool fd_cloexec(unsigned fd);
 void fd_set_cloexec(unsigned fd, bool on);
 
-/* Whole tables: fork copies one (sharing every file), exit and execve close. */
+/* Whole tables: fork copies one (sharing every file) or shares it, exit and
+ * execve close. */
 struct proc;
-void files_fork(struct proc *child, struct proc *parent);
+int files_init(struct proc *p); /* an empty table, the root directory, umask 022: 0 or -ENOMEM */
+/* 0, or -ENOMEM (what was made stays in child, for files_close_all). */
+int files_fork(struct proc *child, struct proc *parent, bool share_files, bool share_fs);
 void files_close_all(struct proc *p);
+/* execve's first step (Linux's unshare_files): a table shared with other
+ * processes is copied, so that close-on-exec closes only this one's. 0 or
+ * -ENOMEM. */
+int files_unshare(struct proc *p);
 void files_close_on_exec(struct proc *p);
 /* What /proc/self/exe will name (a copy is kept; NULL: nothing). */
 void proc_set_exe(struct proc *p, const char *name);

@@ -124,7 +124,7 @@ int path_lookup(struct inode *start, const char *path, struct inode **out)
 int path_cwd(struct inode **out)
 {
 	struct proc *p = myproc();
-	*out = p && p->cwd ? p->cwd : ramfs_root();
+	*out = p && p->fs->cwd ? p->fs->cwd : ramfs_root();
 	return 0;
 }
 

@@ -90,8 +90,8 @@ SYSCALL3(lchown, const char __user *, path, u32, uid, u32, gid)
 SYSCALL1(umask, int, mask)
 {
 	struct proc *p = myproc();
-	u32 old = p->umask;
-	p->umask = (u32)mask & 0777;
+	u32 old = p->fs->umask;
+	p->fs->umask = (u32)mask & 0777;
 	return old;
 }
 

@@ -247,7 +247,7 @@ static int lookup_open(struct inode *start, const char *path, int flags, u32 mod
 		*out = ramfs_find(np.dir, np.name, np.len);
 		if (!*out)
 			return ramfs_create(np.dir, np.name, np.len,
-					    S_IFREG | (mode & 07777 & ~myproc()->umask), 0, out);
+					    S_IFREG | (mode & 07777 & ~myproc()->fs->umask), 0, out);
 		if (flags & O_EXCL)
 			return -EEXIST;
 		if (!S_ISLNK((*out)->mode))

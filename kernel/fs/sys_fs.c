@@ -95,7 +95,7 @@ static int make_dir(const struct nameparts *np, const void *mode)
 	struct inode *ip;
 	if (np->dots)
 		return -EEXIST;
-	u32 m = *(const u16 *)mode & 01777 & ~myproc()->umask;
+	u32 m = *(const u16 *)mode & 01777 & ~myproc()->fs->umask;
 	return ramfs_create(np->dir, np->name, np->len, S_IFDIR | m, 0, &ip);
 }
 
@@ -161,8 +161,8 @@ static long set_cwd(struct inode *ip)
 	if (!S_ISDIR(ip->mode))
 		return -ENOTDIR;
 	ramfs_get(ip);
-	ramfs_put(p->cwd);
-	p->cwd = ip;
+	ramfs_put(p->fs->cwd);
+	p->fs->cwd = ip;
 	return 0;
 }
 

@@ -30,7 +30,6 @@
 
 #define USEC_PER_SEC 1000000l
 #define NSEC_PER_MSEC 1000000l
-#define MAX_SLEEP_TICKS (1ul << 40) /* sleep_on adds this to the tick count */
 #define POLL_CHUNK 32               /* pollfds read onto the stack at a time */
 #define FD_WORDS ((NOFILE + 63) / 64)
 

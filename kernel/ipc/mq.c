@@ -41,7 +41,6 @@
 #define MSG_HEADER_COST 48      /* Linux's struct msg_msg, charged per slot */
 #define PRIO_NODE_COST 48       /* and struct posix_msg_tree_node */
 #define FILENT_SIZE 80          /* what fstat says a queue's size is */
-#define MAX_SLEEP_TICKS (1ul << 40) /* sleep_on adds this to the tick count */
 
 enum { SIGEV_SIGNAL, SIGEV_NONE, SIGEV_THREAD };
 #define NOTIFY_COOKIE_LEN 32    /* what SIGEV_THREAD reads from sigev_value */
@@ -164,7 +163,7 @@ static int create(const char *name, u32 mode, const struct mq_attr *a, struct mq
 	struct mqueue *q = kmalloc(sizeof(*q));
 	if (!q)
 		return -ENOMEM;
-	ramfs_init_inode(&q->inode, S_IFREG | (mode & ~me->umask & 07777), 0);
+	ramfs_init_inode(&q->inode, S_IFREG | (mode & ~me->fs->umask & 07777), 0);
 	q->inode.uid = me->ids.u.fs;
 	q->inode.gid = me->ids.g.fs;
 	q->inode.size = FILENT_SIZE;
@@ -360,42 +359,6 @@ SYSCALL1(mq_unlink, const char __user *, uname)
 
 /* ---- sending and receiving ---- */
 
-struct deadline {
-	bool set;
-	u64 ns; /* CLOCK_REALTIME */
-};
-
-/* The timeout is read and checked before anything else, even when the call
- * will not block: EFAULT, or EINVAL for tv_sec < 0 or tv_nsec outside
- * [0, 1e9) (timespec64_valid). NULL: wait for ever. */
-static int read_deadline(const struct timespec64 __user *uts, struct deadline *d)
-{
-	struct timespec64 ts;
-	*d = (struct deadline){ 0 };
-	if (!uts)
-		return 0;
-	if (copy_from_user(&ts, uts, sizeof(ts)))
-		return -EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (i64)NSEC_PER_SEC)
-		return -EINVAL;
-	d->set = true;
-	d->ns = (u64)ts.tv_sec >= UINT64_MAX / NSEC_PER_SEC - 1 ? UINT64_MAX
-		: (u64)ts.tv_sec * NSEC_PER_SEC + (u64)ts.tv_nsec;
-	return 0;
-}
-
-/* One wait for chan, no longer than the deadline: 0 (check again),
- * -ETIMEDOUT once the deadline has passed, -EINTR if killed. */
-static int wait_turn(const void *chan, const struct deadline *d)
-{
-	if (!d->set)
-		return sleep_on(chan, 0);
-	u64 now = time_realtime_ns();
-	if (now >= d->ns)
-		return -ETIMEDOUT;
-	return sleep_on(chan, MIN((d->ns - now) / TICK_NS + 1, MAX_SLEEP_TICKS));
-}
-
 /* __do_notify: the registration is used up; SIGEV_SIGNAL with a signal
  * other than 0 sends it (no siginfo: faultline has no handlers to see it). */
 static void notify(struct mqueue *q)
@@ -417,7 +380,7 @@ SYSCALL5(mq_timedsend, int, mqd, const char __user *, ubody, size_t, len, u32, p
 	 const struct timespec64 __user *, uts)
 {
 	struct deadline d;
-	int err = read_deadline(uts, &d);
+	int err = deadline_read(uts, &d, CLOCK_ABS_REALTIME);
 	if (err)
 		return err;
 	if (prio >= MQ_PRIO_MAX)
@@ -436,7 +399,7 @@ SYSCALL5(mq_timedsend, int, mqd, const char __user *, ubody, size_t, len, u32, p
 	if (copy_from_user(m->body, ubody, len))
 		err = -EFAULT;
 	while (!err && q->curmsgs >= q->maxmsg)
-		err = f->flags & O_NONBLOCK ? -EAGAIN : wait_turn(not_full(q), &d);
+		err = f->flags & O_NONBLOCK ? -EAGAIN : deadline_sleep(not_full(q), &d);
 	if (err) {
 		kfree(m);
 		return err;
@@ -458,7 +421,7 @@ SYSCALL5(mq_timedreceive, int, mqd, char __user *, ubuf, size_t, len, u32 __user
 	 const struct timespec64 __user *, uts)
 {
 	struct deadline d;
-	int err = read_deadline(uts, &d);
+	int err = deadline_read(uts, &d, CLOCK_ABS_REALTIME);
 	if (err)
 		return err;
 	struct file *f = queue_file(mqd);
@@ -471,7 +434,7 @@ SYSCALL5(mq_timedreceive, int, mqd, char __user *, ubuf, size_t, len, u32 __user
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
 		q->receivers++;
-		err = wait_turn(not_empty(q), &d);
+		err = deadline_sleep(not_empty(q), &d);
 		q->receivers--;
 		if (err)
 			return err;

@@ -74,7 +74,7 @@ KTEST(exec_rejects_malformed_elf)
 	struct proc *p = proc_alloc("exec-test");
 	valid(&im);
 	KEXPECT_EQ(exec_image(p, (const u8 *)&im, sizeof(im), "/t", argv, envp), 0);
-	pte_t *before = p->mm.pml4;
+	pte_t *before = p->mm->pml4;
 	for (size_t i = 0; i < ARRAY_SIZE(breakages); i++) {
 		valid(&im);
 		breakages[i](&im);
@@ -82,7 +82,7 @@ KTEST(exec_rejects_malformed_elf)
 		if (err != -ENOEXEC)
 			printk("# breakage %lu: got %ld\n", (u64)i, err);
 		KEXPECT_EQ(err, -ENOEXEC);
-		KEXPECT(p->mm.pml4 == before); /* the old image is untouched */
+		KEXPECT(p->mm->pml4 == before); /* the old image is untouched */
 	}
 	valid(&im);
 	KEXPECT_EQ(exec_image(p, (const u8 *)&im, 16, "/t", argv, envp), -ENOEXEC); /* truncated */

@@ -27,7 +27,7 @@ static struct blkdev *swap_disk(void)
 
 static bool swapped_out(struct proc *p, u64 va)
 {
-	pte_t *pte = walk(p->mm.pml4, va, false);
+	pte_t *pte = walk(p->mm->pml4, va, false);
 	return pte && pte_is_swap(*pte);
 }
 
@@ -42,14 +42,14 @@ KTEST(swap_uaccess_swaps_page_back_in)
 		page[i] = (u8)(i * 13);
 	KEXPECT_EQ(copy_to_user(uptr(U), page, sizeof(page)), 0);
 	u64 ins = vmstat.pswpin;
-	KEXPECT(page_out(&p->mm, U));
+	KEXPECT(page_out(p->mm, U));
 	KEXPECT(swapped_out(p, U));
 	KEXPECT_EQ(copy_from_user(back, uptr(U), sizeof(back)), 0); /* faults, swaps in, retries */
 	KEXPECT(memcmp(back, page, sizeof(page)) == 0);
 	KEXPECT(!swapped_out(p, U));
 	KEXPECT_EQ(vmstat.pswpin, ins + 1);
 
-	KEXPECT(page_out(&p->mm, U)); /* clean since it came back: no write needed */
+	KEXPECT(page_out(p->mm, U)); /* clean since it came back: no write needed */
 	u32 word = 0;
 	KEXPECT_EQ(get_user(word, (u32 __user *)uptr(U + 8)), 0);
 	KEXPECT_EQ(word, *(u32 *)(page + 8));
@@ -66,7 +66,7 @@ KTEST(swap_read_error_is_efault_not_oops)
 	static u8 page[4096];
 	memset(page, 0x5a, sizeof(page));
 	KEXPECT_EQ(copy_to_user(uptr(U), page, sizeof(page)), 0);
-	KEXPECT(page_out(&p->mm, U));
+	KEXPECT(page_out(p->mm, U));
 	blk_set_fail(d, true);
 	memset(page, 0x77, sizeof(page));
 	KEXPECT_EQ(copy_from_user(page, uptr(U), sizeof(page)), sizeof(page));

@@ -29,7 +29,7 @@ static u8 kbuf[3 * 4096], kref[3 * 4096];
 static void enter_user_space(void)
 {
 	proc = usermem_begin(2);
-	vma_map(&proc->mm, RO, PAGE_SIZE, PROT_READ, VMA_ANON);
+	vma_map(proc->mm, RO, PAGE_SIZE, PROT_READ, VMA_ANON);
 }
 
 static void leave_user_space(void)
@@ -176,10 +176,10 @@ KTEST(uaccess_demand_paging_inside_copy)
 {
 	enter_user_space();
 	u64 pa, flags;
-	KEXPECT(!translate(proc->mm.pml4, U + PAGE_SIZE, &pa, &flags)); /* never touched */
+	KEXPECT(!translate(proc->mm->pml4, U + PAGE_SIZE, &pa, &flags)); /* never touched */
 	fill(kref, 64, 9);
 	KEXPECT_EQ(copy_to_user(uptr(U + PAGE_SIZE), kref, 64), 0);    /* faulted in by the copy */
-	KEXPECT(translate(proc->mm.pml4, U + PAGE_SIZE, &pa, &flags) && (flags & PTE_U));
+	KEXPECT(translate(proc->mm->pml4, U + PAGE_SIZE, &pa, &flags) && (flags & PTE_U));
 	KEXPECT(memcmp(phys_to_virt(pa), kref, 64) == 0);
 	leave_user_space();
 }
@@ -217,7 +217,7 @@ KTEST(smep_catches_kernel_executing_user_page)
 		return;
 	}
 	enter_user_space();
-	vma_protect(&proc->mm, U, PAGE_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC);
+	vma_protect(proc->mm, U, PAGE_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC);
 	put_string(U, "\xc3", 1); /* ret */
 	struct caught c = ktest_catch(call_user_code, (void *)U);
 	KEXPECT(c.faulted && c.vector == T_PF && (c.error & 16) && c.addr == U);

@@ -11,9 +11,9 @@
 struct proc *usermem_begin(size_t pages)
 {
 	struct proc *p = proc_alloc("usermem-test");
-	vma_map(&p->mm, USERMEM, pages * PAGE_SIZE, PROT_READ | PROT_WRITE, VMA_ANON);
+	vma_map(p->mm, USERMEM, pages * PAGE_SIZE, PROT_READ | PROT_WRITE, VMA_ANON);
 	percpu.proc = p;
-	write_cr3(virt_to_phys(p->mm.pml4));
+	write_cr3(virt_to_phys(p->mm->pml4));
 	return p;
 }
 
