@@ -390,8 +390,11 @@ int main(int argc, char **argv)
 		while (__atomic_load_n(&tk_gate, __ATOMIC_SEQ_CST) == 0)
 			futex_wait(&tk_gate, 0);
 		SYSCALL_CASE(0, 0, "tgkill(pid, thread, 0) -> 0", SYS_tgkill, getpid(), tk_tid, 0);
-		SYSCALL_CASE(-1, ESRCH, "tgkill(pid+wrong, thread, 0) -> ESRCH", SYS_tgkill, getppid(),
+		tap_diag("getppid() = %d", (int)getppid());
+		SYSCALL_CASE(-1, ESRCH, "tgkill(thread as tgid, thread, 0) -> ESRCH", SYS_tgkill, tk_tid,
 			     tk_tid, 0);
+		SYSCALL_CASE(-1, ESRCH, "tgkill(pid, pid+100000, 0) -> ESRCH", SYS_tgkill, getpid(),
+			     getpid() + 100000, 0);
 		SYSCALL_CASE(0, 0, "tkill(thread, 0) -> 0", SYS_tkill, tk_tid, 0);
 		SYSCALL_CASE(-1, EINVAL, "tgkill(pid, 0, 0) -> EINVAL", SYS_tgkill, getpid(), 0, 0);
 		SYSCALL_CASE(-1, EINVAL, "tgkill(0, thread, 0) -> EINVAL", SYS_tgkill, 0, tk_tid, 0);
