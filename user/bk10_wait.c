@@ -83,6 +83,13 @@ static void futex_cases(void)
 		     FUTEX_WAIT | FUTEX_PRIVATE_FLAG, 0, &t10ms, NULL, 0);
 	SYSCALL_CASE(-1, EFAULT, "futex WAIT (shared) untouched read-only anon word -> EFAULT",
 		     SYS_futex, ro, FUTEX_WAIT, 0, &t10ms, NULL, 0);
+	{
+		int *touched = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		touched[0] = 0;
+		mprotect(touched, 4096, PROT_READ);
+		SYSCALL_CASE(-1, ETIMEDOUT, "futex WAIT (shared) written-then-read-only anon word -> ETIMEDOUT",
+			     SYS_futex, touched, FUTEX_WAIT, 0, &t10ms, NULL, 0);
+	}
 	SYSCALL_CASE(-1, ETIMEDOUT, "futex WAIT|PRIVATE read-only zero word -> ETIMEDOUT", SYS_futex,
 		     ro, FUTEX_WAIT | FUTEX_PRIVATE_FLAG, 0, &t10ms, NULL, 0);
 	SYSCALL_CASE(-1, EFAULT, "futex WAIT kernel word -> EFAULT", SYS_futex, KPTR, FUTEX_WAIT, 0,
