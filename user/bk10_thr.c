@@ -13,6 +13,7 @@
 #include <sched.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -260,6 +261,104 @@ static int raw_thread(void *a)
 }
 static char raw_stack[65536] __attribute__((aligned(16)));
 
+/* ---- clone3 ---------------------------------------------------------------- */
+
+struct clone_args_ {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+		set_tid_size, cgroup;
+};
+
+static long clone3_(void *args, size_t size)
+{
+	fflush(stdout);
+	long r = syscall(SYS_clone3, args, size);
+	if (r == 0)
+		_exit(33);
+	return r;
+}
+
+#define C3(want, err, name, args, size) do {                                   \
+	errno = 0;                                                          \
+	long r_ = clone3_(args, size);                                      \
+	int e_ = errno;                                                     \
+	if (r_ > 0)                                                         \
+		waitpid(r_, NULL, __WALL);                                  \
+	tap_syscall(r_ > 0 ? 1 : r_, e_, want, err, NULL, "%s", name);      \
+} while (0)
+
+static void clone3_cases(void)
+{
+	static unsigned char buf[8192] __attribute__((aligned(4096)));
+	struct clone_args_ a = { 0 };
+	a.exit_signal = SIGCHLD;
+	C3(-1, EFAULT, "clone3(NULL, 88) -> EFAULT", NULL, 88);
+	C3(-1, EINVAL, "clone3 size 63 -> EINVAL", &a, 63);
+	C3(-1, E2BIG, "clone3 size 4097 -> E2BIG", &a, 4097);
+	C3(-1, EINVAL, "clone3 size 0 -> EINVAL", &a, 0);
+	memset(buf, 0, sizeof buf);
+	memcpy(buf, &a, sizeof a);
+	C3(1, 0, "clone3 size 4096, all zero past 88 -> child", buf, 4096);
+	buf[95] = 1;
+	C3(-1, E2BIG, "clone3 size 96, byte 95 non-zero -> E2BIG", buf, 96);
+	buf[95] = 0;
+	/* args ending at the last mapped byte, then one byte more */
+	unsigned char *two = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	munmap(two + 4096, 4096);
+	memcpy(two + 4096 - 88, &a, 88);
+	C3(1, 0, "clone3 args ending on the last mapped byte -> child", two + 4096 - 88, 88);
+	memcpy(two + 4096 - 88, &a, 88);
+	C3(-1, EFAULT, "clone3 args running 8 bytes into unmapped -> EFAULT", two + 4096 - 88, 96);
+	struct clone_args_ b = a;
+	b.exit_signal = 65;
+	C3(-1, EINVAL, "clone3 exit_signal 65 -> EINVAL", &b, 88);
+	b = a;
+	b.flags = CLONE_THREAD | CLONE_SIGHAND | CLONE_VM;
+	C3(-1, EINVAL, "clone3 CLONE_THREAD with exit_signal -> EINVAL", &b, 88);
+	b = a;
+	b.stack = (uintptr_t)buf;
+	C3(-1, EINVAL, "clone3 stack without size -> EINVAL", &b, 88);
+	b = a;
+	b.stack_size = 4096;
+	C3(-1, EINVAL, "clone3 stack size without stack -> EINVAL", &b, 88);
+	b = a;
+	b.set_tid_size = 1;
+	C3(-1, EINVAL, "clone3 set_tid_size 1, set_tid NULL -> EINVAL", &b, 88);
+	b = a;
+	b.flags = CLONE_PARENT_SETTID;
+	b.parent_tid = 0xffff800000000000UL;
+	C3(1, 0, "clone3 CLONE_PARENT_SETTID at a kernel address -> child anyway", &b, 88);
+
+	/* a child with exit signal 0 is a "clone" child: only __WCLONE/__WALL see it */
+	b = a;
+	b.exit_signal = 0;
+	fflush(stdout);
+	long c = syscall(SYS_clone3, &b, 88);
+	if (c == 0)
+		_exit(34);
+	int st = 0;
+	errno = 0;
+	msleep(50);
+	long w = waitpid(c, &st, WNOHANG);
+	tap_ok(w == -1 && errno == ECHILD, "exit_signal 0 child: waitpid without __WCLONE -> ECHILD (%ld %s)",
+	       w, tap_errname(errno));
+	w = waitpid(c, &st, __WCLONE);
+	tap_ok(w == c && WIFEXITED(st) && WEXITSTATUS(st) == 34,
+	       "waitpid(__WCLONE) reaps it with its status (%ld %#x)", w, st);
+	b.exit_signal = SIGUSR1;
+	signal(SIGUSR1, SIG_IGN);
+	fflush(stdout);
+	c = syscall(SYS_clone3, &b, 88);
+	if (c == 0)
+		_exit(35);
+	errno = 0;
+	msleep(50);
+	w = waitpid(-1, &st, WNOHANG);
+	tap_ok(w == -1 && errno == ECHILD, "exit_signal SIGUSR1 child: waitpid(-1) -> ECHILD (%ld)", w);
+	w = waitpid(-1, &st, __WALL);
+	tap_ok(w == c && WEXITSTATUS(st) == 35, "waitpid(-1, __WALL) reaps it (%ld)", w);
+	signal(SIGUSR1, SIG_DFL);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && strcmp(argv[1], "execd") == 0) {
@@ -333,6 +432,8 @@ int main(int argc, char **argv)
 		int st = reap(c);
 		tap_status(st, EXITED(40), "execve from a non-leader thread: same pid, one thread");
 	}
+
+	clone3_cases();
 
 	/* many joins */
 	{
