@@ -63,8 +63,7 @@ static long copy_process(u64 flags, u64 stack)
 	c->parent = p;
 	c->fs_base = rdmsr(MSR_FS_BASE);
 	c->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
-	c->ignored = p->ignored;
-	c->sigmask = p->sigmask; /* and nothing pending: Linux clears the child's set */
+	signal_fork(c, p);
 	c->pgid = p->pgid;
 	c->sid = p->sid;
 	c->ids = p->ids;
@@ -76,7 +75,7 @@ static long copy_process(u64 flags, u64 stack)
 	int pid = c->pid;
 	if (flags & CLONE_VFORK) {
 		c->vfork_parent = p;
-		while (c->vfork_parent && sleep_on(c, 0) == 0)
+		while (c->vfork_parent && sleep_killable(c, 0) == 0)
 			;
 	}
 	return pid;

@@ -66,11 +66,13 @@ struct proc *proc_alloc(const char *name)
 	struct proc *p = kmalloc(sizeof(*p));
 	if (!p)
 		return NULL;
-	*p = (struct proc){ .state = P_RUNNABLE, .umask = 022 };
+	*p = (struct proc){ .state = P_RUNNABLE, .umask = 022, .syscall_nr = -1 };
 	p->kstack = kstack_alloc();
-	if (!p->kstack || mm_init(&p->mm) < 0) {
+	p->sighand = sighand_alloc();
+	if (!p->kstack || !p->sighand || mm_init(&p->mm) < 0) {
 		if (p->kstack)
 			kstack_free(p->kstack);
+		sighand_put(p->sighand);
 		kfree(p);
 		return NULL;
 	}
@@ -101,6 +103,7 @@ void proc_reap(struct proc *p)
 		last = prev;
 	nprocs--;
 	procfs_forget(p->pid);
+	signal_release(p);
 	kfree(p);
 }
 
@@ -142,6 +145,7 @@ void proc_exit(int status)
 	p->exit_status = status;
 	p->state = P_ZOMBIE;
 	vfork_release(p);
+	signal_exited(p);
 	wakeup(p->parent);
 	sched();
 	panic("proc_exit: a zombie ran again");

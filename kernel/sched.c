@@ -112,7 +112,5 @@ void return_to_user(void)
 {
 	struct proc *p = myproc();
 	cputime_charge(p, false);
-	signal_stop(p);
-	if (p->killed)
-		proc_exit(p->killed);
+	signal_deliver(p);
 }

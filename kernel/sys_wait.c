@@ -96,7 +96,7 @@ static void take_report(struct proc *c, const struct waitspec *w, struct waitinf
 }
 
 /* Wait until a child w wants has something to report; fill *info. Returns
- * its pid, 0 under WNOHANG if none has yet, -ECHILD, or -EINTR. */
+ * its pid, 0 under WNOHANG if none has yet, -ECHILD, or -ERESTARTSYS. */
 static long do_wait(const struct waitspec *w, struct waitinfo *info)
 {
 	for (;;) {
@@ -111,7 +111,7 @@ static long do_wait(const struct waitspec *w, struct waitinfo *info)
 		if (w->options & WNOHANG)
 			return 0;
 		if (sleep_on(myproc(), 0) < 0)
-			return -EINTR;
+			return -ERESTARTSYS;
 	}
 }
 

@@ -6,14 +6,21 @@
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 
-int sleep_on(const void *chan, u64 nticks)
+/* Linux's TASK_INTERRUPTIBLE (any signal_pending ends the sleep) or
+ * TASK_KILLABLE (only a fatal signal does). */
+static bool must_wake(const struct proc *p, bool interruptible)
+{
+	return interruptible ? signal_pending(p) : p->killed != 0;
+}
+
+static int sleep(const void *chan, u64 nticks, bool interruptible)
 {
 	struct proc *p = myproc();
-	if (p->killed)
+	if (must_wake(p, interruptible))
 		return -EINTR;
 	if (p->stop_pending) {
 		signal_stop(p); /* instead of sleeping: the event may come while stopped */
-		return p->killed ? -EINTR : 0;
+		return must_wake(p, interruptible) ? -EINTR : 0;
 	}
 	p->chan = chan;
 	p->wake_tick = nticks ? ticks() + nticks : 0;
@@ -21,7 +28,17 @@ int sleep_on(const void *chan, u64 nticks)
 	sched();
 	p->chan = NULL;
 	signal_stop(p);
-	return p->killed ? -EINTR : 0;
+	return must_wake(p, interruptible) ? -EINTR : 0;
+}
+
+int sleep_on(const void *chan, u64 nticks)
+{
+	return sleep(chan, nticks, true);
+}
+
+int sleep_killable(const void *chan, u64 nticks)
+{
+	return sleep(chan, nticks, false);
 }
 
 void wakeup(const void *chan)

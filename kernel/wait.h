@@ -11,9 +11,15 @@
 #include "kernel/types.h"
 
 /* Sleep until wakeup(chan), or until 'ticks' timer ticks pass (0: no limit).
- * Returns -EINTR if the process was killed meanwhile (callers give up and
- * return; the death happens on the way out to ring 3), else 0. A stop
+ * Returns -EINTR if the process was killed meanwhile, or a signal with a
+ * handler waits for it (kernel/signal.h signal_pending): callers give up
+ * and return -ERESTARTSYS (or -EINTR where Linux never restarts); the
+ * death, or the handler, happens on the way out to ring 3. Else 0. A stop
  * signal stops the process in here and then returns 0 early: callers check
  * their condition again, as after any wakeup. */
 int sleep_on(const void *chan, u64 ticks);
+
+/* The same, but only a fatal signal ends it early (Linux's TASK_KILLABLE):
+ * for waits that user space cannot be told to retry (vfork). */
+int sleep_killable(const void *chan, u64 ticks);
 void wakeup(const void *chan);

@@ -80,21 +80,22 @@ static void con_input(int c)
 	line.ready = ch == '\n' || line.len == sizeof(line.buf);
 }
 
-/* Until a line is complete: 0, or -EINTR once the reader is killed (by ^C
- * or anything else; it dies on its way out), or -EAGAIN. The UART raises
+/* Until a line is complete: 0, or -ERESTARTSYS once a signal interrupts
+ * the reader (^C or anything else: it dies, or its handler runs and the
+ * read is restarted or fails with EINTR), or -EAGAIN. The UART raises
  * no interrupts: it is polled once a tick, and others run in between. */
 static int wait_line(struct file *f)
 {
 	while (!line.ready) {
-		if (myproc()->killed)
-			return -EINTR;
+		if (signal_pending(myproc()))
+			return -ERESTARTSYS;
 		int c = serial_getc();
 		if (c >= 0)
 			con_input(c);
 		else if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
 		else if (sleep_on(&line, 1))
-			return -EINTR;
+			return -ERESTARTSYS;
 	}
 	return 0;
 }

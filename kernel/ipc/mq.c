@@ -82,6 +82,7 @@ struct mqueue {
 	int receivers;            /* processes waiting in mq_timedreceive */
 	int notify_pid;           /* registered for notification, or 0 */
 	int notify_kind, notify_signo;
+	u64 notify_value;         /* sigev_value: the siginfo's si_value */
 };
 
 static struct mqueue *queues;
@@ -372,24 +373,30 @@ static int read_deadline(const struct timespec64 __user *uts, struct deadline *d
 }
 
 /* One wait for chan, no longer than the deadline: 0 (check again),
- * -ETIMEDOUT once the deadline has passed, -EINTR if killed. */
+ * -ETIMEDOUT once the deadline has passed, -ERESTARTSYS if a signal
+ * interrupted it (Linux's wq_sleep: SA_RESTART restarts mq_timed*). */
 static int wait_turn(const void *chan, const struct deadline *d)
 {
-	if (!d->set)
-		return sleep_on(chan, 0);
 	u64 now = time_realtime_ns();
-	if (now >= d->ns)
+	if (d->set && now >= d->ns)
 		return -ETIMEDOUT;
-	return sleep_on(chan, MIN((d->ns - now) / TICK_NS + 1, MAX_SLEEP_TICKS));
+	u64 n = d->set ? MIN((d->ns - now) / TICK_NS + 1, MAX_SLEEP_TICKS) : 0;
+	return sleep_on(chan, n) ? -ERESTARTSYS : 0;
 }
 
 /* __do_notify: the registration is used up; SIGEV_SIGNAL with a signal
- * other than 0 sends it (no siginfo: faultline has no handlers to see it). */
+ * other than 0 sends it, with SI_MESGQ, the sender's pid and uid and the
+ * registration's sigev_value. */
 static void notify(struct mqueue *q)
 {
-	struct proc *p = proc_find(q->notify_pid);
-	if (p && q->notify_kind == SIGEV_SIGNAL && q->notify_signo)
-		signal_send(p, q->notify_signo);
+	struct proc *p = proc_find(q->notify_pid), *me = myproc();
+	if (p && q->notify_kind == SIGEV_SIGNAL && q->notify_signo) {
+		struct ksiginfo info = { .signo = q->notify_signo, .code = SI_MESGQ };
+		info.kill.pid = me->pid;
+		info.kill.uid = me->ids.u.real;
+		info.kill.value = q->notify_value;
+		send_sig_info(p, q->notify_signo, &info, false);
+	}
 	q->notify_pid = 0;
 }
 
@@ -520,6 +527,7 @@ SYSCALL2(mq_notify, int, mqd, const struct sigevent __user *, uev)
 	q->notify_pid = me;
 	q->notify_kind = ev.notify;
 	q->notify_signo = ev.signo;
+	q->notify_value = ev.value;
 	return 0;
 }
 
