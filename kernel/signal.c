@@ -443,7 +443,9 @@ static void finish_syscall(struct trapframe *tf, long nr, const struct k_sigacti
 
 /* One handler: its frame, then the mask it runs with (Linux's
  * signal_delivered: blocked | sa_mask | sig unless SA_NODEFER). A frame
- * that cannot be written kills with SIGSEGV (Linux's force_sigsegv). */
+ * that cannot be written costs a SIGSEGV (Linux's force_sigsegv): one a
+ * SIGSEGV handler may catch, unless the frame was SIGSEGV's own, which
+ * kills: never a loop of frames that cannot be written. */
 static void handle(struct proc *p, int sig, const struct ksiginfo *info)
 {
 	struct k_sigaction ka = *action(p, sig);
@@ -451,9 +453,9 @@ static void handle(struct proc *p, int sig, const struct ksiginfo *info)
 	if (ka.flags & SA_RESETHAND)
 		action(p, sig)->handler = SIG_DFL;
 	if (sigframe_setup(p, sig, &ka, info, oldmask)) {
-		printk("faultline: %s[%d] killed by SIGSEGV: cannot write the frame for signal %d "
-		       "below sp %lx\n", p->name, p->pid, sig, p->tf->rsp);
-		force_sig(p, SIGSEGV, true);
+		printk("faultline: %s[%d] cannot write the frame for signal %d below sp %lx: SIGSEGV\n",
+		       p->name, p->pid, sig, p->tf->rsp);
+		force_sig(p, SIGSEGV, sig == SIGSEGV);
 		return;
 	}
 	p->restore_sigmask = false;
