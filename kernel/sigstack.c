@@ -30,9 +30,11 @@ static void sigstack_get(const struct proc *p, u64 sp, struct sigstack *ss)
 	*ss = (struct sigstack){ p->sas_sp, sigstack_flags(p, sp) | (int)p->sas_flags, 0, p->sas_size };
 }
 
+/* uc_stack holds SS_ONSTACK or SS_DISABLE only, not SS_AUTODISARM
+ * (Linux's __save_altstack): rt_sigreturn gives back an armed stack. */
 void sigstack_save(struct proc *p, u64 sp, struct sigstack *ss)
 {
-	sigstack_get(p, sp, ss);
+	*ss = (struct sigstack){ p->sas_sp, sigstack_flags(p, sp), 0, p->sas_size };
 	if (p->sas_flags & SS_AUTODISARM) {
 		p->sas_sp = p->sas_size = 0;
 		p->sas_flags = 0;
