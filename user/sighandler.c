@@ -322,8 +322,43 @@ static void flags_and_errors(void)
 	       "sa_mask never holds SIGKILL or SIGSTOP");
 }
 
-int main(void)
+/* The program again after execve: handlers are SIG_DFL, SIG_IGN stays,
+ * the mask stays, the alternate stack is gone. */
+static int after_exec(void)
 {
+	struct sigaction a, b;
+	sigset_t mask;
+	stack_t ss;
+	sigaction(SIGUSR1, NULL, &a);
+	sigaction(SIGUSR2, NULL, &b);
+	sigprocmask(SIG_BLOCK, NULL, &mask);
+	sigaltstack(NULL, &ss);
+	return (a.sa_handler == SIG_DFL) | (b.sa_handler == SIG_IGN) << 1 |
+	       (sigismember(&mask, SIGTERM) == 1) << 2 | (ss.ss_flags == SS_DISABLE) << 3;
+}
+
+static int exec_child(void *arg)
+{
+	(void)arg;
+	static char alt[65536];
+	stack_t ss = { .ss_sp = alt, .ss_size = sizeof alt };
+	sigset_t term;
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	on_plain(SIGUSR1, count, 0, 0);
+	signal(SIGUSR2, SIG_IGN);
+	sigprocmask(SIG_BLOCK, &term, NULL);
+	sigaltstack(&ss, NULL);
+	execl("/proc/self/exe", "sighandler", "after-exec", (char *)NULL);
+	return 99;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "after-exec"))
+		return after_exec();
+	child_case(exec_child, NULL, EXITED(15),
+		   "execve: handler reset to SIG_DFL, SIG_IGN and the mask kept, alternate stack dropped");
 	runs_and_returns();
 	siginfo_of_senders();
 	fault_siginfo();

@@ -307,6 +307,33 @@ static void interrupted_wait(void)
 	reap(killer);
 }
 
+/* A stop and continue with no handler must not disturb a blocked read: it
+ * is restarted (or, here, simply goes on) and gets the byte. */
+static int read_one(void *fds_)
+{
+	int *fds = fds_;
+	char c;
+	close(fds[1]);
+	return read(fds[0], &c, 1) == 1 && c == 'z' ? 0 : 1;
+}
+
+static void stop_continue_read(void)
+{
+	int fds[2];
+	if (pipe(fds))
+		bail("pipe");
+	pid_t pid = spawn(read_one, fds);
+	nap(50);
+	kill(pid, SIGSTOP);
+	nap(50);
+	kill(pid, SIGCONT);
+	nap(50);
+	write(fds[1], "z", 1);
+	tap_status(reap(pid), EXITED(0), "a read through SIGSTOP and SIGCONT (no handler) gets its byte");
+	close(fds[0]);
+	close(fds[1]);
+}
+
 static void sigpipe(void)
 {
 	int fds[2];
@@ -358,6 +385,7 @@ int main(void)
 	interrupted_read(0, "a pipe read interrupted by a handler");
 	interrupted_read(SA_RESTART, "SA_RESTART");
 	interrupted_wait();
+	stop_continue_read();
 	sigpipe();
 	fault_with_pending();
 	return done_testing();
