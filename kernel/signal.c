@@ -260,6 +260,7 @@ static void notify_parent(struct proc *p, int code, int status)
 void signal_exited(struct proc *p)
 {
 	int st = p->exit_status;
+	flush(p, ~0ul); /* nothing will take them: stop counting them against the limit */
 	if (st & 0x7f)
 		notify_parent(p, CLD_KILLED, st & 0x7f);
 	else

@@ -123,8 +123,8 @@ void signal_send(struct proc *p, int sig);
  * no longer blocks. */
 void signal_unblocked(struct proc *p);
 
-/* p has exited (exit_status set): SIGCHLD to its parent, CLD_EXITED or
- * CLD_KILLED. */
+/* p has exited (exit_status set): its pending signals are dropped, and
+ * SIGCHLD goes to its parent, CLD_EXITED or CLD_KILLED. */
 void signal_exited(struct proc *p);
 
 /* If a stop signal waits for p (the caller): stop until SIGCONT or SIGKILL,

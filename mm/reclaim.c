@@ -94,6 +94,8 @@ static bool evict(struct vma *v, u64 va, u64 pa)
 	unsigned n = rmap_walk(v, va, pa, look, &found);
 	if (found.locked || frame_refs(pa) != n + (obj != NULL))
 		return false;
+	if (!obj && n > SWAP_MAX_REFS)
+		return false; /* a slot could not count the mappers: stays resident */
 	swp_entry_t e = obj ? 0 : frame_private(pa);
 	bool clean = e; /* in the swap cache, so never written since (mm/pte.c) */
 	if (!e && !(e = swap_alloc()))

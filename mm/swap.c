@@ -18,7 +18,6 @@
 
 #define SECTORS_PER_PAGE (PAGE_SIZE / 512)
 #define SLOT_BAD 0xff
-#define MAX_COUNT 0xfe
 
 struct swap_header {
 	char bootbits[1024];
@@ -149,12 +148,13 @@ swp_entry_t swap_alloc(void)
 	return 0;
 }
 
-void swap_dup(swp_entry_t e)
+bool swap_dup(swp_entry_t e)
 {
 	struct swap_area *a = area_of(e);
-	if (a->count[slot_of(e)] >= MAX_COUNT)
-		panic("swap_dup: too many references to %lx", e);
+	if (a->count[slot_of(e)] >= SWAP_MAX_REFS)
+		return false;
 	a->count[slot_of(e)]++;
+	return true;
 }
 
 void swap_free(swp_entry_t e)
