@@ -41,11 +41,15 @@ bool sysret_safe(const struct trapframe *tf)
 }
 
 /* The number is the low 32 bits of RAX, unsigned, as Linux's do_syscall_64
- * reads it: RAX = (1 << 32) | 39 is getpid, 0xffffffff is -ENOSYS. */
+ * reads it: RAX = (1 << 32) | 39 is getpid, 0xffffffff is -ENOSYS. The
+ * whole RAX is kept (Linux's orig_ax) for a restart after a signal; a
+ * delivered signal changes RIP and RCX no longer matches, so the way back
+ * is IRETQ (sysret_safe). */
 bool syscall_dispatch(struct trapframe *tf)
 {
 	u32 nr = (u32)tf->rax;
 	cputime_charge(myproc(), true);
+	myproc()->syscall_nr = (long)tf->rax;
 	syscall_fn fn = nr < syscall_count ? syscall_table[nr] : NULL;
 	tf->rax = fn ? (u64)fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9) : (u64)-ENOSYS;
 	return_to_user();

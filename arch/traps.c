@@ -48,6 +48,24 @@ static void bad_iret(struct trapframe *tf)
 	proc_exit(SIGSEGV);
 }
 
+/* The signal Linux sends for each exception raised in ring 3, with its
+ * si_code and si_addr (arch/x86/kernel/traps.c): the faulting instruction
+ * for a divide error or an invalid opcode, nothing (SI_KERNEL) for int3,
+ * a #GP or the segment faults. Page faults are mm/fault.c's. */
+static void user_trap(struct trapframe *tf)
+{
+	switch (tf->vector) {
+	case T_DE: user_fault(tf, SIGFPE, FPE_INTDIV, tf->rip); break;
+	case T_MF: case T_XM: user_fault(tf, SIGFPE, SI_KERNEL, tf->rip); break;
+	case T_UD: user_fault(tf, SIGILL, ILL_ILLOPN, tf->rip); break;
+	case T_DB: user_fault(tf, SIGTRAP, TRAP_TRACE, tf->rip); break;
+	case T_BP: user_fault(tf, SIGTRAP, SI_KERNEL, 0); break;
+	case T_AC: user_fault(tf, SIGBUS, BUS_ADRALN, 0); break;
+	case T_NP: case T_SS: user_fault(tf, SIGBUS, SI_KERNEL, 0); break;
+	default: user_fault(tf, SIGSEGV, SI_KERNEL, 0);
+	}
+}
+
 static void kernel_gp(struct trapframe *tf)
 {
 	if (tf->rip == (u64)trap_iret && myproc() && (((const u64 *)tf->rsp)[1] & 3) == 3)
@@ -67,7 +85,7 @@ void trap(struct trapframe *tf)
 	else if (tf->vector == T_PF)
 		page_fault(tf);
 	else if (user_mode(tf))
-		user_fault(tf, signal_for_vector(tf->vector), tf->rip);
+		user_trap(tf);
 	else if (tf->vector == T_GP)
 		kernel_gp(tf);
 	else

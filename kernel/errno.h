@@ -42,3 +42,11 @@
 #define EMSGSIZE 90
 #define EOPNOTSUPP 95
 #define ETIMEDOUT 110
+
+/* Linux's kernel-internal restart codes (include/linux/errno.h): a blocking
+ * call interrupted by a signal returns one, and the way back to ring 3
+ * (kernel/signal.c, signal_deliver) turns it into EINTR or re-executes the
+ * call. User space never sees them. */
+#define ERESTARTSYS 512           /* restart if the handler has SA_RESTART, or without a handler */
+#define ERESTARTNOINTR 513        /* always restart */
+#define ERESTARTNOHAND 514        /* restart only if no handler ran */

@@ -140,8 +140,7 @@ static long copy_process(const struct clone_req *r)
 	set_family(c, p, flags);
 	c->fs_base = (flags & CLONE_SETTLS) ? r->tls : rdmsr(MSR_FS_BASE);
 	c->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
-	c->ignored = p->ignored;
-	c->sigmask = p->sigmask; /* and nothing pending: Linux clears the child's set */
+	signal_fork(c, p, flags & CLONE_SIGHAND, (flags & (CLONE_VM | CLONE_VFORK)) != CLONE_VM);
 	c->pgid = p->pgid;
 	c->sid = p->sid;
 	c->ids = p->ids;
@@ -155,7 +154,7 @@ static long copy_process(const struct clone_req *r)
 	int pid = c->pid;
 	if (flags & CLONE_VFORK) {
 		c->vfork_parent = p;
-		while (c->vfork_parent && sleep_on(c, 0) == 0)
+		while (c->vfork_parent && sleep_killable(c, 0) == 0)
 			;
 	}
 	return pid;

@@ -138,8 +138,10 @@ static int wake_key(const struct futex_key *key, int nr, u32 bitset)
 }
 
 /* FUTEX_WAIT(_BITSET): 0 when woken, -EAGAIN if the word is not val,
- * -ETIMEDOUT, -EINTR (sleep_on's verdict: killed, or a signal to handle),
- * -EFAULT / -EINVAL for the word. */
+ * -ETIMEDOUT, -EFAULT / -EINVAL for the word; interrupted by a signal,
+ * -ERESTARTSYS without a timeout, else -EINTR (Linux restarts a timed wait
+ * through its restart block only when no handler ran; faultline has none,
+ * and a stop and continue does not end the wait here at all). */
 static long futex_wait(u64 uaddr, bool private, u32 val, const struct deadline *d, u32 bitset)
 {
 	struct futex_waiter w = { .bitset = bitset, .p = myproc() };
@@ -157,7 +159,7 @@ static long futex_wait(u64 uaddr, bool private, u32 val, const struct deadline *
 	if (w.woken)
 		return 0;
 	unqueue(&w);
-	return err;
+	return err == -ERESTARTSYS && d->set ? -EINTR : err;
 }
 
 long futex_wake(u64 uaddr, int nr)

@@ -16,8 +16,8 @@
  * taken off the pending set by a handler's delivery or a sigwait
  * (dequeue_signal), not when it is sent: a SIGALRM that kills, is ignored,
  * or stays blocked leaves the timer disarmed after one firing, its
- * interval kept. With no handlers yet, every firing here is such a one.
- * The CPU timers rearm as they fire (check_cpu_itimer). */
+ * interval kept (itimer_taken rearms it). The CPU timers rearm as they
+ * fire (check_cpu_itimer). */
 #include "kernel/itimer.h"
 #include "kernel/cputime.h"
 #include "kernel/signal.h"
@@ -41,22 +41,36 @@ static u64 timer_clock(struct proc *p, int which)
 	return which == ITIMER_VIRTUAL ? cputime_user_ns(p) : cputime_total_ns(p);
 }
 
+/* The timers are the process's (Linux keeps them in signal_struct): they
+ * live in its leader, whichever thread set them or runs. */
 static void fire(struct proc *p, int which, u64 now)
 {
-	struct itimer *it = &p->itimers[which];
+	struct itimer *it = &p->leader->itimers[which];
 	if (!it->armed || now < it->expires)
 		return;
 	if (which == ITIMER_REAL || !it->incr)
 		it->armed = false; /* a real one waits for its signal to be taken */
 	else
 		it->expires += it->incr;
-	signal_send(p, timer_signal[which]);
+	struct ksiginfo info = { .signo = timer_signal[which], .code = SI_KERNEL };
+	send_sig_info(p, timer_signal[which], &info, false);
 }
 
 void itimer_run_real(struct proc *p, u64 now)
 {
-	if (p->state != P_ZOMBIE)
+	if (p == p->leader)
 		fire(p, ITIMER_REAL, now);
+}
+
+void itimer_taken(struct proc *p)
+{
+	struct itimer *it = &p->leader->itimers[ITIMER_REAL];
+	u64 now = time_uptime_ns();
+	if (it->armed || !it->incr)
+		return;
+	it->armed = true;
+	if (it->expires <= now) /* Linux's hrtimer_forward: whole periods past now */
+		it->expires += ((now - it->expires) / it->incr + 1) * it->incr;
 }
 
 void itimer_run_cpu(struct proc *p)
@@ -83,7 +97,7 @@ static struct timeval ns_timeval(u64 ns)
  * — and the interval. */
 static struct itimerval timer_get(struct proc *p, int which)
 {
-	const struct itimer *it = &p->itimers[which];
+	const struct itimer *it = &p->leader->itimers[which];
 	u64 left = 0;
 	if (it->armed) {
 		u64 now = timer_clock(p, which);
@@ -101,7 +115,7 @@ static struct itimerval timer_get(struct proc *p, int which)
  * never fires early on a sampled clock. */
 static void timer_set(struct proc *p, int which, const struct itimerval *v)
 {
-	struct itimer *it = &p->itimers[which];
+	struct itimer *it = &p->leader->itimers[which];
 	u64 value = timeval_ns(&v->it_value);
 	it->armed = value != 0;
 	it->incr = timeval_ns(&v->it_interval);

@@ -19,6 +19,11 @@ struct itimer {
  * timer if it is due. */
 void itimer_run_real(struct proc *p, u64 now);
 
+/* A SIGALRM of p's process was taken (a handler's delivery, a sigwait):
+ * its real timer, if it has an interval and waits, starts the next period
+ * (Linux's dequeue_signal). */
+void itimer_taken(struct proc *p);
+
 /* p on its way back to ring 3, its CPU time just charged: fires its
  * VIRTUAL and PROF timers if they are due. */
 void itimer_run_cpu(struct proc *p);

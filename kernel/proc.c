@@ -69,14 +69,16 @@ struct proc *proc_alloc(const char *name)
 	struct proc *p = kmalloc(sizeof(*p));
 	if (!p)
 		return NULL;
-	*p = (struct proc){ .state = P_RUNNABLE };
+	*p = (struct proc){ .state = P_RUNNABLE, .syscall_nr = -1 };
 	p->kstack = kstack_alloc();
 	p->mm = mm_alloc();
-	if (!p->kstack || !p->mm || files_init(p) < 0) {
+	p->sighand = sighand_alloc();
+	if (!p->kstack || !p->mm || !p->sighand || files_init(p) < 0) {
 		files_close_all(p);
 		mm_put(p->mm);
 		if (p->kstack)
 			kstack_free(p->kstack);
+		sighand_put(p->sighand);
 		kfree(p);
 		return NULL;
 	}
@@ -113,6 +115,7 @@ void proc_reap(struct proc *p)
 	unlink_proc(p);
 	nprocs--;
 	procfs_forget(p->pid);
+	signal_release(p);
 	kfree(p);
 }
 
@@ -161,12 +164,15 @@ void proc_exit(int status)
 	p->state = P_ZOMBIE;
 	vfork_release(p);
 	wakeup(leader); /* de_thread waits there for the others to go */
-	if (!group_live_others(p)) {
+	bool last = !group_live_others(p);
+	if (last) {
 		if (!leader->group_exit)
 			leader->exit_status = status;
 		reparent_children(leader);
-		wakeup(leader->parent);
 	}
+	signal_exited(p, last);
+	if (last)
+		wakeup(leader->parent);
 	sched();
 	panic("proc_exit: a zombie ran again");
 }
@@ -188,6 +194,8 @@ static void relink(struct proc *p, int pid)
 void proc_take_place(struct proc *p, struct proc *leader)
 {
 	int pid = leader->pid, tid = p->pid;
+	p->shared = leader->shared; /* the process's pending signals stay its own */
+	leader->shared = (struct sigpending){ 0 };
 	p->parent = leader->parent;
 	p->execed = leader->execed;
 	for_each_proc(c)

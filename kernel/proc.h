@@ -6,12 +6,15 @@
 #pragma once
 #include "arch/trapframe.h"
 #include "kernel/itimer.h"
+#include "kernel/signal.h"
 #include "kernel/types.h"
 #include "mm/vma.h"
 
 #define NOFILE 64 /* open files per process */
 
 struct file;
+struct sighand;
+struct sigqueue;
 struct inode;
 
 /* A descriptor table, shared by the processes cloned with CLONE_FILES. */
@@ -34,6 +37,7 @@ struct fs_struct {
 #define RLIMIT_NOFILE 7
 #define RLIMIT_MEMLOCK 8
 #define RLIMIT_AS 9
+#define RLIMIT_SIGPENDING 11
 #define RLIMIT_MSGQUEUE 12
 #define RLIM_NLIMITS 16
 #define RLIM_INFINITY (~0ul)
@@ -93,9 +97,17 @@ struct proc {
 	const void *chan;             /* P_SLEEPING: what it waits for (kernel/wait.h) */
 	u64 wake_tick;                /* P_SLEEPING with a timeout: when to wake anyway */
 	int killed;                   /* a fatal signal is pending: die at the next chance */
-	u64 ignored;                  /* bit sig-1: SIG_IGN set with rt_sigaction */
+	struct sighand *sighand;      /* signal dispositions, refcounted (kernel/signal.h) */
 	u64 sigmask;                  /* bit sig-1: blocked (rt_sigprocmask) */
-	u64 sigpending;               /* bit sig-1: sent while blocked, waiting (kernel/signal.c) */
+	struct sigpending pending;    /* this thread's signals: blocked, or waiting for a handler */
+	struct sigpending shared;     /* leader: the process's (kill, timers, SIGCHLD; kernel/signal.c) */
+	u64 saved_sigmask;            /* rt_sigsuspend: the mask to go back to after the handler */
+	bool restore_sigmask;         /* saved_sigmask is set */
+	u64 sigwaiting;               /* rt_sigtimedwait: these wake it although blocked */
+	long syscall_nr;              /* RAX of the system call in progress (restarts), -1 outside */
+	u64 sas_sp, sas_size;         /* sigaltstack: the alternate signal stack, size 0 if none */
+	u32 sas_flags;                /* SS_AUTODISARM, or 0 */
+	u64 trap_nr, trap_error, trap_cr2; /* the last ring-3 exception: the sigcontext reports it */
 	int stop_pending;             /* a stop signal to act on at the next chance, or 0 */
 	int stopped;                  /* the stop signal it is stopped by (job control), or 0 */
 	int report_code, report_status; /* a stop or continue the parent has not waited for */

@@ -122,7 +122,5 @@ void return_to_user(void)
 	struct proc *p = myproc();
 	cputime_charge(p, false);
 	itimer_run_cpu(p);
-	signal_stop(p);
-	if (p->killed)
-		group_exit(p->killed);
+	signal_deliver(p);
 }

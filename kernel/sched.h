@@ -18,4 +18,5 @@ NORETURN void proc_exit(int status);  /* one thread ends; wait status: code << 8
 void scheduler(void);                 /* returns when no process can run any more */
 void sched(void);                     /* from a process: give the CPU back to the scheduler */
 void yield(void);                     /* stay runnable, let others run first */
-void return_to_user(void);            /* last stop before ring 3: a killed process dies here */
+void return_to_user(void);            /* last stop before ring 3: a killed process dies here,
+				       * a signal with a handler gets its frame */

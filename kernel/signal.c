@@ -1,22 +1,30 @@
-/* kernel/signal.c — sending signals, and what happens to a process that
- * faults in ring 3.
+/* kernel/signal.c — sending signals, keeping them pending with their
+ * siginfo, and choosing on the way back to ring 3 which ones run a user
+ * handler (the frame itself is arch/sigframe.c's).
  *
- * There are no user signal handlers yet, so every signal takes its default
- * action: "ignore" for SIGCHLD, SIGCONT, SIGURG and SIGWINCH, "stop" for
+ * A signal without a handler takes its default action when it is sent (or
+ * unblocked): "ignore" for SIGCHLD, SIGCONT, SIGURG and SIGWINCH, "stop" for
  * SIGSTOP, SIGTSTP, SIGTTIN and SIGTTOU (SIGCONT resumes), "terminate" for
- * the rest.
- * A signal the process blocks is kept in its pending set, as Linux keeps it,
- * and acted on when the mask lets it through; that set is where handlers
- * will find their signals later. A fault kills the process at once, and
- * the kernel says why in one line a student can read: who, where, what
- * access, which area. */
+ * the rest, which is what Linux's complete_signal does for a fatal one. A
+ * signal that is blocked, or has a handler, waits with its siginfo in the
+ * thread's own pending set (faults, tkill) or in its process's (kill,
+ * timers, SIGCHLD: the leader's p->shared), until signal_deliver() on one
+ * of the threads takes it on the way out. A
+ * fault in ring 3 goes to the handler if there is one it can reach; if
+ * not, the kernel says why the process dies in one line a student can read:
+ * who, where, what access, which area. */
 #include "kernel/signal.h"
 #include "arch/oops.h"
+#include "kernel/cputime.h"
+#include "kernel/errno.h"
+#include "kernel/itimer.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
+#include "kernel/string.h"
 #include "kernel/thread.h"
 #include "kernel/wait.h"
+#include "mm/kheap.h"
 
 static const char *signame(int sig)
 {
@@ -25,52 +33,210 @@ static const char *signame(int sig)
 	case SIGTRAP: return "SIGTRAP";
 	case SIGBUS: return "SIGBUS";
 	case SIGFPE: return "SIGFPE";
+	case SIGKILL: return "SIGKILL";
 	case SIGSEGV: return "SIGSEGV";
 	default: return "signal";
 	}
 }
 
-/* The signal Linux sends for each exception raised in ring 3. */
-int signal_for_vector(u64 vector)
+static struct k_sigaction *action(const struct proc *p, int sig)
 {
-	switch (vector) {
-	case T_DE: case T_MF: case T_XM: return SIGFPE;
-	case T_UD: return SIGILL;
-	case T_DB: case T_BP: return SIGTRAP;
-	case T_NP: case T_SS: case T_AC: return SIGBUS;
-	default: return SIGSEGV;
+	return &p->sighand->action[sig - 1];
+}
+
+static bool has_handler(const struct proc *p, int sig)
+{
+	return action(p, sig)->handler > SIG_IGN;
+}
+
+struct sighand *sighand_alloc(void)
+{
+	struct sighand *sh = kmalloc(sizeof(*sh));
+	if (sh)
+		sh->refs = 1;
+	return sh;
+}
+
+void sighand_put(struct sighand *sh)
+{
+	if (sh && --sh->refs == 0)
+		kfree(sh);
+}
+
+/* Linux's flush_signal_handlers(p, 0): a handler's address means nothing
+ * in the new program; SIG_IGN stays, and so do the mask and pending set.
+ * The alternate stack is the old program's memory: gone too. */
+void signal_exec(struct proc *p)
+{
+	struct sighand *own = p->sighand->refs > 1 ? sighand_alloc() : NULL;
+	if (own) { /* shared with a process that is not a thread of ours (CLONE_SIGHAND) */
+		memcpy(own->action, p->sighand->action, sizeof(own->action));
+		sighand_put(p->sighand);
+		p->sighand = own;
+	}
+	for (int sig = 1; sig <= NSIG; sig++) {
+		struct k_sigaction *ka = action(p, sig);
+		*ka = (struct k_sigaction){ ka->handler == SIG_IGN ? SIG_IGN : SIG_DFL, 0, 0, 0 };
+	}
+	p->sas_sp = p->sas_size = 0;
+	p->sas_flags = 0;
+}
+
+/* The child shares the parent's dispositions (CLONE_SIGHAND) or has its
+ * own copy; it inherits the mask, and nothing is pending (Linux clears the
+ * child's set). A child that runs on the parent's memory but not in its
+ * vfork pause (a thread) starts without the alternate stack, which is the
+ * parent's (Linux's sas_ss_reset in copy_process). */
+void signal_fork(struct proc *child, struct proc *parent, bool share, bool keep_altstack)
+{
+	if (share) {
+		sighand_put(child->sighand);
+		child->sighand = parent->sighand;
+		child->sighand->refs++;
+	} else {
+		memcpy(child->sighand->action, parent->sighand->action,
+		       sizeof(parent->sighand->action));
+	}
+	child->sigmask = parent->sigmask;
+	if (keep_altstack) {
+		child->sas_sp = parent->sas_sp;
+		child->sas_size = parent->sas_size;
+		child->sas_flags = parent->sas_flags;
 	}
 }
 
-static const char *hex(u64 v)
+/* Drop queued siginfo of the signals in set, and their pending bits. */
+static void flush_pending(struct sigpending *sp, u64 set)
 {
-	static char buf[20];
-	snprintf(buf, sizeof(buf), "%lx", v);
-	return buf;
-}
-
-static void describe_area(struct proc *p, u64 addr, char *buf, size_t size)
-{
-	struct vma *v = vma_find(p->mm, addr);
-	if (!v) {
-		snprintf(buf, size, "no vma");
-		return;
+	struct sigqueue **link = &sp->q;
+	while (*link) {
+		struct sigqueue *q = *link;
+		if (set & sigbit(q->info.signo)) {
+			*link = q->next;
+			kfree(q);
+		} else {
+			link = &q->next;
+		}
 	}
-	snprintf(buf, size, "in %s vma %lx-%lx %c%c%c", vma_kind_name(v->kind), v->start, v->end,
-		 (v->prot & 1) ? 'r' : '-', (v->prot & 2) ? 'w' : '-', (v->prot & 4) ? 'x' : '-');
+	sp->set &= ~set;
 }
 
-void user_fault(struct trapframe *tf, int sig, u64 addr)
+/* The signals in set leave the whole process: its shared set and every
+ * thread's own (SIGCONT and the stop signals cancel each other so). */
+static void flush_group(struct proc *p, u64 set)
 {
-	struct proc *p = myproc();
-	char what[128] = "", area[96];
-	if (tf->vector == T_PF)
-		describe_pf_error(tf->error, what, sizeof(what));
-	describe_area(p, addr, area, sizeof(area));
-	printk("faultline: %s[%d] killed by %s: %s%s%s at rip %lx%s%s (%s)\n", p->name, p->pid,
-	       signame(sig), trap_name(tf->vector), *what ? " " : "", what, tf->rip,
-	       tf->vector == T_PF ? ", address " : "", tf->vector == T_PF ? hex(addr) : "", area);
-	group_exit(sig);
+	flush_pending(&p->leader->shared, set);
+	for_each_proc(t)
+		if (t->tgid == p->tgid)
+			flush_pending(&t->pending, set);
+}
+
+void signal_release(struct proc *p)
+{
+	flush_pending(&p->pending, ~0ul);
+	flush_pending(&p->shared, ~0ul);
+	sighand_put(p->sighand);
+	p->sighand = NULL;
+}
+
+u64 signal_pending_set(const struct proc *p)
+{
+	return p->pending.set | p->leader->shared.set;
+}
+
+static u64 queue_length(const struct sigpending *sp)
+{
+	u64 n = 0;
+	for (struct sigqueue *q = sp->q; q; q = q->next)
+		n++;
+	return n;
+}
+
+/* Linux counts queued siginfo per user (the receiver's real uid) against
+ * the receiver's RLIMIT_SIGPENDING. */
+static u64 queued_by_user(u32 uid)
+{
+	u64 n = 0;
+	for_each_proc(p)
+		if (p->ids.u.real == uid)
+			n += queue_length(&p->pending) + queue_length(&p->shared);
+	return n;
+}
+
+/* Linux's __send_signal: a standard signal is pending at most once (its
+ * first siginfo kept); a real-time one queues each sending. Past the
+ * limit a standard signal, or one the kernel or kill() sends, is still
+ * pending without siginfo; a real-time one with a siginfo of its own
+ * (sigqueue, timers, mq) fails with -EAGAIN. shared: in p's process's set
+ * (a process-directed signal), else in p's own. */
+static int enqueue(struct proc *p, const struct ksiginfo *info, bool shared)
+{
+	struct sigpending *sp = shared ? &p->leader->shared : &p->pending;
+	int sig = info->signo;
+	bool plain = info->code == SI_USER || info->code == SI_KERNEL;
+	if (sig < SIGRTMIN && (sp->set & sigbit(sig)))
+		return 0;
+	bool override = sig < SIGRTMIN && (plain || info->code >= 0);
+	struct sigqueue *q = NULL;
+	if (override || queued_by_user(p->ids.u.real) < p->rlim[RLIMIT_SIGPENDING].cur)
+		q = kmalloc(sizeof(*q));
+	if (q) {
+		struct sigqueue **link = &sp->q;
+		while (*link)
+			link = &(*link)->next;
+		q->info = *info;
+		*link = q;
+	} else if (sig >= SIGRTMIN && !plain) {
+		return -EAGAIN;
+	}
+	sp->set |= sigbit(sig);
+	return 0;
+}
+
+/* Linux's SYNCHRONOUS_MASK: faults are taken before any other signal. */
+#define SYNCHRONOUS (sigbit(SIGSEGV) | sigbit(SIGBUS) | sigbit(SIGILL) | sigbit(SIGTRAP) | \
+		     sigbit(SIGFPE) | sigbit(SIGSYS))
+
+/* The lowest signal of set pending in sp, its first siginfo taken off. */
+static int dequeue_from(struct sigpending *sp, u64 set, struct ksiginfo *info)
+{
+	u64 ready = sp->set & set;
+	if (!ready)
+		return 0;
+	if (ready & SYNCHRONOUS)
+		ready &= SYNCHRONOUS;
+	int sig = __builtin_ctzl(ready) + 1;
+	struct sigqueue **link = &sp->q, *found = NULL;
+	bool more = false;
+	while (*link && !more) {
+		struct sigqueue *q = *link;
+		if (q->info.signo != sig) {
+			link = &q->next;
+		} else if (found) {
+			more = true;
+		} else {
+			found = q;
+			*link = q->next;
+		}
+	}
+	/* Pending without siginfo (over the limit): SI_USER from nobody. */
+	*info = found ? found->info : (struct ksiginfo){ .signo = sig, .code = SI_USER };
+	kfree(found);
+	if (!more)
+		sp->set &= ~sigbit(sig);
+	return sig;
+}
+
+/* The thread's own signals first, then the process's (Linux's
+ * dequeue_signal). */
+int signal_dequeue(struct proc *p, u64 set, struct ksiginfo *info)
+{
+	int sig = dequeue_from(&p->pending, set, info);
+	if (!sig)
+		sig = dequeue_from(&p->leader->shared, set, info);
+	if (sig == SIGALRM)
+		itimer_taken(p);
+	return sig;
 }
 
 /* Linux's SIG_KERNEL_IGNORE_MASK: signals whose default action is none. */
@@ -78,7 +244,19 @@ void user_fault(struct trapframe *tf, int sig, u64 addr)
 
 bool signal_ignored(const struct proc *p, int sig)
 {
-	return (p->ignored | DEFAULT_IGNORED) & sigbit(sig);
+	u64 h = action(p, sig)->handler;
+	return h == SIG_IGN || (h == SIG_DFL && (DEFAULT_IGNORED & sigbit(sig)));
+}
+
+bool signal_pending(const struct proc *p)
+{
+	if (p->killed)
+		return true;
+	u64 ready = signal_pending_set(p) & ~p->sigmask;
+	for (int sig = 1; ready; sig++, ready >>= 1)
+		if ((ready & 1) && has_handler(p, sig))
+			return true;
+	return false;
 }
 
 #define STOP_SIGNALS (sigbit(SIGSTOP) | sigbit(SIGTSTP) | sigbit(SIGTTIN) | sigbit(SIGTTOU))
@@ -103,47 +281,102 @@ static void wake(struct proc *p)
 		p->state = P_RUNNABLE;
 }
 
-/* A signal that reaches p: ignored, a stop, or fatal. Init (pid 1) only
- * receives signals it has a handler for (Linux's SIGNAL_UNKILLABLE):
- * without handlers, none, not even SIGKILL. */
+/* The default action of a signal that reaches p: ignore, stop, or
+ * terminate, for the whole process (Linux's complete_signal): a stop
+ * stops every thread, a fatal signal kills every thread. Init (pid 1)
+ * takes no default action at all (Linux's SIGNAL_UNKILLABLE), not even
+ * SIGKILL's: only its handlers run. */
 static void act(struct proc *p, int sig)
 {
-	if (signal_ignored(p, sig) || p->pid == 1)
+	if (signal_ignored(p, sig) || p->tgid == 1)
 		return;
-	if (STOP_SIGNALS & sigbit(sig)) {
-		if (sig == SIGSTOP || !orphaned_group(p->pgid))
-			p->stop_pending = sig;
-	} else if (!p->killed) {
-		p->killed = sig;
+	bool stop = STOP_SIGNALS & sigbit(sig);
+	if (stop && sig != SIGSTOP && orphaned_group(p->pgid))
+		return;
+	for_each_proc(t) {
+		if (t->tgid != p->tgid || t->state == P_ZOMBIE)
+			continue;
+		if (stop)
+			t->stop_pending = sig;
+		else if (!t->killed)
+			t->killed = sig;
+		wake(t);
 	}
-	wake(p);
 }
 
-/* Parent-visible changes of state: its wait may have something now. */
+/* Linux's do_notify_parent: SIGCHLD with the child's pid, uid, status and
+ * CPU time (clock ticks of 1/100 s). A stop or continue is not reported to
+ * a parent whose SIGCHLD has SA_NOCLDSTOP. p is the process's leader. */
+static void notify_parent(struct proc *p, int code, int status)
+{
+	struct proc *parent = p->parent;
+	if (!parent || parent->state == P_ZOMBIE)
+		return;
+	if ((code == CLD_STOPPED || code == CLD_CONTINUED) &&
+	    (action(parent, SIGCHLD)->flags & SA_NOCLDSTOP))
+		return;
+	struct ksiginfo info = { .signo = SIGCHLD, .code = code };
+	info.chld.pid = p->pid;
+	info.chld.uid = p->ids.u.real;
+	info.chld.status = status;
+	info.chld.utime = cputime_user_ns(p) / 10000000;
+	info.chld.stime = (cputime_total_ns(p) - cputime_user_ns(p)) / 10000000;
+	send_sig_info(parent, SIGCHLD, &info, false);
+}
+
+void signal_exited(struct proc *p, bool process_done)
+{
+	/* Nothing will take them: stop counting them against the limit. */
+	flush_pending(&p->pending, ~0ul);
+	if (!process_done)
+		return;
+	struct proc *leader = p->leader;
+	int st = leader->exit_status;
+	flush_pending(&leader->shared, ~0ul);
+	if (st & 0x7f)
+		notify_parent(leader, CLD_KILLED, st & 0x7f);
+	else
+		notify_parent(leader, CLD_EXITED, (st >> 8) & 0xff);
+}
+
+/* Parent-visible changes of state: its wait may have something now. The
+ * process's leader holds the report; the first of its threads to stop (or
+ * resume) makes it. */
 static void report(struct proc *p, int code, int status)
 {
-	p->report_code = code;
-	p->report_status = status;
-	if (p->parent)
-		wakeup(p->parent);
+	struct proc *leader = p->leader;
+	if (leader->report_code == code)
+		return;
+	leader->report_code = code;
+	leader->report_status = status;
+	notify_parent(leader, code, status);
+	if (leader->parent)
+		wakeup(leader->parent);
 }
 
 /* SIGCONT works even when blocked or ignored (Linux's prepare_signal): it
- * cancels stops not yet acted on and resumes a stopped process. A stop
- * signal in turn cancels a waiting SIGCONT. */
+ * cancels stops not yet acted on and resumes every stopped thread of the
+ * process. A stop signal in turn cancels a waiting SIGCONT. */
 static void continue_or_cancel(struct proc *p, int sig)
 {
 	if (sig == SIGCONT) {
-		p->sigpending &= ~STOP_SIGNALS;
-		p->stop_pending = 0;
-		if (p->stopped) {
-			p->stopped = 0;
-			report(p, CLD_CONTINUED, SIGCONT);
-			wakeup(&p->stopped);
-			signal_unblocked(p); /* what waited for the stop to end */
+		bool resumed = false;
+		flush_group(p, STOP_SIGNALS);
+		for_each_proc(t) {
+			if (t->tgid != p->tgid)
+				continue;
+			t->stop_pending = 0;
+			if (t->stopped) {
+				t->stopped = 0;
+				resumed = true;
+				wakeup(&t->stopped);
+				signal_unblocked(t); /* what waited for the stop to end */
+			}
 		}
+		if (resumed)
+			report(p, CLD_CONTINUED, SIGCONT);
 	} else if (STOP_SIGNALS & sigbit(sig)) {
-		p->sigpending &= ~sigbit(SIGCONT);
+		flush_group(p, sigbit(SIGCONT));
 	}
 }
 
@@ -163,27 +396,212 @@ void signal_stop(struct proc *p)
 	p->chan = NULL;
 }
 
+/* Linux's wants_signal: the thread of p's process that should take a
+ * process-directed sig, p itself if it does not block it, else the first
+ * live thread that does not; p if all block it (it then waits in the
+ * process's set for whichever unblocks it first). */
+static struct proc *choose_thread(struct proc *p, int sig)
+{
+	if (!(p->sigmask & sigbit(sig)))
+		return p;
+	for_each_proc(t)
+		if (t->tgid == p->tgid && t->state != P_ZOMBIE && !(t->sigmask & sigbit(sig)))
+			return t;
+	return p;
+}
+
+/* A signal was queued for t (for its whole process if shared): wake the
+ * thread that will take it, and any thread of the process waiting for it
+ * in rt_sigtimedwait although it blocks it. */
+static void wake_takers(struct proc *t, int sig, bool shared)
+{
+	if (!(t->sigmask & sigbit(sig)) && !t->stopped)
+		wake(t);
+	for_each_proc(w)
+		if ((w == t || (shared && w->tgid == t->tgid)) && (w->sigwaiting & sigbit(sig)))
+			wake(w);
+}
+
+int send_sig_info(struct proc *p, int sig, const struct ksiginfo *info, bool thread)
+{
+	if (!thread)
+		p = group_target(p);
+	if (p->state == P_ZOMBIE)
+		return 0;
+	continue_or_cancel(p, sig);
+	if (!thread)
+		p = choose_thread(p, sig);
+	/* A blocked signal waits even if ignored now: it may not be when
+	 * unblocked. A stopped process takes only SIGKILL; the rest wait for
+	 * SIGCONT. rt_sigtimedwait's set is taken even though blocked. */
+	bool blocked = p->sigmask & sigbit(sig);
+	if (!blocked && signal_ignored(p, sig))
+		return 0;
+	if (blocked || (p->stopped && sig != SIGKILL) || has_handler(p, sig)) {
+		int err = enqueue(p, info, !thread);
+		if (!err)
+			wake_takers(p, sig, !thread);
+		return err;
+	}
+	act(p, sig);
+	return 0;
+}
+
 void signal_send(struct proc *p, int sig)
 {
-	if (p->state == P_ZOMBIE)
-		return;
-	continue_or_cancel(p, sig);
-	/* A stopped process takes only SIGKILL; the rest wait, like blocked
-	 * ones, for SIGCONT. A blocked signal waits even if ignored now: it
-	 * may not be when unblocked. */
-	if ((p->sigmask & sigbit(sig)) || (p->stopped && sig != SIGKILL))
-		p->sigpending |= sigbit(sig);
-	else
-		act(p, sig);
+	struct proc *me = myproc();
+	struct ksiginfo info = { .signo = sig, .code = SI_USER };
+	info.kill.pid = me ? me->tgid : 0;
+	info.kill.uid = me ? me->ids.u.real : 0;
+	send_sig_info(p, sig, &info, false);
 }
 
 /* Lowest number first, as Linux dequeues them: the first fatal one is the
- * one p dies of. */
+ * one p dies of. Those with a handler stay for signal_deliver. */
 void signal_unblocked(struct proc *p)
 {
-	u64 ready = p->sigpending & ~p->sigmask;
-	p->sigpending &= p->sigmask;
-	for (int sig = 1; ready; sig++, ready >>= 1)
-		if (ready & 1)
+	u64 ready = signal_pending_set(p) & ~p->sigmask;
+	for (int sig = 1; ready; sig++, ready >>= 1) {
+		if (!(ready & 1))
+			continue;
+		if (has_handler(p, sig)) {
+			wake(p);
+			continue;
+		}
+		flush_pending(&p->pending, sigbit(sig));
+		flush_pending(&p->leader->shared, sigbit(sig));
+		act(p, sig);
+	}
+}
+
+/* Linux's force_sig_info_to_task: a signal the process cannot take (its
+ * handler blocked, or SIG_IGN), or one that must kill, is unblocked and
+ * reset to SIG_DFL. True if a handler will run. */
+static bool force_prepare(struct proc *p, int sig, bool force_default)
+{
+	struct k_sigaction *ka = action(p, sig);
+	if (!force_default && !(p->sigmask & sigbit(sig)) && ka->handler > SIG_IGN)
+		return true;
+	ka->handler = SIG_DFL;
+	p->sigmask &= ~sigbit(sig);
+	return false;
+}
+
+/* Every forced signal (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP) kills by
+ * default, init included: Linux clears SIGNAL_UNKILLABLE for it. */
+void force_sig(struct proc *p, int sig, bool force_default)
+{
+	struct ksiginfo info = { .signo = sig, .code = SI_KERNEL };
+	if (force_prepare(p, sig, force_default))
+		enqueue(p, &info, false);
+	else if (!p->killed)
+		p->killed = sig;
+}
+
+static const char *hex(u64 v)
+{
+	static char buf[20];
+	snprintf(buf, sizeof(buf), "%lx", v);
+	return buf;
+}
+
+static void describe_area(struct proc *p, u64 addr, char *buf, size_t size)
+{
+	struct vma *v = vma_find(p->mm, addr);
+	if (!v) {
+		snprintf(buf, size, "no vma");
+		return;
+	}
+	snprintf(buf, size, "in %s vma %lx-%lx %c%c%c", vma_kind_name(v->kind), v->start, v->end,
+		 (v->prot & 1) ? 'r' : '-', (v->prot & 2) ? 'w' : '-', (v->prot & 4) ? 'x' : '-');
+}
+
+void user_fault(struct trapframe *tf, int sig, int code, u64 addr)
+{
+	struct proc *p = myproc();
+	bool pf = tf->vector == T_PF;
+	p->trap_nr = tf->vector;
+	p->trap_error = tf->error;
+	p->trap_cr2 = pf ? addr : 0;
+	if (force_prepare(p, sig, false)) {
+		struct ksiginfo info = { .signo = sig, .code = code, .fault.addr = addr };
+		enqueue(p, &info, false);
+		return; /* the handler runs on the way out */
+	}
+	char what[128] = "", area[96];
+	if (pf)
+		describe_pf_error(tf->error, what, sizeof(what));
+	describe_area(p, pf ? addr : tf->rip, area, sizeof(area));
+	printk("faultline: %s[%d] killed by %s: %s%s%s at rip %lx%s%s (%s)\n", p->name, p->pid,
+	       signame(sig), trap_name(tf->vector), *what ? " " : "", what, tf->rip,
+	       pf ? ", address " : "", pf ? hex(addr) : "", area);
+	group_exit(sig);
+}
+
+/* Linux's restart rules for a call a handler interrupted: -ERESTARTNOHAND,
+ * and -ERESTARTSYS without SA_RESTART, become EINTR; -ERESTARTSYS with
+ * SA_RESTART, and -ERESTARTNOINTR, run the call again. Without a handler
+ * (ka NULL) all three run it again. Again means RIP back over the 2-byte
+ * SYSCALL and RAX the number it had. */
+static void finish_syscall(struct trapframe *tf, long nr, const struct k_sigaction *ka)
+{
+	long r = (long)tf->rax;
+	if (r != -ERESTARTSYS && r != -ERESTARTNOINTR && r != -ERESTARTNOHAND)
+		return;
+	if (ka && (r == -ERESTARTNOHAND || (r == -ERESTARTSYS && !(ka->flags & SA_RESTART)))) {
+		tf->rax = (u64)-EINTR;
+		return;
+	}
+	tf->rax = (u64)nr;
+	tf->rip -= 2;
+}
+
+/* One handler: its frame, then the mask it runs with (Linux's
+ * signal_delivered: blocked | sa_mask | sig unless SA_NODEFER). A frame
+ * that cannot be written costs a SIGSEGV (Linux's force_sigsegv): one a
+ * SIGSEGV handler may catch, unless the frame was SIGSEGV's own, which
+ * kills: never a loop of frames that cannot be written. */
+static void handle(struct proc *p, int sig, const struct ksiginfo *info)
+{
+	struct k_sigaction ka = *action(p, sig);
+	u64 oldmask = p->restore_sigmask ? p->saved_sigmask : p->sigmask;
+	if (ka.flags & SA_RESETHAND)
+		action(p, sig)->handler = SIG_DFL;
+	if (sigframe_setup(p, sig, &ka, info, oldmask)) {
+		printk("faultline: %s[%d] cannot write the frame for signal %d below sp %lx: SIGSEGV\n",
+		       p->name, p->pid, sig, p->tf->rsp);
+		force_sig(p, SIGSEGV, sig == SIGSEGV);
+		return;
+	}
+	p->restore_sigmask = false;
+	p->sigmask |= (ka.mask | ((ka.flags & SA_NODEFER) ? 0 : sigbit(sig))) & ~UNBLOCKABLE;
+}
+
+void signal_deliver(struct proc *p)
+{
+	long nr = p->syscall_nr;
+	p->syscall_nr = -1;
+	for (;;) {
+		signal_stop(p);
+		if (p->killed)
+			group_exit(p->killed);
+		struct ksiginfo info;
+		int sig = signal_dequeue(p, ~p->sigmask, &info);
+		if (!sig)
+			break;
+		if (!has_handler(p, sig)) { /* the disposition changed while it waited */
 			act(p, sig);
+			continue;
+		}
+		if (nr != -1)
+			finish_syscall(p->tf, nr, action(p, sig));
+		nr = -1;
+		handle(p, sig, &info);
+	}
+	if (nr != -1)
+		finish_syscall(p->tf, nr, NULL);
+	if (p->restore_sigmask) { /* rt_sigsuspend ran no handler: its mask ends here */
+		p->restore_sigmask = false;
+		p->sigmask = p->saved_sigmask;
+	}
 }

@@ -10,6 +10,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
+#include "kernel/signal.h"
 #include "kernel/syscall.h"
 #include "kernel/thread.h"
 #include "mm/kheap.h"
@@ -65,8 +66,8 @@ static int copy_string(const char __user *us, char **out, u64 *budget)
  * without set-id bits or file capabilities: the saved and filesystem ids
  * become the effective one; root (real or effective uid 0) gets every
  * capability permitted, effective only with effective uid 0; anyone else
- * keeps none. Signal dispositions SIG_IGN, the mask and pending signals
- * stay (handlers would be reset: faultline has none). */
+ * keeps none. (Signal handlers are reset by signal_exec; SIG_IGN, the mask
+ * and pending signals stay.) */
 static void exec_creds(struct proc *p)
 {
 	struct idset *u = &p->ids.u, *g = &p->ids.g;
@@ -174,6 +175,7 @@ SYSCALL3(execve, const char __user *, upath, const u64 __user *, uargv, const u6
 		set_name(p, path);
 		proc_set_exe(p, name);
 		exec_creds(p);
+		signal_exec(p);
 		vfork_release(p);
 	}
 	ramfs_put(ip);

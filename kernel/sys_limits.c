@@ -5,7 +5,8 @@
  * (kernel/fork.c) and the capabilities that exempt from it; RLIMIT_NOFILE's
  * soft limit bounds new descriptors (kernel/fs/fd.c, up to the NOFILE slots a
  * table has); RLIMIT_MSGQUEUE bounds the bytes a user's message queues may
- * hold (kernel/ipc/mq.c). Init is root and starts with every capability, as a Linux
+ * hold (kernel/ipc/mq.c); RLIMIT_SIGPENDING bounds the queued siginfo of a
+ * user's real-time signals (kernel/signal.c). Init is root and starts with every capability, as a Linux
  * init does; a process that drops capabilities with capset or by leaving
  * uid 0 (kernel/sys_ids.c) is held to the limits exactly as Linux holds an
  * unprivileged one. The other limits are stored and reported but not
@@ -39,6 +40,9 @@ void limits_init(struct proc *p)
 	p->rlim[RLIMIT_NOFILE] = (struct rlim){ NOFILE, NOFILE };
 	p->rlim[RLIMIT_MEMLOCK] = (struct rlim){ 8ul << 20, 8ul << 20 };
 	p->rlim[RLIMIT_MSGQUEUE] = (struct rlim){ 819200, 819200 }; /* MQ_BYTES_MAX */
+	/* Linux derives it from memory (max_threads / 2); a fixed 1024 is what
+	 * a machine of faultline's size would get. */
+	p->rlim[RLIMIT_SIGPENDING] = (struct rlim){ 1024, 1024 };
 	p->caps = p->caps_permitted = CAP_ALL;
 }
 

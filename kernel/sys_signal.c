@@ -1,10 +1,7 @@
-/* kernel/sys_signal.c — kill, and the signal-disposition calls musl makes.
- *
- * faultline has no user signal handlers yet (kernel/signal.c says what
- * every signal does instead). rt_sigaction records SIG_IGN, which is
- * honoured, and accepts SIG_DFL; a real handler is refused with -EINVAL
- * rather than accepted and silently never run. rt_sigprocmask blocks
- * signals: they wait in the pending set, which rt_sigpending reports.
+/* kernel/sys_signal.c — kill, tkill, tgkill, and the disposition and mask
+ * calls: rt_sigaction (handlers run through kernel/signal.c and
+ * arch/sigframe.c), rt_sigprocmask, rt_sigpending. The waiting calls are
+ * kernel/sys_sigwait.c's.
  *
  * Linux performs these calls before it stores the old value for the
  * caller: a bad old-value pointer costs -EFAULT, and the new disposition or
@@ -14,17 +11,15 @@
 #include "kernel/syscall.h"
 #include "kernel/thread.h"
 
-#define SIG_DFL 0
-#define SIG_IGN 1
 #define SIG_BLOCK 0
 #define SIG_UNBLOCK 1
 #define SIG_SETMASK 2
 #define CAP_KILL 5
 #define INT_MIN (-0x7fffffff - 1)
-
-struct k_sigaction {
-	u64 handler, flags, restorer, mask;
-};
+/* Linux's UAPI_SA_FLAGS: other bits are dropped, so that a program can
+ * see which flags this kernel knows. */
+#define KNOWN_SA_FLAGS (SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_ONSTACK | SA_RESTART | \
+			SA_NODEFER | SA_RESETHAND | SA_EXPOSE_TAGBITS | SA_UNSUPPORTED | SA_RESTORER)
 
 static bool valid_signal(int sig) { return sig >= 1 && sig <= NSIG; }
 
@@ -39,44 +34,56 @@ static bool may_signal(const struct proc *from, const struct proc *to)
 
 /* One target, checked as Linux's check_kill_permission: the signal number
  * only now (a missing process is -ESRCH whatever the number), then the
- * permission; signal 0 only asks. */
-static long send_checked(struct proc *p, int sig)
+ * permission; signal 0 only asks. info is the caller's (sigqueue), or NULL
+ * for kill's SI_USER or tkill's SI_TKILL (code) with the sender's pid and
+ * uid. */
+static long send_info(struct proc *p, int sig, int code, const struct ksiginfo *info)
 {
+	struct proc *me = myproc();
+	struct ksiginfo own = { .signo = sig, .code = code };
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
-	if (!may_signal(myproc(), p))
+	if (!may_signal(me, p))
 		return -EPERM;
-	if (sig)
-		signal_send(p, sig);
-	return 0;
+	if (!sig)
+		return 0;
+	own.kill.pid = me->tgid;
+	own.kill.uid = me->ids.u.real;
+	return send_sig_info(p, sig, info ? info : &own, code == SI_TKILL);
 }
 
-/* Every member of process group pgid: 0 if one of them took it, else the
- * last error (-ESRCH for an empty group). */
+static long send_checked(struct proc *p, int sig, int code)
+{
+	return send_info(p, sig, code, NULL);
+}
+
+/* Every member of process group pgid, once per process (its leader stands
+ * for its threads): 0 if one of them took it, else the last error (-ESRCH
+ * for an empty group). */
 static long kill_group(int pgid, int sig)
 {
 	long err = -ESRCH;
 	bool sent = false;
 	for_each_proc(p) {
-		if (p->pgid != pgid)
+		if (p->pgid != pgid || p != p->leader)
 			continue;
-		err = send_checked(p, sig);
+		err = send_checked(p, sig, SI_USER);
 		sent |= !err;
 	}
 	return sent ? 0 : err;
 }
 
-/* kill(-1): everyone but init and the caller; -EPERM from some of them is
+/* kill(-1): every process but init and the caller's; -EPERM from some of them is
  * not an error, as in Linux's kill_something_info. */
 static long kill_all(int sig)
 {
 	long err = 0;
 	int count = 0;
 	for_each_proc(p) {
-		if (p->pid <= 1 || p == myproc())
+		if (p->tgid <= 1 || p->tgid == myproc()->tgid || p != p->leader)
 			continue;
 		count++;
-		long e = send_checked(p, sig);
+		long e = send_checked(p, sig, SI_USER);
 		if (e != -EPERM)
 			err = e;
 	}
@@ -89,7 +96,7 @@ SYSCALL2(kill, int, pid, int, sig)
 {
 	if (pid > 0) {
 		struct proc *p = proc_find(pid);
-		return p ? send_checked(group_target(p), sig) : -ESRCH;
+		return p ? send_checked(group_target(p), sig, SI_USER) : -ESRCH;
 	}
 	if (pid == 0)
 		return kill_group(myproc()->pgid, sig);
@@ -107,7 +114,7 @@ SYSCALL3(tgkill, int, tgid, int, tid, int, sig)
 	if (tgid <= 0 || tid <= 0)
 		return -EINVAL;
 	struct proc *p = proc_find(tid);
-	return p && p->tgid == tgid ? send_checked(p, sig) : -ESRCH;
+	return p && p->tgid == tgid ? send_checked(p, sig, SI_TKILL) : -ESRCH;
 }
 
 SYSCALL2(tkill, int, tid, int, sig)
@@ -115,11 +122,53 @@ SYSCALL2(tkill, int, tid, int, sig)
 	if (tid <= 0)
 		return -EINVAL;
 	struct proc *p = proc_find(tid);
-	return p ? send_checked(p, sig) : -ESRCH;
+	return p ? send_checked(p, sig, SI_TKILL) : -ESRCH;
+}
+
+/* rt_sigqueueinfo and rt_tgsigqueueinfo read a whole siginfo from the
+ * caller (-EFAULT), whose si_signo becomes sig. Linux's rule
+ * (do_rt_sigqueueinfo): it may not pose as the kernel's or kill's
+ * (si_code >= 0) nor as tkill's when it goes to anyone but the caller
+ * itself: -EPERM, before the target is even looked up. */
+static long read_queued_info(int sig, int target, const struct ksiginfo __user *uinfo,
+			     struct ksiginfo *info)
+{
+	if (copy_from_user(info, uinfo, sizeof(*info)))
+		return -EFAULT;
+	info->signo = sig;
+	if ((info->code >= 0 || info->code == SI_TKILL) && target != myproc()->pid)
+		return -EPERM;
+	return 0;
+}
+
+SYSCALL3(rt_sigqueueinfo, int, pid, int, sig, const struct ksiginfo __user *, uinfo)
+{
+	struct ksiginfo info;
+	long err = read_queued_info(sig, pid, uinfo, &info);
+	if (err)
+		return err;
+	struct proc *p = pid > 0 ? proc_find(pid) : NULL;
+	return p ? send_info(group_target(p), sig, SI_QUEUE, &info) : -ESRCH;
+}
+
+SYSCALL4(rt_tgsigqueueinfo, int, tgid, int, tid, int, sig, const struct ksiginfo __user *, uinfo)
+{
+	struct ksiginfo info;
+	if (tgid <= 0 || tid <= 0)
+		return -EINVAL;
+	long err = read_queued_info(sig, tid, uinfo, &info);
+	if (err)
+		return err;
+	struct proc *p = proc_find(tid);
+	return p && p->tgid == tgid ? send_info(p, sig, SI_TKILL, &info) : -ESRCH;
 }
 
 /* Linux's order: the size, then reading act (-EFAULT), then the signal
- * number (-EINVAL); the change is made before oact is written. */
+ * number (-EINVAL; SIGKILL and SIGSTOP keep SIG_DFL); the change is made
+ * before oact is written. Any handler address is accepted: a bad one
+ * faults in ring 3 when the signal comes. The handler's mask never holds
+ * SIGKILL or SIGSTOP. A pending signal that is now ignored is discarded
+ * (POSIX; Linux's do_sigaction). */
 SYSCALL4(rt_sigaction, int, sig, const struct k_sigaction __user *, act,
 	 struct k_sigaction __user *, oact, u64, sigsetsize)
 {
@@ -129,13 +178,18 @@ SYSCALL4(rt_sigaction, int, sig, const struct k_sigaction __user *, act,
 		return -EINVAL;
 	if (act && copy_from_user(&new, act, sizeof(new)))
 		return -EFAULT;
-	if (!valid_signal(sig) || (act && (sig == SIGKILL || sig == SIGSTOP || new.handler > SIG_IGN)))
+	if (!valid_signal(sig) || (act && (sig == SIGKILL || sig == SIGSTOP)))
 		return -EINVAL;
-	struct k_sigaction old = { (p->ignored & sigbit(sig)) ? SIG_IGN : SIG_DFL, 0, 0, 0 };
+	struct k_sigaction *ka = &p->sighand->action[sig - 1], old = *ka;
 	if (act) {
-		p->ignored = new.handler == SIG_IGN ? p->ignored | sigbit(sig) : p->ignored & ~sigbit(sig);
-		if (signal_ignored(p, sig))
-			p->sigpending &= ~sigbit(sig); /* a pending signal now ignored is gone */
+		new.flags &= KNOWN_SA_FLAGS;
+		new.mask &= ~UNBLOCKABLE;
+		*ka = new;
+		if (signal_ignored(p, sig)) {
+			struct ksiginfo gone;
+			while (signal_dequeue(p, sigbit(sig), &gone))
+				;
+		}
 	}
 	return oact ? copy_out(oact, &old, sizeof(old)) : 0;
 }
@@ -159,12 +213,13 @@ SYSCALL4(rt_sigprocmask, int, how, const u64 __user *, set, u64 __user *, oset, 
 	return oset ? copy_out(oset, &old, sizeof(old)) : 0;
 }
 
-/* The blocked signals waiting; sigsetsize may be smaller than a sigset
- * (Linux copies that many bytes) but not larger. */
+/* The blocked signals waiting (for this thread or its process: one and
+ * the same today); sigsetsize may be smaller than a sigset (Linux copies
+ * that many bytes) but not larger. */
 SYSCALL2(rt_sigpending, u64 __user *, set, u64, sigsetsize)
 {
 	struct proc *p = myproc();
-	u64 pending = p->sigpending & p->sigmask;
+	u64 pending = signal_pending_set(p) & p->sigmask;
 	if (sigsetsize > 8)
 		return -EINVAL;
 	return copy_out(set, &pending, sigsetsize);

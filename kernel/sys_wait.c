@@ -100,7 +100,7 @@ static void take_report(struct proc *c, const struct waitspec *w, struct waitinf
 }
 
 /* Wait until a child w wants has something to report; fill *info. Returns
- * its pid, 0 under WNOHANG if none has yet, -ECHILD, or -EINTR. */
+ * its pid, 0 under WNOHANG if none has yet, -ECHILD, or -ERESTARTSYS. */
 static long do_wait(const struct waitspec *w, struct waitinfo *info)
 {
 	for (;;) {
@@ -115,7 +115,7 @@ static long do_wait(const struct waitspec *w, struct waitinfo *info)
 		if (w->options & WNOHANG)
 			return 0;
 		if (sleep_on(myproc()->leader, 0) < 0) /* where children's news wakes it */
-			return -EINTR;
+			return -ERESTARTSYS;
 	}
 }
 

@@ -19,6 +19,7 @@
 	X(12, brk) \
 	X(13, rt_sigaction) \
 	X(14, rt_sigprocmask) \
+	X(15, rt_sigreturn) \
 	X(16, ioctl) \
 	X(17, pread64) \
 	X(18, pwrite64) \
@@ -33,6 +34,7 @@
 	X(28, madvise) \
 	X(32, dup) \
 	X(33, dup2) \
+	X(34, pause) \
 	X(35, nanosleep) \
 	X(36, getitimer) \
 	X(37, alarm) \
@@ -92,6 +94,10 @@
 	X(125, capget) \
 	X(126, capset) \
 	X(127, rt_sigpending) \
+	X(128, rt_sigtimedwait) \
+	X(129, rt_sigqueueinfo) \
+	X(130, rt_sigsuspend) \
+	X(131, sigaltstack) \
 	X(137, statfs) \
 	X(138, fstatfs) \
 	X(149, mlock) \
@@ -139,6 +145,7 @@
 	X(293, pipe2) \
 	X(295, preadv) \
 	X(296, pwritev) \
+	X(297, rt_tgsigqueueinfo) \
 	X(302, prlimit64) \
 	X(310, process_vm_readv) \
 	X(311, process_vm_writev) \

@@ -89,7 +89,7 @@ int de_thread(struct proc *p)
 	leader->group_exit = true; /* the others' ends are not the process's */
 	kill_others(p);
 	while (!alone(p))
-		if (sleep_on(leader, 0) < 0)
+		if (sleep_killable(leader, 0) < 0)
 			return -EINTR; /* killed: it dies on the way out, the group with it */
 	leader->group_exit = false;
 	if (p != leader)

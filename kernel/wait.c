@@ -8,14 +8,21 @@
 #include "kernel/fs/file.h"
 #include "kernel/time.h"
 
-int sleep_on(const void *chan, u64 nticks)
+/* Linux's TASK_INTERRUPTIBLE (any signal_pending ends the sleep) or
+ * TASK_KILLABLE (only a fatal signal does). */
+static bool must_wake(const struct proc *p, bool interruptible)
+{
+	return interruptible ? signal_pending(p) : p->killed != 0;
+}
+
+static int sleep(const void *chan, u64 nticks, bool interruptible)
 {
 	struct proc *p = myproc();
-	if (p->killed)
+	if (must_wake(p, interruptible))
 		return -EINTR;
 	if (p->stop_pending) {
 		signal_stop(p); /* instead of sleeping: the event may come while stopped */
-		return p->killed ? -EINTR : 0;
+		return must_wake(p, interruptible) ? -EINTR : 0;
 	}
 	p->chan = chan;
 	p->wake_tick = nticks ? ticks() + nticks : 0;
@@ -23,7 +30,17 @@ int sleep_on(const void *chan, u64 nticks)
 	sched();
 	p->chan = NULL;
 	signal_stop(p);
-	return p->killed ? -EINTR : 0;
+	return must_wake(p, interruptible) ? -EINTR : 0;
+}
+
+int sleep_on(const void *chan, u64 nticks)
+{
+	return sleep(chan, nticks, true);
+}
+
+int sleep_killable(const void *chan, u64 nticks)
+{
+	return sleep(chan, nticks, false);
 }
 
 void wakeup(const void *chan)
@@ -60,10 +77,9 @@ int deadline_read(const struct timespec64 __user *uts, struct deadline *d, enum 
 
 int deadline_sleep(const void *chan, const struct deadline *d)
 {
-	if (!d->set)
-		return sleep_on(chan, 0);
-	u64 now = clock_now(d->realtime);
-	if (now >= d->ns)
+	u64 now = d->set ? clock_now(d->realtime) : 0;
+	if (d->set && now >= d->ns)
 		return -ETIMEDOUT;
-	return sleep_on(chan, MIN((d->ns - now) / TICK_NS + 1, MAX_SLEEP_TICKS));
+	u64 n = d->set ? MIN((d->ns - now) / TICK_NS + 1, MAX_SLEEP_TICKS) : 0;
+	return sleep_on(chan, n) ? -ERESTARTSYS : 0;
 }

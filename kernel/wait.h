@@ -12,12 +12,18 @@
 #include "mm/uaccess.h"
 
 /* Sleep until wakeup(chan), or until 'ticks' timer ticks pass (0: no limit).
- * Returns -EINTR if the process was killed meanwhile (callers give up and
- * return; the death happens on the way out to ring 3), else 0. A stop
+ * Returns -EINTR if the process was killed meanwhile, or a signal with a
+ * handler waits for it (kernel/signal.h signal_pending): callers give up
+ * and return -ERESTARTSYS (or -EINTR where Linux never restarts); the
+ * death, or the handler, happens on the way out to ring 3. Else 0. A stop
  * signal stops the process in here and then returns 0 early: callers check
  * their condition again, as after any wakeup. */
 int sleep_on(const void *chan, u64 ticks);
 #define MAX_SLEEP_TICKS (1ul << 40) /* the longest 'ticks' (sleep_on adds it to the tick count) */
+
+/* The same, but only a fatal signal ends it early (Linux's TASK_KILLABLE):
+ * for waits that user space cannot be told to retry (vfork). */
+int sleep_killable(const void *chan, u64 ticks);
 void wakeup(const void *chan);
 
 /* A timeout a blocking call was given, as the clock it counts on. */
@@ -37,5 +43,7 @@ struct timespec64;
  * [0, 1e9) (Linux's timespec64_valid); 0. NULL: wait for ever. */
 int deadline_read(const struct timespec64 __user *uts, struct deadline *d, enum deadline_kind kind);
 /* One sleep on chan, no longer than the deadline: 0 (check again),
- * -ETIMEDOUT once the deadline has passed, -EINTR if killed. */
+ * -ETIMEDOUT once the deadline has passed, -ERESTARTSYS if a signal
+ * interrupted it (the deadline is absolute, so a restart is safe: Linux's
+ * mq wq_sleep). */
 int deadline_sleep(const void *chan, const struct deadline *d);

@@ -16,6 +16,7 @@
 #include "mm/kheap.h"
 #include "mm/pfnmap.h"
 #include "mm/pte.h"
+#include "mm/reclaim.h"
 #include "mm/swap.h"
 
 static int copy_vmas(struct mm *dst, const struct mm *src)
@@ -35,20 +36,21 @@ static int copy_vmas(struct mm *dst, const struct mm *src)
 }
 
 /* Share one private page (present, kept under PROT_NONE, or in swap) with
- * the child. */
-static int share_page(struct mm *dst, struct mm *src, const struct vma *v, u64 va, pte_t *spte)
+ * the child. A swap slot whose count is full is read back in, and the
+ * frame shared instead. */
+static int share_page(struct mm *dst, struct mm *src, struct vma *v, u64 va, pte_t *spte)
 {
 	pte_t *dpte = walk(dst->pml4, va, true);
 	if (!dpte)
 		return -ENOMEM;
 	if (pte_is_swap(*spte)) {
-		/* Both now refer to the slot. One that cannot count another
-		 * is fork's ENOMEM, as when Linux cannot allocate the count's
-		 * continuation page. */
-		if (!swap_dup(pte_to_swp(*spte)))
+		if (swap_dup(pte_to_swp(*spte))) { /* both now refer to the slot */
+			*dpte = *spte;
+			return 0;
+		}
+		if (swap_in(src, v, va, spte, false))
 			return -ENOMEM;
-		*dpte = *spte;
-		return 0;
+		spte = walk(src->pml4, va, false);
 	}
 	u64 pa = PTE_ADDR(*spte);
 	if (*spte & PTE_SPECIAL) { /* a private device area's own page: no count, no copy-on-write */
@@ -67,7 +69,7 @@ int mm_fork(struct mm *dst, struct mm *src)
 	dst->brk = src->brk;
 	dst->mmap_base = src->mmap_base;
 	int err = copy_vmas(dst, src);
-	for (const struct vma *v = src->vmas; v && !err; v = v->next) {
+	for (struct vma *v = src->vmas; v && !err; v = v->next) {
 		if (v->shared || v->dontfork)
 			continue;
 		for (u64 va = v->start; va < v->end && !err; va = walk_next(src->pml4, va)) {

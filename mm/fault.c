@@ -13,6 +13,7 @@
  *                                                   a shared page (copy-on-write), replaces
  *                                                   the zero page, or leaves the swap cache
  *       otherwise                                -> SIGSEGV for that process only
+ *                                                   (SEGV_MAPERR, or SEGV_ACCERR in a VMA)
  *   fault in ring 0 on a user address
  *       instruction fetch                        -> oops: SMEP caught a jump to user memory
  *       SMAP on and RFLAGS.AC clear              -> oops: kernel touched user memory outside
@@ -176,6 +177,18 @@ static void kernel_fault(struct trapframe *tf, u64 addr)
 	extable_fixup(tf, e, addr);
 }
 
+/* si_code, as Linux tells them apart: SEGV_MAPERR where nothing is mapped
+ * (a kernel address too), SEGV_ACCERR where the area forbids the access,
+ * BUS_ADRERR for a page past the end of a file. */
+static int fault_code(struct proc *p, int sig, u64 addr)
+{
+	if (sig == SIGBUS)
+		return BUS_ADRERR;
+	if (sig != SIGSEGV)
+		return SI_KERNEL;
+	return addr < TASK_SIZE_MAX && vma_find(p->mm, addr) ? SEGV_ACCERR : SEGV_MAPERR;
+}
+
 void page_fault(struct trapframe *tf)
 {
 	u64 addr = read_cr2();
@@ -183,9 +196,10 @@ void page_fault(struct trapframe *tf)
 		kernel_fault(tf, addr);
 		return;
 	}
-	int sig = resolve(myproc(), addr, tf->error);
+	struct proc *p = myproc();
+	int sig = resolve(p, addr, tf->error);
 	if (sig)
-		user_fault(tf, sig, addr);
+		user_fault(tf, sig, fault_code(p, sig, addr), addr);
 }
 
 /* Make the page at va resident now, as a touch would (mlock, swapoff). */

@@ -30,11 +30,10 @@ struct blkdev;
 int swap_on(struct blkdev *dev, const char *name, int flags); /* 0 or -EINVAL/-EBUSY/-EPERM/-ENOMEM */
 int swap_off(struct blkdev *dev);                               /* brings every page back in */
 swp_entry_t swap_alloc(void);           /* a free slot in the best area, or 0 when swap is full */
-/* A slot counts at most this many page tables holding it (a byte per
- * slot; Linux chains continuation pages past its 0x3e instead). */
+/* One more page table holds e: false, nothing changed, when the slot's
+ * count is full (SWAP_MAX_REFS holders; Linux would chain a continuation
+ * page, faultline keeps such a page resident instead). */
 #define SWAP_MAX_REFS 0xfe
-/* One more page table holds e (fork, eviction): false, and no change, if
- * e already has SWAP_MAX_REFS. */
 bool swap_dup(swp_entry_t e);
 void swap_free(swp_entry_t e);          /* one fewer; the slot is free at zero */
 unsigned swap_count(swp_entry_t e);

@@ -151,8 +151,8 @@ static bool usr1_pending(void)
 	return sigismember(&s, SIGUSR1);
 }
 
-/* Setting SIG_IGN discards a pending signal (POSIX), which takes it
- * without sigwait (faultline has no rt_sigtimedwait yet). */
+/* Setting SIG_IGN discards a pending signal (POSIX): a way to take it
+ * that needs no sigwait. */
 static void take_usr1(void)
 {
 	signal(SIGUSR1, SIG_IGN);

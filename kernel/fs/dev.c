@@ -81,28 +81,29 @@ static void con_input(int c)
 	line.ready = ch == '\n' || line.len == sizeof(line.buf);
 }
 
-/* Takes what the UART holds until a line is complete (or the caller was
- * killed, by ^C or anything else): is one complete? */
+/* Takes what the UART holds until a line is complete, or a signal
+ * interrupts the caller (^C or anything else): is one complete? */
 static bool line_ready(void)
 {
 	int c;
-	while (!line.ready && !myproc()->killed && (c = serial_getc()) >= 0)
+	while (!line.ready && !signal_pending(myproc()) && (c = serial_getc()) >= 0)
 		con_input(c);
 	return line.ready;
 }
 
-/* Until a line is complete: 0, or -EINTR once the reader is killed (it
- * dies on its way out), or -EAGAIN. The UART raises no interrupts: it is
- * polled once a tick, and others run in between. */
+/* Until a line is complete: 0, or -ERESTARTSYS once a signal interrupts
+ * the reader (^C or anything else: it dies, or its handler runs and the
+ * read is restarted or fails with EINTR), or -EAGAIN. The UART raises
+ * no interrupts: it is polled once a tick, and others run in between. */
 static int wait_line(struct file *f)
 {
 	while (!line_ready()) {
-		if (myproc()->killed)
-			return -EINTR;
+		if (signal_pending(myproc()))
+			return -ERESTARTSYS;
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
 		if (sleep_on(&line, 1))
-			return -EINTR;
+			return -ERESTARTSYS;
 	}
 	return 0;
 }

@@ -52,13 +52,13 @@ static char *buf_data(const struct pipe_buf *b) { return (char *)phys_to_virt(b-
 /* A copy may sleep (a user page fault that waits for memory to be freed),
  * so each side holds the pipe while it copies, as Linux holds pipe->mutex:
  * two writers never merge into the same bytes, two readers never take the
- * same buffer. 0, or -EINTR if the caller was killed while waiting. */
+ * same buffer. 0, or -ERESTARTSYS if a signal interrupted the wait (the
+ * call is restarted, or fails with EINTR: kernel/signal.c). */
 static int pipe_lock(struct pipe *p)
 {
 	while (p->busy) {
-		int err = sleep_on(&p->busy, 0);
-		if (err)
-			return err;
+		if (sleep_on(&p->busy, 0))
+			return -ERESTARTSYS;
 	}
 	p->busy = true;
 	return 0;
@@ -136,7 +136,9 @@ long pipe_read(struct file *f, struct uio *u)
 			return 0;
 		if (uio_nowait(f, u))
 			return -EAGAIN;
-		if ((err = sleep_on(&p->head, 0)) || (err = pipe_lock(p)))
+		if (sleep_on(&p->head, 0))
+			return -ERESTARTSYS;
+		if ((err = pipe_lock(p)))
 			return err;
 	}
 	size_t done = take(p, u);
@@ -220,8 +222,8 @@ long pipe_write(struct file *f, struct uio *u)
 		} else {
 			pipe_unlock(p);
 			pipe_wake(&p->head);
-			err = sleep_on(&p->tail, 0);
-			if (err || (err = pipe_lock(p)))
+			err = sleep_on(&p->tail, 0) ? -ERESTARTSYS : pipe_lock(p);
+			if (err)
 				return done ? done : err;
 		}
 		if (n < 0) {

@@ -111,10 +111,17 @@ static long mask_swap(const u64 __user *umask, size_t size, u64 *saved)
 }
 
 /* The wait is over: the caller's own mask again; what it does not block
- * of what came meanwhile acts now. */
-static void mask_restore(u64 saved)
+ * of what came meanwhile acts now. But if a signal interrupted the wait,
+ * its handler runs with the call's mask, and the caller's comes back after
+ * it (Linux's restore_saved_sigmask_unless(ret == -EINTR)). */
+static void mask_restore(u64 saved, long ret)
 {
 	struct proc *p = myproc();
+	if (ret == -EINTR && signal_pending(p)) {
+		p->saved_sigmask = saved;
+		p->restore_sigmask = true;
+		return;
+	}
 	p->sigmask = saved;
 	signal_unblocked(p);
 }
@@ -224,7 +231,7 @@ SYSCALL5(ppoll, struct pollfd __user *, ufds, u32, nfds, struct timespec64 __use
 	if (err || (err = mask_swap(umask, sigsetsize, &saved)))
 		return err;
 	long ret = poll_fds(ufds, nfds, &t);
-	mask_restore(saved);
+	mask_restore(saved, ret);
 	return write_back_left(&t, tsp, false, ret);
 }
 
@@ -337,6 +344,6 @@ SYSCALL6(pselect6, int, n, u64 __user *, uin, u64 __user *, uout, u64 __user *, 
 		return err;
 	u64 __user *sets[3] = { uin, uout, uex };
 	long ret = select_fds(n, sets, &t);
-	mask_restore(saved);
+	mask_restore(saved, ret);
 	return write_back_left(&t, tsp, false, ret);
 }

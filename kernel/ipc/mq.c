@@ -80,6 +80,7 @@ struct mqueue {
 	int receivers;            /* processes waiting in mq_timedreceive */
 	int notify_pid;           /* registered for notification, or 0 */
 	int notify_kind, notify_signo;
+	u64 notify_value;         /* sigev_value: the siginfo's si_value */
 };
 
 static struct mqueue *queues;
@@ -360,12 +361,18 @@ SYSCALL1(mq_unlink, const char __user *, uname)
 /* ---- sending and receiving ---- */
 
 /* __do_notify: the registration is used up; SIGEV_SIGNAL with a signal
- * other than 0 sends it (no siginfo: faultline has no handlers to see it). */
+ * other than 0 sends it, with SI_MESGQ, the sender's pid and uid and the
+ * registration's sigev_value. */
 static void notify(struct mqueue *q)
 {
-	struct proc *p = proc_find(q->notify_pid);
-	if (p && q->notify_kind == SIGEV_SIGNAL && q->notify_signo)
-		signal_send(p, q->notify_signo);
+	struct proc *p = proc_find(q->notify_pid), *me = myproc();
+	if (p && q->notify_kind == SIGEV_SIGNAL && q->notify_signo) {
+		struct ksiginfo info = { .signo = q->notify_signo, .code = SI_MESGQ };
+		info.kill.pid = me->pid;
+		info.kill.uid = me->ids.u.real;
+		info.kill.value = q->notify_value;
+		send_sig_info(p, q->notify_signo, &info, false);
+	}
 	q->notify_pid = 0;
 }
 
@@ -496,6 +503,7 @@ SYSCALL2(mq_notify, int, mqd, const struct sigevent __user *, uev)
 	q->notify_pid = me;
 	q->notify_kind = ev.notify;
 	q->notify_signo = ev.signo;
+	q->notify_value = ev.value;
 	return 0;
 }
 
