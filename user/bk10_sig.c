@@ -677,12 +677,24 @@ static void badarg_cases(void)
 	si.si_code = SI_QUEUE;
 	SYSCALL_CASE(-1, EFAULT, "rt_sigqueueinfo info unmapped -> EFAULT", SYS_rt_sigqueueinfo,
 		     getpid(), SIGUSR2, hole);
+	int cp[2];
+	pipe(cp);
+	pid_t other = spawn(until_eof, cp);
+	close(cp[0]);
 	si.si_code = SI_USER;
-	SYSCALL_CASE(-1, EPERM, "rt_sigqueueinfo SI_USER to the parent -> EPERM", SYS_rt_sigqueueinfo,
-		     getppid(), 0, &si);
+	SYSCALL_CASE(-1, EPERM, "rt_sigqueueinfo SI_USER to a child -> EPERM", SYS_rt_sigqueueinfo,
+		     other, 0, &si);
 	si.si_code = SI_TKILL;
-	SYSCALL_CASE(-1, EPERM, "rt_tgsigqueueinfo SI_TKILL to the parent -> EPERM",
-		     SYS_rt_tgsigqueueinfo, getppid(), getppid(), 0, &si);
+	SYSCALL_CASE(-1, EPERM, "rt_tgsigqueueinfo SI_TKILL to a child -> EPERM",
+		     SYS_rt_tgsigqueueinfo, other, other, 0, &si);
+	si.si_code = 1;
+	SYSCALL_CASE(-1, EPERM, "rt_sigqueueinfo si_code 1 (kernel code) to a child -> EPERM",
+		     SYS_rt_sigqueueinfo, other, 0, &si);
+	si.si_code = SI_TKILL;
+	SYSCALL_CASE(0, 0, "rt_tgsigqueueinfo SI_TKILL to self -> 0", SYS_rt_tgsigqueueinfo, getpid(),
+		     tid(), 0, &si);
+	close(cp[1]);
+	tap_status(reap(other), EXITED(0), "that child was not disturbed");
 	si.si_code = SI_QUEUE;
 	SYSCALL_CASE(-1, EINVAL, "rt_sigqueueinfo signal 65 -> EINVAL", SYS_rt_sigqueueinfo, getpid(),
 		     65, &si);

@@ -344,18 +344,35 @@ static void clone3_cases(void)
 	w = waitpid(c, &st, __WCLONE);
 	tap_ok(w == c && WIFEXITED(st) && WEXITSTATUS(st) == 34,
 	       "waitpid(__WCLONE) reaps it with its status (%ld %#x)", w, st);
-	b.exit_signal = SIGUSR1;
-	signal(SIGUSR1, SIG_IGN);
-	fflush(stdout);
-	c = syscall(SYS_clone3, &b, 88);
-	if (c == 0)
-		_exit(35);
-	errno = 0;
-	msleep(50);
-	w = waitpid(-1, &st, WNOHANG);
-	tap_ok(w == -1 && errno == ECHILD, "exit_signal SIGUSR1 child: waitpid(-1) -> ECHILD (%ld)", w);
-	w = waitpid(-1, &st, __WALL);
-	tap_ok(w == c && WEXITSTATUS(st) == 35, "waitpid(-1, __WALL) reaps it (%ld)", w);
+	for (int ign = 0; ign < 2; ign++) {
+		sigset_t u;
+		sigemptyset(&u);
+		sigaddset(&u, SIGUSR1);
+		b.exit_signal = SIGUSR1;
+		if (ign)
+			signal(SIGUSR1, SIG_IGN);
+		else
+			sigprocmask(SIG_BLOCK, &u, NULL);
+		fflush(stdout);
+		c = syscall(SYS_clone3, &b, 88);
+		if (c == 0)
+			_exit(35);
+		errno = 0;
+		msleep(50);
+		w = waitpid(-1, &st, WNOHANG);
+		tap_ok(w == -1 && errno == ECHILD,
+		       "exit_signal SIGUSR1 (%s) child: waitpid(-1, WNOHANG) -> ECHILD (%ld)",
+		       ign ? "ignored" : "blocked", w);
+		w = waitpid(-1, &st, __WALL);
+		tap_ok(w == c && WEXITSTATUS(st) == 35,
+		       "waitpid(-1, __WALL) reaps it: SIG_IGN auto-reaps only for SIGCHLD (%ld %s)", w,
+		       w == -1 ? tap_errname(errno) : "");
+		if (!ign) {
+			struct timespec z = { 0, 0 };
+			tap_eq(sigtimedwait(&u, NULL, &z), SIGUSR1, "its exit sent SIGUSR1 to the parent");
+			sigprocmask(SIG_UNBLOCK, &u, NULL);
+		}
+	}
 	signal(SIGUSR1, SIG_DFL);
 }
 
