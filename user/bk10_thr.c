@@ -357,8 +357,17 @@ static void clone3_cases(void)
 		c = syscall(SYS_clone3, &b, 88);
 		if (c == 0)
 			_exit(35);
+		tap_ok(c > 0, "clone3 exit_signal SIGUSR1 -> a child (%ld %s)", c, c < 0 ? tap_errname(errno) : "");
 		errno = 0;
 		msleep(50);
+		{
+			unsigned long pend = 0;
+			syscall(SYS_rt_sigpending, &pend, 8);
+			int k = kill(c, 0);
+			tap_diag("exit_signal SIGUSR1 child %ld after exit: kill(c,0) = %d (%s), pending %#lx", c,
+				 k, k ? tap_errname(errno) : "", pend);
+		}
+		errno = 0;
 		w = waitpid(-1, &st, WNOHANG);
 		tap_ok(w == -1 && errno == ECHILD,
 		       "exit_signal SIGUSR1 (%s) child: waitpid(-1, WNOHANG) -> ECHILD (%ld)",
