@@ -138,6 +138,7 @@ static long copy_process(const struct clone_req *r)
 	if (r->stack)
 		c->tf->rsp = r->stack;
 	set_family(c, p, flags);
+	c->exit_signal = (flags & CLONE_THREAD) ? 0 : r->exit_signal;
 	c->fs_base = (flags & CLONE_SETTLS) ? r->tls : rdmsr(MSR_FS_BASE);
 	c->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
 	signal_fork(c, p, flags & CLONE_SIGHAND, (flags & (CLONE_VM | CLONE_VFORK)) != CLONE_VM);
@@ -189,9 +190,6 @@ static long clone_check(const struct clone_req *r)
 		return -EINVAL;
 	if (f & ~CLONE_SUPPORTED)
 		return -EINVAL; /* namespaces, pidfds, cgroups: not in faultline */
-	/* Only SIGCHLD (or none) tells a parent about a child's end here. */
-	if (!(f & CLONE_THREAD) && r->exit_signal != SIGCHLD && r->exit_signal != 0)
-		return -EINVAL;
 	if ((f & CLONE_SETTLS) && r->tls >= TASK_SIZE_MAX)
 		return -EPERM;
 	return 0;

@@ -68,7 +68,10 @@ static struct futex_waiter *waiters;
 
 /* The key of the word at uaddr in the caller's memory: 0, -EINVAL if not
  * 4-byte aligned, -EFAULT outside user space or (shared) where nothing is
- * mapped. */
+ * mapped, where the caller may not even read (PROT_NONE: Linux's
+ * get_futex_key pins the page and fails), or in a read-only private
+ * anonymous area (Linux: such a page never changes, so no futex op makes
+ * sense on it). */
 static int get_key(u64 uaddr, bool private, struct futex_key *key)
 {
 	struct mm *mm = myproc()->mm;
@@ -80,7 +83,7 @@ static int get_key(u64 uaddr, bool private, struct futex_key *key)
 	if (private)
 		return 0;
 	struct vma *v = vma_find(mm, uaddr);
-	if (!v)
+	if (!v || !(v->prot & (PROT_READ | PROT_WRITE)) || (!(v->prot & PROT_WRITE) && !v->shm))
 		return -EFAULT;
 	if (v->shared && v->shm)
 		*key = (struct futex_key){ v->shm, v->file_off + (uaddr - v->start), false };

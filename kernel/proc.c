@@ -173,6 +173,8 @@ void proc_exit(int status)
 	signal_exited(p, last);
 	if (last)
 		wakeup(leader->parent);
+	if (last && leader->autoreap && leader != p)
+		proc_reap(leader); /* already off its stack and memory: nobody will wait */
 	sched();
 	panic("proc_exit: a zombie ran again");
 }
@@ -195,6 +197,7 @@ void proc_take_place(struct proc *p, struct proc *leader)
 {
 	int pid = leader->pid, tid = p->pid;
 	p->shared = leader->shared; /* the process's pending signals stay its own */
+	p->exit_signal = leader->exit_signal;
 	leader->shared = (struct sigpending){ 0 };
 	p->parent = leader->parent;
 	p->execed = leader->execed;

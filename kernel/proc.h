@@ -79,6 +79,10 @@ struct proc {
 	int tgid;                     /* the process id (getpid): the leader's pid */
 	struct proc *leader;          /* the thread group's first thread: itself for a leader */
 	bool group_exit;              /* leader: exit_group, a fatal signal or exec ends every thread */
+	int exit_signal;              /* leader: what its end sends the parent (clone's CSIGNAL byte:
+	                                 SIGCHLD, another signal, or none); not SIGCHLD: wait4 needs
+	                                 __WCLONE */
+	bool autoreap;                /* leader: reaped at its end, nobody waits (SIGCHLD ignored) */
 	int pgid, sid;                /* process group and session (kernel/sys_pgrp.c) */
 	struct proc *next;            /* every process, in pid order (for_each_proc) */
 	char name[16];

@@ -39,8 +39,8 @@ static void run(struct proc *p)
 	percpu.proc = NULL;
 	if (p->state == P_ZOMBIE && p->kstack) {
 		proc_release(p);
-		if (p != p->leader)
-			proc_reap(p); /* a thread: nobody waits for it (Linux's autoreap) */
+		if (p != p->leader || p->autoreap)
+			proc_reap(p); /* a thread, or a child its parent does not wait for */
 	}
 }
 

@@ -304,24 +304,36 @@ static void act(struct proc *p, int sig)
 	}
 }
 
-/* Linux's do_notify_parent: SIGCHLD with the child's pid, uid, status and
- * CPU time (clock ticks of 1/100 s). A stop or continue is not reported to
- * a parent whose SIGCHLD has SA_NOCLDSTOP. p is the process's leader. */
+/* Linux's do_notify_parent: a signal with the child's pid, uid, status and
+ * CPU time (clock ticks of 1/100 s): SIGCHLD for a stop or continue (not
+ * to a parent whose SIGCHLD has SA_NOCLDSTOP), the child's exit_signal for
+ * its end (none if 0, or not a signal). p is the process's leader. */
 static void notify_parent(struct proc *p, int code, int status)
 {
 	struct proc *parent = p->parent;
-	if (!parent || parent->state == P_ZOMBIE)
+	bool end = code != CLD_STOPPED && code != CLD_CONTINUED;
+	int sig = end ? p->exit_signal : SIGCHLD;
+	if (!parent || parent->state == P_ZOMBIE || sig < 1 || sig > NSIG)
 		return;
-	if ((code == CLD_STOPPED || code == CLD_CONTINUED) &&
-	    (action(parent, SIGCHLD)->flags & SA_NOCLDSTOP))
+	if (!end && (action(parent, SIGCHLD)->flags & SA_NOCLDSTOP))
 		return;
-	struct ksiginfo info = { .signo = SIGCHLD, .code = code };
+	if (end && sig == SIGCHLD && action(parent, SIGCHLD)->handler == SIG_IGN)
+		return;
+	struct ksiginfo info = { .signo = sig, .code = code };
 	info.chld.pid = p->pid;
 	info.chld.uid = p->ids.u.real;
 	info.chld.status = status;
 	info.chld.utime = cputime_user_ns(p) / 10000000;
 	info.chld.stime = (cputime_total_ns(p) - cputime_user_ns(p)) / 10000000;
-	send_sig_info(parent, SIGCHLD, &info, false);
+	send_sig_info(parent, sig, &info, false);
+}
+
+/* Linux's rule for a child whose end sends SIGCHLD: a parent that set
+ * SIGCHLD to SIG_IGN, or gave it SA_NOCLDWAIT, does not wait for it. */
+static bool parent_reaps_nothing(const struct proc *p)
+{
+	const struct k_sigaction *ka = p->parent ? action(p->parent, SIGCHLD) : NULL;
+	return ka && p->exit_signal == SIGCHLD && (ka->handler == SIG_IGN || (ka->flags & SA_NOCLDWAIT));
 }
 
 void signal_exited(struct proc *p, bool process_done)
@@ -337,6 +349,7 @@ void signal_exited(struct proc *p, bool process_done)
 		notify_parent(leader, CLD_KILLED, st & 0x7f);
 	else
 		notify_parent(leader, CLD_EXITED, (st >> 8) & 0xff);
+	leader->autoreap = parent_reaps_nothing(leader);
 }
 
 /* Parent-visible changes of state: its wait may have something now. The

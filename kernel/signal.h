@@ -138,8 +138,11 @@ void signal_send(struct proc *p, int sig);
 void signal_unblocked(struct proc *p);
 
 /* Thread p has exited: its pending signals are dropped; if it was the
- * last of its process (process_done), the process's too, and SIGCHLD goes
- * to the parent, CLD_EXITED or CLD_KILLED with the leader's exit_status. */
+ * last of its process (process_done), the process's too, its exit_signal
+ * (SIGCHLD unless clone said otherwise) goes to the parent, CLD_EXITED or
+ * CLD_KILLED with the leader's exit_status, and the leader is marked
+ * autoreap if the parent does not wait for children (SIGCHLD ignored or
+ * SA_NOCLDWAIT: Linux's do_notify_parent). */
 void signal_exited(struct proc *p, bool process_done);
 
 /* What p may take: its own pending signals and its process's. */

@@ -49,9 +49,14 @@ struct waitinfo {
 	u32 uid;
 };
 
+/* Linux's eligible_child: the id, then the kind: a child whose end sends
+ * anything but SIGCHLD is a "clone" child, seen only with __WCLONE; one
+ * that sends SIGCHLD only without it; __WALL sees both. */
 static bool wanted(const struct proc *c, const struct waitspec *w)
 {
-	return w->which == P_ALL || (w->which == P_PID ? c->pid : c->pgid) == w->id;
+	if (w->which != P_ALL && (w->which == P_PID ? c->pid : c->pgid) != w->id)
+		return false;
+	return (w->options & WALL) || (c->exit_signal != SIGCHLD) == !!(w->options & WCLONE);
 }
 
 /* Has c something for w: its end, or a stop or continue? A process has
