@@ -38,6 +38,9 @@
 #define FUTEX_REQUEUE 3
 #define FUTEX_CMP_REQUEUE 4
 #define FUTEX_WAKE_OP 5
+#define FUTEX_LOCK_PI 6
+#define FUTEX_UNLOCK_PI 7
+#define FUTEX_TRYLOCK_PI 8
 #define FUTEX_WAIT_BITSET 9
 #define FUTEX_WAKE_BITSET 10
 #define FUTEX_PRIVATE_FLAG 128
@@ -61,6 +64,7 @@ struct futex_waiter {
 	u32 bitset;
 	struct proc *p;
 	bool woken;
+	bool owner;      /* a PI waiter woken as the lock's new owner */
 	struct futex_waiter *next;
 };
 
@@ -246,15 +250,121 @@ static long futex_wake_op(u64 uaddr, u64 uaddr2, bool private, int nr, int nr2, 
 	return n + (wake2 ? wake_key(&k2, nr2, FUTEX_BITSET_MATCH_ANY) : 0);
 }
 
+/* ---- PI futexes: the lock word holds its owner's tid ----
+ *
+ * A priority-inheritance lock (pthread mutexes with PTHREAD_PRIO_INHERIT,
+ * which musl's robust PI mutexes are): 0 is free, else the owner's tid,
+ * with FUTEX_WAITERS when someone waits in the kernel and
+ * FUTEX_OWNER_DIED after its owner died holding it (the robust walk).
+ * Unlike a plain futex the kernel changes the word itself: a free lock is
+ * taken by writing the caller's tid, and an unlock hands it to the first
+ * waiter by writing that waiter's tid. faultline has no priorities, so
+ * nothing is inherited: what remains is Linux's ownership protocol. */
+
+/* The first PI waiter on key, or NULL; *more says whether another follows. */
+static struct futex_waiter *first_waiter(const struct futex_key *key, bool *more)
+{
+	struct futex_waiter *first = NULL;
+	*more = false;
+	for (struct futex_waiter *w = waiters; w && !*more; w = w->next) {
+		if (!same_key(&w->key, key))
+			continue;
+		if (first)
+			*more = true;
+		else
+			first = w;
+	}
+	return first;
+}
+
+/* One look at the word: 0 if the caller now owns the lock, 1 if another
+ * live thread does (FUTEX_WAITERS set so that its unlock comes to the
+ * kernel), -EDEADLK if the caller does, -ESRCH if the tid in it names no
+ * live thread (Linux's attach_to_pi_owner), -EFAULT. */
+static int pi_take(u64 uaddr, const struct futex_key *key, int tid)
+{
+	u32 __user *word = (u32 __user *)uptr(uaddr);
+	u32 v;
+	bool more;
+	if (get_user(v, word))
+		return -EFAULT;
+	u32 owner = v & FUTEX_TID_MASK;
+	if (owner == (u32)tid)
+		return -EDEADLK;
+	if (!owner) {
+		u32 waiting = first_waiter(key, &more) ? FUTEX_WAITERS : 0;
+		return put_user((v & FUTEX_OWNER_DIED) | waiting | (u32)tid, word) ? -EFAULT : 0;
+	}
+	struct proc *o = proc_find((int)owner);
+	if (!o || o->state == P_ZOMBIE)
+		return -ESRCH;
+	if (!(v & FUTEX_WAITERS) && put_user(v | FUTEX_WAITERS, word))
+		return -EFAULT;
+	return 1;
+}
+
+/* FUTEX_LOCK_PI / FUTEX_TRYLOCK_PI: 0 once the caller owns the lock
+ * (FUTEX_OWNER_DIED kept in the word for the C library to see); trylock
+ * -EAGAIN if another owns it; -ETIMEDOUT at the absolute CLOCK_REALTIME
+ * deadline; a signal restarts it (-ERESTARTNOINTR, as Linux). */
+static long futex_lock_pi(u64 uaddr, bool private, const struct deadline *d, bool try)
+{
+	struct futex_waiter w = { .bitset = FUTEX_BITSET_MATCH_ANY, .p = myproc() };
+	int err = get_key(uaddr, private, &w.key);
+	while (!err) {
+		err = pi_take(uaddr, &w.key, w.p->pid);
+		if (err <= 0)
+			return err;
+		if (try)
+			return -EAGAIN;
+		w.woken = false;
+		enqueue(&w);
+		err = deadline_sleep(&w, d);
+		if (w.owner)
+			return 0; /* handed over by the unlock */
+		if (!w.woken)
+			unqueue(&w);
+	}
+	return err == -ERESTARTSYS ? -ERESTARTNOINTR : err;
+}
+
+/* FUTEX_UNLOCK_PI: the caller must own the lock (-EPERM). The first
+ * waiter becomes the owner (its tid, with FUTEX_WAITERS, in the word, as
+ * Linux's wake_futex_pi writes it) and is woken; with none the word is 0. */
+static long futex_unlock_pi(u64 uaddr, bool private)
+{
+	u32 __user *word = (u32 __user *)uptr(uaddr);
+	struct futex_key key;
+	u32 v;
+	bool more;
+	int err = get_key(uaddr, private, &key);
+	if (err)
+		return err;
+	if (get_user(v, word))
+		return -EFAULT;
+	if ((v & FUTEX_TID_MASK) != (u32)myproc()->pid)
+		return -EPERM;
+	struct futex_waiter *next = first_waiter(&key, &more);
+	if (put_user(next ? (u32)next->p->pid | FUTEX_WAITERS : 0, word))
+		return -EFAULT;
+	if (next) {
+		unqueue(next);
+		next->woken = next->owner = true;
+		if (next->p->state == P_SLEEPING && next->p->chan == next)
+			next->p->state = P_RUNNABLE;
+	}
+	return 0;
+}
+
 static bool has_timeout(int cmd)
 {
-	return cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET;
+	return cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET || cmd == FUTEX_LOCK_PI;
 }
 
 /* futex(uaddr, op, val, timeout_or_val2, uaddr2, val3), in Linux's order:
  * the timeout is read and checked first for the waits (EFAULT, EINVAL),
- * then the command (ENOSYS for one not here, the PI ones included, or
- * FUTEX_CLOCK_REALTIME with anything but FUTEX_WAIT_BITSET), then the
+ * then the command (ENOSYS for one not here, or FUTEX_CLOCK_REALTIME
+ * with anything but FUTEX_WAIT_BITSET and FUTEX_LOCK_PI), then the
  * words. For
  * REQUEUE, CMP_REQUEUE and WAKE_OP the fourth argument is a count, not a
  * pointer. A bitset of 0 is EINVAL. */
@@ -266,12 +376,12 @@ SYSCALL6(futex, u32 __user *, uaddr, int, op, u32, val, const struct timespec64 
 	struct deadline d = { 0 };
 	if (has_timeout(cmd)) {
 		enum deadline_kind kind = cmd == FUTEX_WAIT ? CLOCK_REL :
-					  rt ? CLOCK_ABS_REALTIME : CLOCK_ABS_MONOTONIC;
+					  rt || cmd == FUTEX_LOCK_PI ? CLOCK_ABS_REALTIME : CLOCK_ABS_MONOTONIC;
 		int err = deadline_read(utime, &d, kind);
 		if (err)
 			return err;
 	}
-	if (rt && cmd != FUTEX_WAIT_BITSET)
+	if (rt && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_LOCK_PI)
 		return -ENOSYS; /* Linux 6.18 refuses it with FUTEX_WAIT too */
 	u64 a = uaddr(uaddr), a2 = uaddr(uaddr2), count2 = uaddr(utime);
 	switch (cmd) {
@@ -296,6 +406,11 @@ SYSCALL6(futex, u32 __user *, uaddr, int, op, u32, val, const struct timespec64 
 		return futex_requeue(a, a2, private, (int)val, (int)count2, &val3);
 	case FUTEX_WAKE_OP:
 		return futex_wake_op(a, a2, private, (int)val, (int)count2, val3);
+	case FUTEX_LOCK_PI:
+	case FUTEX_TRYLOCK_PI:
+		return futex_lock_pi(a, private, &d, cmd == FUTEX_TRYLOCK_PI);
+	case FUTEX_UNLOCK_PI:
+		return futex_unlock_pi(a, private);
 	default:
 		return -ENOSYS;
 	}
@@ -335,6 +450,16 @@ SYSCALL3(get_robust_list, int, pid, u64 __user *, head_ptr, u64 __user *, len_pt
 	return put_user(t->robust_list, head_ptr);
 }
 
+/* A waiter of the word at uaddr, whether it waits with a shared key (what
+ * Linux's handle_futex_death wakes) or a private one (a PI mutex's waiter,
+ * whom Linux's exit_pi_state_list reaches instead). */
+static void wake_dead_owners_waiter(u64 uaddr)
+{
+	struct futex_key key;
+	if (futex_wake(uaddr, 1) == 0 && !get_key(uaddr, true, &key))
+		wake_key(&key, 1, FUTEX_BITSET_MATCH_ANY);
+}
+
 /* The lock word at uaddr, if it names tid as owner: marked FUTEX_OWNER_DIED
  * (keeping FUTEX_WAITERS) and one waiter woken, as Linux's
  * handle_futex_death. A pending entry whose word is 0 (the unlock had
@@ -346,7 +471,7 @@ static bool futex_death(u64 uaddr, int tid, bool pending)
 	if (uaddr % sizeof(u32) || get_user(w, (u32 __user *)uptr(uaddr)))
 		return false;
 	if (pending && !w) {
-		futex_wake(uaddr, 1);
+		wake_dead_owners_waiter(uaddr);
 		return true;
 	}
 	if ((w & FUTEX_TID_MASK) != (u32)tid)
@@ -354,12 +479,14 @@ static bool futex_death(u64 uaddr, int tid, bool pending)
 	if (put_user((w & FUTEX_WAITERS) | FUTEX_OWNER_DIED, (u32 __user *)uptr(uaddr)))
 		return false;
 	if (w & FUTEX_WAITERS)
-		futex_wake(uaddr, 1);
+		wake_dead_owners_waiter(uaddr);
 	return true;
 }
 
-/* Read one pointer of the list; bit 0 marks a PI futex, which faultline
- * does not have (it is masked off, as Linux's fetch_robust_entry does). */
+/* Read one pointer of the list; bit 0 marks a PI futex, masked off as
+ * Linux's fetch_robust_entry does: its death is handled the same way here
+ * (the woken PI waiter finds the owner gone and takes the lock, keeping
+ * FUTEX_OWNER_DIED). */
 static bool fetch(u64 at, u64 *entry)
 {
 	u64 v;
