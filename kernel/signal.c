@@ -1,6 +1,6 @@
-/* kernel/signal.c — sending signals, keeping them pending with their
- * siginfo, and choosing on the way back to ring 3 which ones run a user
- * handler (the frame itself is arch/sigframe.c's).
+/* kernel/signal.c — sending signals, acting on them, and choosing on the
+ * way back to ring 3 which ones run a user handler (the pending sets are
+ * kernel/sigqueue.c's, the frame arch/sigframe.c's).
  *
  * A signal without a handler takes its default action when it is sent (or
  * unblocked): "ignore" for SIGCHLD, SIGCONT, SIGURG and SIGWINCH, "stop" for
@@ -9,18 +9,18 @@
  * signal that is blocked, or has a handler, waits with its siginfo in the
  * thread's own pending set (faults, tkill) or in its process's (kill,
  * timers, SIGCHLD: the leader's p->shared), until signal_deliver() on one
- * of the threads takes it on the way out. A
- * fault in ring 3 goes to the handler if there is one it can reach; if
- * not, the kernel says why the process dies in one line a student can read:
- * who, where, what access, which area. */
+ * of the threads takes it on the way out. A fault in ring 3 goes to the
+ * handler if there is one it can reach; if not, the kernel says why the
+ * process dies in one line a student can read: who, where, what access,
+ * which area. */
 #include "kernel/signal.h"
 #include "arch/oops.h"
 #include "kernel/cputime.h"
 #include "kernel/errno.h"
-#include "kernel/itimer.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
+#include "kernel/sigqueue.h"
 #include "kernel/string.h"
 #include "kernel/thread.h"
 #include "kernel/wait.h"
@@ -105,138 +105,12 @@ void signal_fork(struct proc *child, struct proc *parent, bool share, bool keep_
 	}
 }
 
-/* Drop queued siginfo of the signals in set, and their pending bits. */
-static void flush_pending(struct sigpending *sp, u64 set)
-{
-	struct sigqueue **link = &sp->q;
-	while (*link) {
-		struct sigqueue *q = *link;
-		if (set & sigbit(q->info.signo)) {
-			*link = q->next;
-			kfree(q);
-		} else {
-			link = &q->next;
-		}
-	}
-	sp->set &= ~set;
-}
-
-/* The signals in set leave the whole process: its shared set and every
- * thread's own (SIGCONT and the stop signals cancel each other so). */
-static void flush_group(struct proc *p, u64 set)
-{
-	flush_pending(&p->leader->shared, set);
-	for_each_proc(t)
-		if (t->tgid == p->tgid)
-			flush_pending(&t->pending, set);
-}
-
 void signal_release(struct proc *p)
 {
-	flush_pending(&p->pending, ~0ul);
-	flush_pending(&p->shared, ~0ul);
+	sigpending_flush(&p->pending, ~0ul);
+	sigpending_flush(&p->shared, ~0ul);
 	sighand_put(p->sighand);
 	p->sighand = NULL;
-}
-
-u64 signal_pending_set(const struct proc *p)
-{
-	return p->pending.set | p->leader->shared.set;
-}
-
-static u64 queue_length(const struct sigpending *sp)
-{
-	u64 n = 0;
-	for (struct sigqueue *q = sp->q; q; q = q->next)
-		n++;
-	return n;
-}
-
-/* Linux counts queued siginfo per user (the receiver's real uid) against
- * the receiver's RLIMIT_SIGPENDING. */
-static u64 queued_by_user(u32 uid)
-{
-	u64 n = 0;
-	for_each_proc(p)
-		if (p->ids.u.real == uid)
-			n += queue_length(&p->pending) + queue_length(&p->shared);
-	return n;
-}
-
-/* Linux's __send_signal: a standard signal is pending at most once (its
- * first siginfo kept); a real-time one queues each sending. Past the
- * limit a standard signal, or one the kernel or kill() sends, is still
- * pending without siginfo; a real-time one with a siginfo of its own
- * (sigqueue, timers, mq) fails with -EAGAIN. shared: in p's process's set
- * (a process-directed signal), else in p's own. */
-static int enqueue(struct proc *p, const struct ksiginfo *info, bool shared)
-{
-	struct sigpending *sp = shared ? &p->leader->shared : &p->pending;
-	int sig = info->signo;
-	bool plain = info->code == SI_USER || info->code == SI_KERNEL;
-	if (sig < SIGRTMIN && (sp->set & sigbit(sig)))
-		return 0;
-	bool override = sig < SIGRTMIN && (plain || info->code >= 0);
-	struct sigqueue *q = NULL;
-	if (override || queued_by_user(p->ids.u.real) < p->rlim[RLIMIT_SIGPENDING].cur)
-		q = kmalloc(sizeof(*q));
-	if (q) {
-		struct sigqueue **link = &sp->q;
-		while (*link)
-			link = &(*link)->next;
-		q->info = *info;
-		*link = q;
-	} else if (sig >= SIGRTMIN && !plain) {
-		return -EAGAIN;
-	}
-	sp->set |= sigbit(sig);
-	return 0;
-}
-
-/* Linux's SYNCHRONOUS_MASK: faults are taken before any other signal. */
-#define SYNCHRONOUS (sigbit(SIGSEGV) | sigbit(SIGBUS) | sigbit(SIGILL) | sigbit(SIGTRAP) | \
-		     sigbit(SIGFPE) | sigbit(SIGSYS))
-
-/* The lowest signal of set pending in sp, its first siginfo taken off. */
-static int dequeue_from(struct sigpending *sp, u64 set, struct ksiginfo *info)
-{
-	u64 ready = sp->set & set;
-	if (!ready)
-		return 0;
-	if (ready & SYNCHRONOUS)
-		ready &= SYNCHRONOUS;
-	int sig = __builtin_ctzl(ready) + 1;
-	struct sigqueue **link = &sp->q, *found = NULL;
-	bool more = false;
-	while (*link && !more) {
-		struct sigqueue *q = *link;
-		if (q->info.signo != sig) {
-			link = &q->next;
-		} else if (found) {
-			more = true;
-		} else {
-			found = q;
-			*link = q->next;
-		}
-	}
-	/* Pending without siginfo (over the limit): SI_USER from nobody. */
-	*info = found ? found->info : (struct ksiginfo){ .signo = sig, .code = SI_USER };
-	kfree(found);
-	if (!more)
-		sp->set &= ~sigbit(sig);
-	return sig;
-}
-
-/* The thread's own signals first, then the process's (Linux's
- * dequeue_signal). */
-int signal_dequeue(struct proc *p, u64 set, struct ksiginfo *info)
-{
-	int sig = dequeue_from(&p->pending, set, info);
-	if (!sig)
-		sig = dequeue_from(&p->leader->shared, set, info);
-	if (sig == SIGALRM)
-		itimer_taken(p);
-	return sig;
 }
 
 /* Linux's SIG_KERNEL_IGNORE_MASK: signals whose default action is none. */
@@ -339,12 +213,12 @@ static bool parent_reaps_nothing(const struct proc *p)
 void signal_exited(struct proc *p, bool process_done)
 {
 	/* Nothing will take them: stop counting them against the limit. */
-	flush_pending(&p->pending, ~0ul);
+	sigpending_flush(&p->pending, ~0ul);
 	if (!process_done)
 		return;
 	struct proc *leader = p->leader;
 	int st = leader->exit_status;
-	flush_pending(&leader->shared, ~0ul);
+	sigpending_flush(&leader->shared, ~0ul);
 	if (st & 0x7f)
 		notify_parent(leader, CLD_KILLED, st & 0x7f);
 	else
@@ -374,7 +248,7 @@ static void continue_or_cancel(struct proc *p, int sig)
 {
 	if (sig == SIGCONT) {
 		bool resumed = false;
-		flush_group(p, STOP_SIGNALS);
+		sigpending_flush_group(p, STOP_SIGNALS);
 		for_each_proc(t) {
 			if (t->tgid != p->tgid)
 				continue;
@@ -389,7 +263,7 @@ static void continue_or_cancel(struct proc *p, int sig)
 		if (resumed)
 			report(p, CLD_CONTINUED, SIGCONT);
 	} else if (STOP_SIGNALS & sigbit(sig)) {
-		flush_group(p, sigbit(SIGCONT));
+		sigpending_flush_group(p, sigbit(SIGCONT));
 	}
 }
 
@@ -451,7 +325,7 @@ int send_sig_info(struct proc *p, int sig, const struct ksiginfo *info, bool thr
 	if (!blocked && signal_ignored(p, sig))
 		return 0;
 	if (blocked || (p->stopped && sig != SIGKILL) || has_handler(p, sig)) {
-		int err = enqueue(p, info, !thread);
+		int err = sigpending_add(p, info, !thread);
 		if (!err)
 			wake_takers(p, sig, !thread);
 		return err;
@@ -481,8 +355,8 @@ void signal_unblocked(struct proc *p)
 			wake(p);
 			continue;
 		}
-		flush_pending(&p->pending, sigbit(sig));
-		flush_pending(&p->leader->shared, sigbit(sig));
+		sigpending_flush(&p->pending, sigbit(sig));
+		sigpending_flush(&p->leader->shared, sigbit(sig));
 		act(p, sig);
 	}
 }
@@ -506,7 +380,7 @@ void force_sig(struct proc *p, int sig, bool force_default)
 {
 	struct ksiginfo info = { .signo = sig, .code = SI_KERNEL };
 	if (force_prepare(p, sig, force_default))
-		enqueue(p, &info, false);
+		sigpending_add(p, &info, false);
 	else if (!p->killed)
 		p->killed = sig;
 }
@@ -538,7 +412,7 @@ void user_fault(struct trapframe *tf, int sig, int code, u64 addr)
 	p->trap_cr2 = pf ? addr : 0;
 	if (force_prepare(p, sig, false)) {
 		struct ksiginfo info = { .signo = sig, .code = code, .fault.addr = addr };
-		enqueue(p, &info, false);
+		sigpending_add(p, &info, false);
 		return; /* the handler runs on the way out */
 	}
 	char what[128] = "", area[96];

@@ -21,18 +21,13 @@
 #include <time.h>
 
 #include "child.h"
+#include "clock.h"
 
 #define QNAME "bk9_poll"
 #define IN (POLLIN | POLLRDNORM)
 #define OUT (POLLOUT | POLLWRNORM)
 
 static int q;
-
-static void sleep_ms(long ms)
-{
-	struct timespec t = { ms / 1000, ms % 1000 * 1000000 };
-	nanosleep(&t, NULL);
-}
 
 static void fresh(long maxmsg)
 {

@@ -23,16 +23,11 @@
 #include <time.h>
 
 #include "child.h"
+#include "clock.h"
 
 #define QNAME "bk9_wake"
 
 static int q;
-
-static void sleep_ms(long ms)
-{
-	struct timespec t = { ms / 1000, ms % 1000 * 1000000 };
-	nanosleep(&t, NULL);
-}
 
 static struct timespec in_ms(long ms)
 {

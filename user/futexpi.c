@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "child.h"
+#include "clock.h"
 
 /* linux/futex.h's values (musl's headers do not carry them). */
 #define FUTEX_LOCK_PI 6
@@ -33,12 +34,6 @@ static long pi(int op, const struct timespec *t)
 	errno = 0;
 	long r = futex(&word, op | FUTEX_PRIVATE_FLAG, t);
 	return r < 0 ? -errno : r;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec t = { ms / 1000, ms % 1000 * 1000000 };
-	nanosleep(&t, NULL);
 }
 
 static void own_lock(void)

@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "child.h"
+#include "clock.h"
 
 #define CAP_SYS_RESOURCE 24
 #define NOBODY 65534
@@ -88,12 +89,6 @@ static bool passed(const struct timespec *t)
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	return now.tv_sec > t->tv_sec || (now.tv_sec == t->tv_sec && now.tv_nsec >= t->tv_nsec);
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec t = { 0, ms * 1000000 };
-	nanosleep(&t, NULL);
 }
 
 /* The status line read() gives at offset 0. */

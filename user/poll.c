@@ -25,25 +25,11 @@
 #include <time.h>
 
 #include "child.h"
+#include "clock.h"
 
 #define IN (POLLIN | POLLRDNORM)
 #define OUT (POLLOUT | POLLWRNORM)
 #define ALL (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM | POLLPRI)
-
-static long elapsed_ms(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec t = { ms / 1000, ms % 1000 * 1000000 };
-
-	nanosleep(&t, NULL);
-}
 
 /* One fd's revents after a poll of timeout 0, or -1 if poll failed. */
 static int revents(int fd, short events)

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "child.h"
+#include "clock.h"
 #include "sig.h"
 
 static _Atomic pid_t handled_by; /* gettid() of the thread that ran the handler */
@@ -31,12 +32,6 @@ static void block(int sig, int how)
 	sigemptyset(&s);
 	sigaddset(&s, sig);
 	pthread_sigmask(how, &s, NULL);
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec t = { ms / 1000, ms % 1000 * 1000000 };
-	nanosleep(&t, NULL);
 }
 
 /* Wait (up to 2 s) until the handler has run n times in all. */
