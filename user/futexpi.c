@@ -12,14 +12,7 @@
 
 #include "child.h"
 #include "clock.h"
-
-/* linux/futex.h's values (musl's headers do not carry them). */
-#define FUTEX_LOCK_PI 6
-#define FUTEX_UNLOCK_PI 7
-#define FUTEX_TRYLOCK_PI 8
-#define FUTEX_PRIVATE_FLAG 128
-#define FUTEX_WAITERS 0x80000000u
-#define FUTEX_TID_MASK 0x3fffffffu
+#include "futexdefs.h"
 
 static _Atomic unsigned word;
 

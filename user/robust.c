@@ -11,9 +11,8 @@
 #include <sys/mman.h>
 
 #include "child.h"
+#include "futexdefs.h"
 
-#define FUTEX_WAITERS 0x80000000u
-#define FUTEX_OWNER_DIED 0x40000000u
 #define ROBUST_LIST_LIMIT 2048
 
 struct robust_list {

@@ -17,10 +17,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "futexdefs.h"
+
 #define NTHREADS 4
 #define ROUNDS 20000
-#define FUTEX_WAIT_PRIVATE 128
-#define FUTEX_WAKE_PRIVATE 129
 
 static atomic_int lock_word;
 static long counter;
