@@ -8,6 +8,7 @@
 #include "arch/pit.h"
 #include "arch/trapframe.h"
 #include "kernel/cputime.h"
+#include "kernel/drivers/ps2kbd.h"
 #include "kernel/drivers/screen.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
@@ -21,6 +22,8 @@ static void irq(int line)
 	if (line == 0) {
 		pit_tick();
 		screen_flush(false);
+	} else if (line == 1) {
+		ps2kbd_intr();
 	}
 	pic_eoi(line);
 }

@@ -1,11 +1,19 @@
-/* kernel/drivers/console.c — fans kernel output out to every console. Serial is the
- * one tests and gdb users read; the screen is what a real machine shows. */
+/* kernel/drivers/console.c — fans kernel output out to every console, and
+ * gathers input from every keyboard. Serial is the one tests and gdb users
+ * read; the screen and the PS/2 keyboard are what a real machine has. */
 #include "kernel/drivers/console.h"
 #include "arch/serial.h"
+#include "kernel/drivers/ps2kbd.h"
 #include "kernel/drivers/screen.h"
 
 void console_write(const char *s, size_t n)
 {
 	serial_write(s, n);
 	screen_write(s, n);
+}
+
+int console_getc(void)
+{
+	int c = serial_getc();
+	return c >= 0 ? c : ps2kbd_getc();
 }

@@ -1,6 +1,8 @@
 /* kernel/drivers/console.h — where kernel output goes: the serial port always, the
- * screen (framebuffer or EGA text) once it is set up. */
+ * screen (framebuffer or EGA text) once it is set up; and where input comes
+ * from: the serial port and the PS/2 keyboard. */
 #pragma once
 #include "kernel/types.h"
 
 void console_write(const char *s, size_t n);
+int console_getc(void); /* the next byte typed on serial or keyboard; -1 when none */

@@ -6,7 +6,6 @@
  * never reads the buffer it is given, that ^C at the console interrupts the
  * programs waiting for it. */
 #include "kernel/fs/dev.h"
-#include "arch/serial.h"
 #include "kernel/drivers/console.h"
 #include "kernel/drivers/fbdev.h"
 #include "kernel/errno.h"
@@ -40,8 +39,8 @@ static struct {
 	bool ready;   /* the line is complete: reads may take it */
 } line;
 
-/* Every process blocked in con_read sleeps on &line, polling the UART once
- * a tick: ^C interrupts all of them. Linux would signal the terminal's
+/* Every process blocked in con_read sleeps on &line, polling the UART and
+ * the keyboard's queue once a tick: ^C interrupts all of them. Linux would signal the terminal's
  * foreground process group; without job control, the readers are the
  * processes at the keyboard. */
 static void interrupt_readers(void)
@@ -81,12 +80,12 @@ static void con_input(int c)
 	line.ready = ch == '\n' || line.len == sizeof(line.buf);
 }
 
-/* Takes what the UART holds until a line is complete, or a signal
- * interrupts the caller (^C or anything else): is one complete? */
+/* Takes what the UART and the keyboard hold until a line is complete, or a
+ * signal interrupts the caller (^C or anything else): is one complete? */
 static bool line_ready(void)
 {
 	int c;
-	while (!line.ready && !signal_pending(myproc()) && (c = serial_getc()) >= 0)
+	while (!line.ready && !signal_pending(myproc()) && (c = console_getc()) >= 0)
 		con_input(c);
 	return line.ready;
 }
@@ -94,7 +93,8 @@ static bool line_ready(void)
 /* Until a line is complete: 0, or -ERESTARTSYS once a signal interrupts
  * the reader (^C or anything else: it dies, or its handler runs and the
  * read is restarted or fails with EINTR), or -EAGAIN. The UART raises
- * no interrupts: it is polled once a tick, and others run in between. */
+ * no interrupts and the keyboard's only fill a queue: both are polled
+ * once a tick, and others run in between. */
 static int wait_line(struct file *f)
 {
 	while (!line_ready()) {
