@@ -33,16 +33,14 @@
 #include "mm/vm.h"
 
 #define VERSION "0.1"
+#define FB_MARGIN 16 /* pixels: what overscan crops on most monitors, and less */
 
 static void banner(void)
 {
 	pr_info("faultline: booted via %s by %s (faultline %s)\n", bootinfo.uefi ? "UEFI" : "BIOS",
 	       *bootinfo.loader ? bootinfo.loader : "an unknown loader", VERSION);
 	pr_info("cmdline: %s\n", bootinfo.cmdline);
-	if (bootinfo.fb.phys)
-		pr_info("screen: %s %ux%u\n",
-			bootinfo.fb.type == FB_TYPE_EGA_TEXT ? "EGA text" : "framebuffer",
-			bootinfo.fb.width, bootinfo.fb.height);
+	screen_print_info();
 	cpu_print();
 }
 
@@ -81,7 +79,7 @@ void kmain(u64 info_phys)
 	idt_use_ist();
 	percpu_init();
 	cpu_protect();
-	screen_init(&bootinfo.fb);
+	screen_init(&bootinfo.fb, cmdline_number("fbmargin", FB_MARGIN));
 	fbdev_init(&bootinfo.fb);
 	banner();
 	call_on_stack(kstack_alloc(), kmain_stacked);
