@@ -15,6 +15,7 @@
 #include "arch/x86.h"
 #include "kernel/drivers/blk.h"
 #include "kernel/bootinfo.h"
+#include "kernel/bootsummary.h"
 #include "kernel/cmdline.h"
 #include "kernel/init.h"
 #include "kernel/fs/initramfs.h"
@@ -60,6 +61,7 @@ static void kmain_stacked(void)
 	blk_make_nodes();
 	procfs_init();
 	swap_boot();
+	boot_summary(VERSION);
 	if (cmdline_has("test"))
 		ktest_run(cmdline_get("test"));
 	run_init();
@@ -71,6 +73,7 @@ void kmain(u64 info_phys)
 	bootinfo_parse(info_phys);
 	cmdline_init(bootinfo.cmdline);
 	printk_quiet = cmdline_has("quiet");
+	printk_verbose = cmdline_has("verbose");
 	idt_init();
 	cpu_init();
 	frame_init();
