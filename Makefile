@@ -67,6 +67,17 @@ $(BUILD)/obj/%.o: %.asm | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	$(call say,NASM,$<)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
 
+# The framebuffer console's font: Terminus 8x16 (SIL OFL 1.1) from Debian's
+# console-setup-linux, fetched once into a cache outside the tree by
+# tools/debpkg and turned into C by tools/mkfont.
+FONT_PKG  := console-setup-linux
+FONT_FILE := usr/share/consolefonts/Uni2-Terminus16.psf.gz
+OBJS    += $(BUILD)/font.o
+$(BUILD)/font.psf.gz: tools/debpkg | $(BUILD)/.deps
+	$(call say,DEBPKG,$@)tools/debpkg $(FONT_PKG) $(FONT_FILE) $@
+$(BUILD)/font.c: $(BUILD)/font.psf.gz tools/mkfont
+	$(call say,MKFONT,$@)$(PYTHON) tools/mkfont $< $@
+
 # Two links: the first finds where every function is, tools/ksyms turns that
 # into a symbol table, the second embeds it (without moving any function).
 $(BUILD)/ksyms0.c: tools/ksyms | $(BUILD)/.deps

@@ -105,3 +105,10 @@ void cpu_print(void)
 	       state(cpu.erms, 0), state(cpu.fsrm, 0), state(cpu.pcid, 0), state(cpu.rdrand, 0),
 	       state(cpu.pat, 0));
 }
+
+/* For the screen's boot summary (kernel/bootsummary.c). */
+void cpu_print_protections(void)
+{
+	printk_screen("  CPU:    NX %s, SMEP %s, SMAP %s\n", cpu.nx ? "enabled" : "absent",
+		      state(cpu.smep, CR4_SMEP), state(cpu.smap, CR4_SMAP));
+}

@@ -67,6 +67,20 @@ bool cmdline_has(const char *key)
 	return cmdline_get(key) != NULL;
 }
 
+u32 cmdline_number(const char *key, u32 otherwise)
+{
+	const char *v = cmdline_get(key);
+	u32 n = 0;
+	if (!v || !*v)
+		return otherwise;
+	for (; *v; v++) {
+		if (*v < '0' || *v > '9' || n > 0xffffffffu / 10 - 1)
+			return otherwise;
+		n = n * 10 + (u32)(*v - '0');
+	}
+	return n;
+}
+
 int cmdline_init_args(const char **argv, int max)
 {
 	int n = 0;

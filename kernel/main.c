@@ -15,6 +15,7 @@
 #include "arch/x86.h"
 #include "kernel/drivers/blk.h"
 #include "kernel/bootinfo.h"
+#include "kernel/bootsummary.h"
 #include "kernel/cmdline.h"
 #include "kernel/init.h"
 #include "kernel/fs/initramfs.h"
@@ -33,16 +34,14 @@
 #include "mm/vm.h"
 
 #define VERSION "0.1"
+#define FB_MARGIN 16 /* pixels: what overscan crops on most monitors, and less */
 
 static void banner(void)
 {
 	pr_info("faultline: booted via %s by %s (faultline %s)\n", bootinfo.uefi ? "UEFI" : "BIOS",
 	       *bootinfo.loader ? bootinfo.loader : "an unknown loader", VERSION);
 	pr_info("cmdline: %s\n", bootinfo.cmdline);
-	if (bootinfo.fb.phys)
-		pr_info("screen: %s %ux%u\n",
-			bootinfo.fb.type == FB_TYPE_EGA_TEXT ? "EGA text" : "framebuffer",
-			bootinfo.fb.width, bootinfo.fb.height);
+	screen_print_info();
 	cpu_print();
 }
 
@@ -62,6 +61,7 @@ static void kmain_stacked(void)
 	blk_make_nodes();
 	procfs_init();
 	swap_boot();
+	boot_summary(VERSION);
 	if (cmdline_has("test"))
 		ktest_run(cmdline_get("test"));
 	run_init();
@@ -73,6 +73,7 @@ void kmain(u64 info_phys)
 	bootinfo_parse(info_phys);
 	cmdline_init(bootinfo.cmdline);
 	printk_quiet = cmdline_has("quiet");
+	printk_verbose = cmdline_has("verbose");
 	idt_init();
 	cpu_init();
 	frame_init();
@@ -81,7 +82,7 @@ void kmain(u64 info_phys)
 	idt_use_ist();
 	percpu_init();
 	cpu_protect();
-	screen_init(&bootinfo.fb);
+	screen_init(&bootinfo.fb, cmdline_number("fbmargin", FB_MARGIN));
 	fbdev_init(&bootinfo.fb);
 	banner();
 	call_on_stack(kstack_alloc(), kmain_stacked);

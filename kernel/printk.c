@@ -5,7 +5,7 @@
 #include "kernel/drivers/console.h"
 #include "kernel/string.h"
 
-bool printk_quiet;
+bool printk_quiet, printk_verbose;
 
 struct out {
 	char *buf;
@@ -138,12 +138,32 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
-void printk(const char *fmt, ...)
+static void vprintk_to(unsigned where, const char *fmt, va_list ap)
 {
 	char buf[512];
-	va_list ap;
-	va_start(ap, fmt);
 	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	console_write(buf, MIN((size_t)n, sizeof(buf) - 1));
+	console_write_to(buf, MIN((size_t)n, sizeof(buf) - 1), where);
+}
+
+#define PRINTK_TO(where, fmt)                    \
+	do {                                     \
+		va_list ap;                      \
+		va_start(ap, fmt);               \
+		vprintk_to(where, fmt, ap);      \
+		va_end(ap);                      \
+	} while (0)
+
+void printk(const char *fmt, ...)
+{
+	PRINTK_TO(CONSOLE_SERIAL | CONSOLE_SCREEN, fmt);
+}
+
+void printk_log(const char *fmt, ...)
+{
+	PRINTK_TO(CONSOLE_SERIAL | (printk_verbose ? CONSOLE_SCREEN : 0), fmt);
+}
+
+void printk_screen(const char *fmt, ...)
+{
+	PRINTK_TO(CONSOLE_SCREEN, fmt);
 }

@@ -137,10 +137,11 @@ def mkiso(iso, kernel, cmdline, initrd=None):
     return iso
 
 
-def kernel_cmdline(args, swap_count=0):
+def kernel_cmdline(args, swap_count=0, quiet=True):
     """GRUB parses the command line like a shell, so each argument is quoted
-    to reach the kernel as one word. The first SWAP_COUNT disks are swap."""
-    flags = ["quiet"]
+    to reach the kernel as one word. The first SWAP_COUNT disks are swap.
+    QUIET: without the kernel's boot log."""
+    flags = ["quiet"] if quiet else []
     if swap_count:
         flags.append("swapon=" + ",".join(qemu.disk_names(swap_count)))
     if args:
@@ -148,12 +149,13 @@ def kernel_cmdline(args, swap_count=0):
     return " ".join(flags)
 
 
-def build_iso(tmp, kernel, program, args, bin_programs=(), etc_files=(), swap_count=0):
+def build_iso(tmp, kernel, program, args, bin_programs=(), etc_files=(), swap_count=0,
+              quiet=True):
     initrd = os.path.join(tmp, "initrd.cpio")
     with open(initrd, "wb") as f:
         f.write(make_cpio(initramfs_entries(program, bin_programs, etc_files)))
     return mkiso(os.path.join(tmp, "run-program.iso"), kernel,
-                 kernel_cmdline(args, swap_count), initrd)
+                 kernel_cmdline(args, swap_count, quiet), initrd)
 
 
 # ---- boot ---------------------------------------------------------------------

@@ -23,7 +23,8 @@ names them vda, vdb, ... in the order given (disk_names), as Linux would.
 Screen: the display is 'none', but QEMU still emulates the VGA card, and
 its human monitor (`monitor`: a Unix socket path, else no monitor at all)
 can save what the card shows with `screendump FILE` (screendump), a binary
-PPM that read_ppm reads.
+PPM that read_ppm reads, and type on the PS/2 keyboard with `sendkey`
+(sendkeys).
 """
 
 import collections
@@ -245,6 +246,39 @@ def screendump(monitor, path, timeout=30):
         _until_prompt(sock)
         sock.sendall(f"screendump {path}\n".encode())
         _until_prompt(sock)
+
+
+# QEMU's sendkey names (qcodes) for the characters a test types.
+_KEY_NAMES = {" ": "spc", "-": "minus", "=": "equal", ",": "comma", ".": "dot", "/": "slash",
+              ";": "semicolon", "'": "apostrophe", "\n": "ret"}
+_SHIFTED = {"!": "1", "@": "2", "#": "3", "$": "4", "%": "5", "^": "6", "&": "7", "*": "8",
+            "(": "9", ")": "0", "_": "minus", "+": "equal", ":": "semicolon", "<": "comma",
+            ">": "dot", "?": "slash", '"': "apostrophe"}
+
+
+def key_name(ch):
+    """The sendkey argument that types CH on a US keyboard."""
+    if ch.isascii() and ch.isupper():
+        return "shift-" + ch.lower()
+    if ch in _SHIFTED:
+        return "shift-" + key_name(_SHIFTED[ch])
+    if ch.isascii() and (ch.islower() or ch.isdigit()):
+        return ch
+    if ch in _KEY_NAMES:
+        return _KEY_NAMES[ch]
+    raise ValueError(f"no sendkey name for {ch!r}")
+
+
+def sendkeys(monitor, text, timeout=30):
+    """Type TEXT on the PS/2 keyboard of the QEMU whose monitor socket is
+    MONITOR, one `sendkey` (press and release) per character."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(timeout)
+        sock.connect(monitor)
+        _until_prompt(sock)
+        for ch in text:
+            sock.sendall(f"sendkey {key_name(ch)}\n".encode())
+            _until_prompt(sock)
 
 
 def read_ppm(path):

@@ -6,10 +6,17 @@
 #include "kernel/drivers/ps2kbd.h"
 #include "kernel/drivers/screen.h"
 
+void console_write_to(const char *s, size_t n, unsigned where)
+{
+	if (where & CONSOLE_SERIAL)
+		serial_write(s, n);
+	if (where & CONSOLE_SCREEN)
+		screen_write(s, n);
+}
+
 void console_write(const char *s, size_t n)
 {
-	serial_write(s, n);
-	screen_write(s, n);
+	console_write_to(s, n, CONSOLE_SERIAL | CONSOLE_SCREEN);
 }
 
 int console_getc(void)

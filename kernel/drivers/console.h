@@ -4,5 +4,8 @@
 #pragma once
 #include "kernel/types.h"
 
-void console_write(const char *s, size_t n);
+void console_write(const char *s, size_t n); /* to every console */
+#define CONSOLE_SERIAL 1
+#define CONSOLE_SCREEN 2
+void console_write_to(const char *s, size_t n, unsigned where); /* CONSOLE_* bits */
 int console_getc(void); /* the next byte typed on serial or keyboard; -1 when none */

@@ -1,7 +1,9 @@
 /* kernel/drivers/fbcon.c — paints text cells on the linear framebuffer GRUB sets up
  * on machines (UEFI especially) that have no text mode. Glyphs come from
  * font.c; the pixel layout comes from the Multiboot2 colour fields, because
- * firmware is free to pick any direct-RGB format.
+ * firmware is free to pick any direct-RGB format. The text keeps a margin
+ * from the edges, since monitors (and TVs especially) overscan: they crop
+ * a few pixels off every side of the picture.
  *
  * Writing is cheap and painting is not, so the two are apart: putc and
  * scroll only change a grid of characters in RAM, and fbcon_flush() paints
@@ -22,6 +24,7 @@
 static struct {
 	u8 *base;
 	u32 pitch, bytespp, rows, cols;
+	u32 x, y;        /* pixel of the top left cell's corner: the margin */
 	u32 fg;          /* light grey; the background is 0, black in every RGB layout */
 	u8 *want, *shown; /* rows x cols characters: written, and on the screen */
 	bool dirty;      /* want differs from shown somewhere */
@@ -42,7 +45,19 @@ static u32 rgb(const struct fbinfo *fb, u8 r, u8 g, u8 b)
 	       channel(b, fb->blue_pos, fb->blue_size);
 }
 
-bool fbcon_init(const struct fbinfo *fb, u32 *cols, u32 *rows)
+/* The text area: as many cells as fit inside the margin, centred, so the
+ * leftover pixels of a width that is no multiple of 8 split both ways. */
+static void place(const struct fbinfo *fb, u32 margin)
+{
+	if (fb->width < 2 * margin + FONT_WIDTH || fb->height < 2 * margin + FONT_HEIGHT)
+		margin = 0;
+	fbc.cols = (fb->width - 2 * margin) / FONT_WIDTH;
+	fbc.rows = (fb->height - 2 * margin) / FONT_HEIGHT;
+	fbc.x = (fb->width - fbc.cols * FONT_WIDTH) / 2;
+	fbc.y = (fb->height - fbc.rows * FONT_HEIGHT) / 2;
+}
+
+bool fbcon_init(const struct fbinfo *fb, u32 margin, u32 *cols, u32 *rows)
 {
 	u32 bytespp = (fb->bpp + 7) / 8;
 	u64 size = (u64)fb->pitch * fb->height;
@@ -54,8 +69,7 @@ bool fbcon_init(const struct fbinfo *fb, u32 *cols, u32 *rows)
 		return false;
 	fbc.pitch = fb->pitch;
 	fbc.bytespp = bytespp;
-	fbc.rows = fb->height / FONT_HEIGHT;
-	fbc.cols = fb->width / FONT_WIDTH;
+	place(fb, margin);
 	fbc.fg = rgb(fb, 0xaa, 0xaa, 0xaa);
 	fbc.want = kmalloc(fbc.rows * fbc.cols);
 	fbc.shown = kmalloc(fbc.rows * fbc.cols);
@@ -63,10 +77,21 @@ bool fbcon_init(const struct fbinfo *fb, u32 *cols, u32 *rows)
 		return false;
 	memset(fbc.want, ' ', fbc.rows * fbc.cols);
 	memset(fbc.shown, ' ', fbc.rows * fbc.cols);
-	memset(fbc.base, 0, size); /* all blank cells, as shown says */
+	memset(fbc.base, 0, size); /* all blank cells, as shown says, and a black margin */
 	*cols = fbc.cols;
 	*rows = fbc.rows;
 	return true;
+}
+
+void fbcon_origin(u32 *x, u32 *y)
+{
+	*x = fbc.x;
+	*y = fbc.y;
+}
+
+u64 fbcon_cell_offset(u32 col, u32 row)
+{
+	return (u64)(fbc.y + row * FONT_HEIGHT) * fbc.pitch + (u64)(fbc.x + col * FONT_WIDTH) * fbc.bytespp;
 }
 
 static void put_pixel(u8 *p, u32 colour)
@@ -88,7 +113,7 @@ static void put_pixel(u8 *p, u32 colour)
 static void paint(u32 col, u32 row, unsigned char c)
 {
 	const u8 *glyph = font_glyph(c);
-	u8 *line = fbc.base + (u64)row * FONT_HEIGHT * fbc.pitch + (u64)col * FONT_WIDTH * fbc.bytespp;
+	u8 *line = fbc.base + fbcon_cell_offset(col, row);
 	for (int y = 0; y < FONT_HEIGHT; y++, line += fbc.pitch)
 		for (int x = 0; x < FONT_WIDTH; x++)
 			put_pixel(line + x * fbc.bytespp, glyph[y] & (0x80 >> x) ? fbc.fg : 0);

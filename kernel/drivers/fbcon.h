@@ -3,7 +3,11 @@
 #pragma once
 #include "kernel/drivers/screen.h"
 
-bool fbcon_init(const struct fbinfo *fb, u32 *cols, u32 *rows); /* false: unusable format */
+/* margin: pixels kept blank on every side (dropped if the screen is too
+ * small for it). False: unusable format. */
+bool fbcon_init(const struct fbinfo *fb, u32 margin, u32 *cols, u32 *rows);
+void fbcon_origin(u32 *x, u32 *y);           /* pixel of cell (0, 0)'s top left corner */
+u64 fbcon_cell_offset(u32 col, u32 row);     /* byte offset of a cell's top left pixel */
 void fbcon_putc(u32 col, u32 row, unsigned char c);
 void fbcon_scroll(void); /* up one text row, bottom row cleared */
 /* Paint what putc and scroll changed: at once (now), or only if the last

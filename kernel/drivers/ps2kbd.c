@@ -3,7 +3,9 @@
  * keyboard port and turns scan code set 1 (what the controller hands out
  * when it translates, as firmware leaves it) into the bytes a terminal
  * would send: ASCII with shift, caps lock and ctrl applied, DEL for
- * backspace, CR for enter, ESC [ A..D for the arrows. The line discipline
+ * backspace, CR for enter, ESC [ A..D for the arrows, ESC [ 5 ~ and 6 ~
+ * for PgUp and PgDn; Shift+PgUp/PgDn scroll the screen's history and send
+ * nothing, as on the Linux console. The line discipline
  * in kernel/fs/dev.c reads those bytes exactly as it reads the UART's, so
  * ^C and erase behave the same on both. USB keyboards arrive here too where
  * the firmware emulates an i8042 for them (BIOS "legacy USB support").
@@ -14,6 +16,8 @@
 #include "kernel/drivers/ps2kbd.h"
 #include "arch/pic.h"
 #include "arch/x86.h"
+#include "kernel/drivers/screen.h"
+#include "kernel/string.h"
 
 #define KBD_DATA 0x60
 #define KBD_STATUS 0x64
@@ -49,17 +53,20 @@ static const struct {
 	{ 0x1d, true, KBD_RCTRL },
 };
 
-/* The extended keys that send something: the final byte of ESC [ x for the
- * arrows (what an xterm or the Linux console sends in normal cursor mode),
- * or the one byte of the keypad's enter. */
+/* The extended keys that send something: what an xterm or the Linux
+ * console sends for the arrows (normal cursor mode) and the editing keys,
+ * or the keypad's enter and slash. With shift, PgUp and PgDn scroll the
+ * screen instead (screen_scrollback), as on the Linux console. */
 static const struct {
 	u8 code;
-	char csi;
-	char byte;
+	const char *sends;
 } extended[] = {
-	{ 0x48, 'A', 0 }, { 0x50, 'B', 0 }, { 0x4d, 'C', 0 }, { 0x4b, 'D', 0 },
-	{ 0x1c, 0, '\r' },
+	{ 0x48, "\x1b[A" }, { 0x50, "\x1b[B" }, { 0x4d, "\x1b[C" }, { 0x4b, "\x1b[D" },
+	{ 0x47, "\x1b[1~" }, { 0x52, "\x1b[2~" }, { 0x53, "\x1b[3~" }, { 0x4f, "\x1b[4~" },
+	{ 0x49, "\x1b[5~" }, { 0x51, "\x1b[6~" }, { 0x1c, "\r" }, { 0x35, "/" },
 };
+#define PAGE_UP 0x49
+#define PAGE_DOWN 0x51
 
 static bool modifier(struct kbd_state *st, u8 key, bool e0, bool down)
 {
@@ -72,17 +79,18 @@ static bool modifier(struct kbd_state *st, u8 key, bool e0, bool down)
 	return false;
 }
 
-static int extended_key(u8 key, char *out)
+static int extended_key(struct kbd_state *st, u8 key, char *out)
 {
+	if ((st->mods & KBD_SHIFT) && (key == PAGE_UP || key == PAGE_DOWN)) {
+		st->action = key == PAGE_UP ? KBD_SCROLL_BACK : KBD_SCROLL_FORWARD;
+		return 0;
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(extended); i++) {
 		if (extended[i].code != key)
 			continue;
-		if (!extended[i].csi) {
-			out[0] = extended[i].byte;
-			return 1;
-		}
-		out[0] = 0x1b, out[1] = '[', out[2] = extended[i].csi;
-		return 3;
+		size_t n = strlen(extended[i].sends);
+		memcpy(out, extended[i].sends, n);
+		return (int)n;
 	}
 	return 0;
 }
@@ -112,10 +120,11 @@ int kbd_translate(struct kbd_state *st, u8 code, char *out)
 	bool e0 = st->e0, down = !(code & RELEASE);
 	u8 key = code & ~RELEASE;
 	st->e0 = false;
+	st->action = KBD_NO_ACTION;
 	if (modifier(st, key, e0, down) || !down)
 		return 0;
 	if (e0)
-		return extended_key(key, out);
+		return extended_key(st, key, out);
 	if (key == CAPS_LOCK) {
 		st->caps = !st->caps;
 		return 0;
@@ -160,6 +169,8 @@ void ps2kbd_intr(void)
 			continue;
 		char out[KBD_MAX_BYTES];
 		queue(out, kbd_translate(&state, code, out));
+		if (state.action != KBD_NO_ACTION)
+			screen_scrollback(state.action == KBD_SCROLL_BACK ? 1 : -1);
 	}
 }
 

@@ -3,7 +3,10 @@
 #pragma once
 #include "kernel/types.h"
 
-#define KBD_MAX_BYTES 3 /* the longest translation: an arrow's ESC [ A */
+#define KBD_MAX_BYTES 4 /* the longest translation: PgUp's ESC [ 5 ~ */
+
+/* What a key does to the screen rather than send (Shift+PgUp/PgDn). */
+enum kbd_action { KBD_NO_ACTION, KBD_SCROLL_BACK, KBD_SCROLL_FORWARD };
 
 /* What earlier scan codes left behind: the modifiers held, caps lock, and
  * whether the last byte was the 0xe0 prefix of an extended key. */
@@ -11,12 +14,14 @@ struct kbd_state {
 	u8 mods; /* KBD_* bits of the modifier keys held down */
 	bool caps;
 	bool e0;
+	u8 action; /* kbd_action of the last key translated */
 };
 
 /* Takes one scan-code-set-1 byte and the state the earlier ones left; updates
  * the state and writes the bytes the key sends into out (KBD_MAX_BYTES at
  * most). Returns how many: 0 for a release, a modifier, a prefix or a key
- * with no character. Touches no hardware, so tests can feed it anything. */
+ * with no character, or one that acts on the screen instead: st->action
+ * says which (KBD_NO_ACTION for every other key). Touches no hardware, so tests can feed it anything. */
 int kbd_translate(struct kbd_state *st, u8 code, char *out);
 
 void ps2kbd_init(void); /* unmasks IRQ 1 if an i8042 answers */

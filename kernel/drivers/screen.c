@@ -1,72 +1,74 @@
-/* kernel/drivers/screen.c — the screen console: keeps the cursor and interprets
- * control characters, then hands cells to whichever back end matches what
- * GRUB set up (fbcon.c for a pixel framebuffer, vgatext.c for EGA text). */
+/* kernel/drivers/screen.c — the screen console: one vt (kernel/drivers/vt.c,
+ * the text, its history and the escape sequences) drawn by whichever back
+ * end matches what GRUB set up (fbcon.c for a pixel framebuffer, vgatext.c
+ * for EGA text). */
 #include "kernel/drivers/screen.h"
+#include "arch/x86.h"
 #include "kernel/drivers/fbcon.h"
 #include "kernel/drivers/vgatext.h"
+#include "kernel/drivers/vt.h"
+#include "kernel/printk.h"
+#include "mm/kheap.h"
 
-#define TAB_WIDTH 8
+/* Screens of history above the live one, for Shift+PgUp. */
+#define SCROLLBACK_SCREENS 4
+
+static const struct vt_ops fbcon_ops = { fbcon_putc, fbcon_scroll };
+static const struct vt_ops vgatext_ops = { vgatext_putc, vgatext_scroll };
 
 static struct {
-	void (*putc)(u32 col, u32 row, unsigned char c); /* NULL: no screen yet */
-	void (*scroll)(void);
+	struct vt vt;
+	const struct fbinfo *fb;
+	bool up;                          /* screen_init found a screen */
 	void (*cursor)(u32 col, u32 row); /* NULL: the framebuffer draws no cursor */
 	void (*flush)(bool now);          /* NULL: every cell is painted as it is written */
 	void (*repaint)(void);            /* the next flush paints every cell */
-	u32 cols, rows;
-	u32 col, row; /* col == cols: line full, wrap before the next glyph */
 	bool paused;  /* a user program draws on the framebuffer (screen_pause) */
 } scr;
 
-void screen_init(const struct fbinfo *fb)
+void screen_init(const struct fbinfo *fb, u32 margin)
 {
+	const struct vt_ops *ops = NULL;
+	u32 cols, rows;
 	if (!fb || !fb->phys)
 		return;
-	if (fb->type == FB_TYPE_RGB && fbcon_init(fb, &scr.cols, &scr.rows)) {
-		scr.scroll = fbcon_scroll;
+	if (fb->type == FB_TYPE_RGB && fbcon_init(fb, margin, &cols, &rows)) {
 		scr.flush = fbcon_flush;
 		scr.repaint = fbcon_repaint;
-		scr.putc = fbcon_putc;
-	} else if (fb->type == FB_TYPE_EGA_TEXT && vgatext_init(fb, &scr.cols, &scr.rows)) {
-		scr.scroll = vgatext_scroll;
+		ops = &fbcon_ops;
+	} else if (fb->type == FB_TYPE_EGA_TEXT && vgatext_init(fb, &cols, &rows)) {
 		scr.cursor = vgatext_cursor;
-		scr.putc = vgatext_putc;
+		ops = &vgatext_ops;
 	}
-}
-
-static void newline(void)
-{
-	scr.col = 0;
-	if (++scr.row < scr.rows)
+	u32 lines = rows * (1 + SCROLLBACK_SCREENS);
+	u8 *text = ops ? kmalloc((u64)lines * cols) : NULL;
+	if (!text)
 		return;
-	scr.scroll();
-	scr.row = scr.rows - 1;
+	vt_init(&scr.vt, text, cols, rows, lines, ops);
+	scr.fb = fb;
+	scr.up = true;
 }
 
-/* '\n' also returns the carriage, as serial.c does, so kernel strings need
- * no "\r\n". Wrapping waits for the next glyph so that a line exactly one
- * screen wide followed by '\n' does not leave an empty line behind it. */
-static void screen_putc(char c)
+/* The text grid's place, so a test reading a screendump can find it. */
+void screen_print_info(void)
 {
-	switch (c) {
-	case '\n':
-		newline();
-		break;
-	case '\r':
-		scr.col = 0;
-		break;
-	case '\b':
-		if (scr.col > 0)
-			scr.col--;
-		break;
-	case '\t':
-		scr.col = MIN(ALIGN_DOWN(scr.col, TAB_WIDTH) + TAB_WIDTH, scr.cols);
-		break;
-	default:
-		if (scr.col == scr.cols)
-			newline();
-		scr.putc(scr.col++, scr.row, (unsigned char)c);
+	u32 x, y;
+	if (!scr.up)
+		return;
+	if (scr.fb->type == FB_TYPE_EGA_TEXT) {
+		pr_info("screen: EGA text %ux%u\n", scr.fb->width, scr.fb->height);
+		return;
 	}
+	fbcon_origin(&x, &y);
+	pr_info("screen: framebuffer %ux%u, text %ux%u from (%u,%u)\n", scr.fb->width,
+		scr.fb->height, scr.vt.cols, scr.vt.rows, x, y);
+}
+
+/* The cursor hides while the view shows history, where it is not. */
+static void place_cursor(void)
+{
+	if (scr.cursor)
+		scr.cursor(scr.vt.col, scr.vt.back ? scr.vt.rows : scr.vt.row);
 }
 
 /* Two writers on one framebuffer would scribble over each other. On Linux a
@@ -80,14 +82,40 @@ void screen_pause(bool paused)
 	scr.paused = paused;
 }
 
+/* The keyboard's interrupt scrolls the view (screen_scrollback), so the
+ * text must not change under it: interrupts are off while it does. */
+static bool irq_off(void)
+{
+	bool was_on = read_rflags() & RFLAGS_IF;
+	cli();
+	return was_on;
+}
+
+static void irq_restore(bool was_on)
+{
+	if (was_on)
+		sti();
+}
+
 void screen_write(const char *s, size_t n)
 {
-	if (!scr.putc)
+	if (!scr.up)
 		return;
-	for (size_t i = 0; i < n; i++)
-		screen_putc(s[i]);
-	if (scr.cursor)
-		scr.cursor(MIN(scr.col, scr.cols - 1), scr.row);
+	bool irq = irq_off();
+	vt_write(&scr.vt, s, n);
+	place_cursor();
+	irq_restore(irq);
+}
+
+void screen_scrollback(int pages)
+{
+	if (!scr.up)
+		return;
+	bool irq = irq_off();
+	/* half a screen a key press, as the Linux console scrolls */
+	if (vt_scrollback(&scr.vt, pages * (int)(scr.vt.rows / 2)))
+		place_cursor();
+	irq_restore(irq);
 }
 
 void screen_flush(bool now)

@@ -16,7 +16,10 @@ struct fbinfo {
 #define FB_TYPE_RGB 1
 #define FB_TYPE_EGA_TEXT 2
 
-void screen_init(const struct fbinfo *fb); /* after paging: maps the buffer with ioremap() */
+/* After paging: maps the buffer with ioremap() and sets up the text, with
+ * margin pixels kept blank on each side of a framebuffer (overscan). */
+void screen_init(const struct fbinfo *fb, u32 margin);
+void screen_print_info(void); /* the "screen:" line of the boot log */
 void screen_write(const char *s, size_t n); /* does nothing before screen_init */
 /* Bring the screen up to date with what was written: the timer tick asks
  * (now false: a back end that paints in batches may wait for the next
@@ -27,3 +30,7 @@ void screen_flush(bool now);
  * not painted; unpaused, the whole console is painted again, with what was
  * written meanwhile. */
 void screen_pause(bool paused);
+/* Shift+PgUp / Shift+PgDn (the keyboard interrupt): moves the view half a
+ * screen per page back into the history (pages > 0) or forward. Any
+ * output snaps it back to the live screen. */
+void screen_scrollback(int pages);

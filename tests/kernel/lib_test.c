@@ -40,6 +40,9 @@ KTEST(cmdline_flags)
 	KEXPECT(cmdline_has("test"));
 	KEXPECT(!cmdline_has("tes"));
 	KEXPECT(cmdline_get("no-such-flag") == NULL);
+	/* `test` or `test=cmdline_flags`: no number, so the default */
+	KEXPECT_EQ(cmdline_number("test", 7), 7);
+	KEXPECT_EQ(cmdline_number("no-such-flag", 9), 9);
 }
 
 KTEST(ksyms_lookup)

@@ -78,3 +78,19 @@ KTEST(ps2kbd_backspace_enter_escape_tab)
 	struct kbd_state st = { 0 };
 	KEXPECT(SENDS("\x7f\r\r\x1b\t", 0x0e, 0x8e, 0x1c, 0x9c, 0xe0, 0x1c, 0xe0, 0x9c, 0x01, 0x0f));
 }
+
+/* PgUp and PgDn send what the Linux console sends; with shift they scroll
+ * the screen's history instead and send nothing. */
+KTEST(ps2kbd_page_keys_and_shift_scrolls)
+{
+	struct kbd_state st = { 0 };
+	KEXPECT(SENDS("\x1b[5~\x1b[6~", 0xe0, 0x49, 0xe0, 0xc9, 0xe0, 0x51, 0xe0, 0xd1));
+	KEXPECT_EQ(st.action, KBD_NO_ACTION);
+	KEXPECT(SENDS("", 0x2a, 0xe0, 0x49));
+	KEXPECT_EQ(st.action, KBD_SCROLL_BACK);
+	KEXPECT(SENDS("", 0xe0, 0xc9, 0xe0, 0x51));
+	KEXPECT_EQ(st.action, KBD_SCROLL_FORWARD);
+	KEXPECT(SENDS("", 0xe0, 0xd1, 0xaa));
+	KEXPECT_EQ(st.action, KBD_NO_ACTION);
+	KEXPECT(SENDS("\x1b[3~\x1b[1~\x1b[4~", 0xe0, 0x53, 0xe0, 0x47, 0xe0, 0x4f));
+}
