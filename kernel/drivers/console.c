@@ -12,6 +12,13 @@ void console_write(const char *s, size_t n)
 	screen_write(s, n);
 }
 
+/* The screen takes \n as a new line either way: it has no raw mode. */
+void console_put(const char *s, size_t n)
+{
+	serial_put(s, n);
+	screen_write(s, n);
+}
+
 int console_getc(void)
 {
 	int c = serial_getc();

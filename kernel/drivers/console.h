@@ -4,5 +4,7 @@
 #pragma once
 #include "kernel/types.h"
 
-void console_write(const char *s, size_t n);
+void console_write(const char *s, size_t n); /* kernel text: \n is a new line */
+/* A terminal's output, its \n already turned into \r\n or not (OPOST, ONLCR). */
+void console_put(const char *s, size_t n);
 int console_getc(void); /* the next byte typed on serial or keyboard; -1 when none */
