@@ -25,7 +25,10 @@ void qemu_exit(bool success)
 {
 	screen_flush(true); /* the last lines, on a machine that stays on */
 	outl(DEBUG_EXIT_PORT, success ? EXIT_SUCCESS_CODE : EXIT_FAILURE_CODE);
-	for (;;) /* not under QEMU: nothing to exit, so stop here */
+	/* Not under QEMU: nothing to exit, so stop here, and say so. */
+	printk("faultline: it is now safe to power off\n");
+	screen_flush(true);
+	for (;;)
 		hlt();
 }
 
