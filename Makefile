@@ -1,6 +1,6 @@
 # Makefile — builds faultline: the kernel ELF, its bootable ISO, and the tests.
 #
-#   make            kernel + ISO            make run      boot the ISO in QEMU
+#   make            kernel + ISO            make run      boot the ISO in QEMU, into a shell
 #   make test       the test suite          make debug    QEMU waiting for gdb
 #   make gdb        attach gdb              make clean
 #   make test T=name   one test             make test ACCEL=kvm   (only with vmx/svm)
