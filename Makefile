@@ -1,6 +1,6 @@
 # Makefile — builds faultline: the kernel ELF, its bootable ISO, and the tests.
 #
-#   make            kernel + ISO            make run      boot the ISO in QEMU
+#   make            kernel + ISO            make run      boot the ISO in QEMU, into a shell
 #   make test       the test suite          make debug    QEMU waiting for gdb
 #   make gdb        attach gdb              make clean
 #   make test T=name   one test             make test ACCEL=kvm   (only with vmx/svm)
@@ -93,11 +93,19 @@ $(KERNEL): $(BUILD)/kernel.pass1.elf $(BUILD)/ksyms.o tools/sortextable
 	$(Q)$(PYTHON) tools/ksyms --check $(BUILD)/kernel.pass1.elf $@
 	$(call say,SORTEX,$@)$(PYTHON) tools/sortextable $@
 
-# The release ISO's initramfs: the ring-3 runner as /init and every test
-# program in /bin, so a boot (make run, or real hardware) runs the suite.
-INITRD := $(BUILD)/initrd.cpio
-$(INITRD): $(USER_BUILD)/sbin/runner $(USER_PROGS) user/expect.txt tools/mkinitrd tests/initramfs.py
-	$(call say,INITRD,$@)tools/mkinitrd $@ $(USER_BUILD)/sbin/runner --bin $(USER_PROGS) --etc user/expect.txt
+# The release ISO's initramfs: user/sbin/init as /init, which starts
+# busybox's ash on the console; busybox and its applets, every test program,
+# and the ring-3 runner as the `runtests` command in /bin; the demo list,
+# the shell's profile and the runner's expect.txt in /etc.
+INITRD  := $(BUILD)/initrd.cpio
+BUSYBOX := $(BUILD)/busybox
+ETC     := user/etc/demos user/etc/profile user/expect.txt
+$(BUSYBOX): tools/debpkg | $(BUILD)/.deps
+	$(call say,DEBPKG,$@)tools/debpkg busybox-static bin/busybox $@
+$(INITRD): $(USER_BUILD)/sbin/init $(USER_BUILD)/sbin/runner $(USER_PROGS) $(BUSYBOX) $(ETC) \
+	   tools/mkinitrd tests/initramfs.py
+	$(call say,INITRD,$@)tools/mkinitrd $@ $(USER_BUILD)/sbin/init \
+	    --bin $(USER_PROGS) runtests=$(USER_BUILD)/sbin/runner --etc $(ETC) --busybox $(BUSYBOX)
 
 $(ISO): $(KERNEL) $(INITRD) tools/mkiso iso/grub.cfg
 	$(call say,ISO,$@)tools/mkiso $@ $(KERNEL) --menu --initrd $(INITRD)

@@ -25,6 +25,12 @@ static void serial_putc(char c)
 	outb(COM1, (u8)c);
 }
 
+void serial_put(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		serial_putc(s[i]);
+}
+
 void serial_write(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {

@@ -2,8 +2,8 @@
  * per test), then the marker `faultline: tests done`, then leaves QEMU
  * through the isa-debug-exit port with a distinct success code, because a
  * triple fault under -no-reboot also ends QEMU "successfully"; on a real
- * machine, where there is nothing to exit, a summary line and "It is now
- * safe to power off." instead. Tests that
+ * machine, where there is nothing to exit, a summary line and "faultline:
+ * it is now safe to power off" instead. Tests that
  * provoke an exception on purpose use ktest_catch, which resumes after the
  * oops with kjmp_restore instead of halting. */
 #include "kernel/ktest.h"
@@ -31,8 +31,10 @@ static void qemu_try_exit(bool success)
 	outl(DEBUG_EXIT_PORT, success ? EXIT_SUCCESS_CODE : EXIT_FAILURE_CODE);
 }
 
+/* Not under QEMU: nothing to exit, so stop here, and say so. */
 static NORETURN void stop(void)
 {
+	printk("faultline: it is now safe to power off\n");
 	screen_flush(true);
 	for (;;)
 		hlt();
@@ -41,7 +43,7 @@ static NORETURN void stop(void)
 void qemu_exit(bool success)
 {
 	qemu_try_exit(success);
-	stop(); /* not under QEMU: nothing to exit, so stop here */
+	stop();
 }
 
 void ktest_check(bool ok, const char *expr, const char *file, int line)
@@ -126,6 +128,6 @@ void ktest_run(const char *only)
 	qemu_try_exit(nfailed == 0);
 	/* Still running: a real machine, where the student reads the screen
 	 * (the TAP lines have scrolled by) and must know when to switch off. */
-	printk("faultline: %d passed, %d failed\nIt is now safe to power off.\n", n - nfailed, nfailed);
+	printk("faultline: %d passed, %d failed\n", n - nfailed, nfailed);
 	stop();
 }

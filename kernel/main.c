@@ -24,6 +24,7 @@
 #include "kernel/fs/procfs.h"
 #include "kernel/drivers/fbdev.h"
 #include "kernel/drivers/ps2kbd.h"
+#include "kernel/drivers/tty.h"
 #include "kernel/drivers/screen.h"
 #include "kernel/time.h"
 #include "mm/extable.h"
@@ -51,6 +52,7 @@ static void kmain_stacked(void)
 	pic_init();
 	pit_init();
 	ps2kbd_init();
+	tty_init();
 	time_init();
 	syscall_init();
 	extable_init();

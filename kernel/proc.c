@@ -9,6 +9,7 @@
 #include "kernel/proc.h"
 #include "arch/context.h"
 #include "arch/percpu.h"
+#include "kernel/drivers/tty.h"
 #include "kernel/fs/file.h"
 #include "kernel/fs/procfs.h"
 #include "kernel/printk.h"
@@ -169,6 +170,7 @@ void proc_exit(int status)
 		if (!leader->group_exit)
 			leader->exit_status = status;
 		reparent_children(leader);
+		tty_exit(leader);
 	}
 	signal_exited(p, last);
 	if (last)

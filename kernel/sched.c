@@ -16,6 +16,7 @@
 #include "arch/pit.h"
 #include "arch/x86.h"
 #include "kernel/cputime.h"
+#include "kernel/drivers/tty.h"
 #include "kernel/itimer.h"
 #include "kernel/time.h"
 #include "kernel/thread.h"
@@ -87,6 +88,7 @@ void scheduler(void)
 {
 	cli();
 	for (;;) {
+		tty_input();
 		bool sleeping = wake_timed();
 		struct proc *p = pick();
 		if (p) {

@@ -138,7 +138,7 @@ bool signal_pending(const struct proc *p)
 /* Linux's orphaned process group: no member has a parent outside the
  * group but inside its session (a parent that is init does not count).
  * Nobody could resume it, so the terminal stop signals pass it by. */
-static bool orphaned_group(int pgid)
+bool pgrp_orphaned(int pgid)
 {
 	for_each_proc(m) {
 		struct proc *parent = m->parent;
@@ -165,7 +165,7 @@ static void act(struct proc *p, int sig)
 	if (signal_ignored(p, sig) || p->tgid == 1)
 		return;
 	bool stop = STOP_SIGNALS & sigbit(sig);
-	if (stop && sig != SIGSTOP && orphaned_group(p->pgid))
+	if (stop && sig != SIGSTOP && pgrp_orphaned(p->pgid))
 		return;
 	for_each_proc(t) {
 		if (t->tgid != p->tgid || t->state == P_ZOMBIE)

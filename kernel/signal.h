@@ -155,6 +155,10 @@ u64 signal_pending_set(const struct proc *p);
  * restarted call). */
 void signal_stop(struct proc *p);
 
+/* Is process group pgid orphaned: no member has a parent outside the group
+ * but in its session, init aside (Linux's will_become_orphaned_pgrp)? */
+bool pgrp_orphaned(int pgid);
+
 /* Does p throw sig away when it arrives, SIG_IGN or a default action of
  * "ignore" (Linux's sig_handler_ignored)? */
 bool signal_ignored(const struct proc *p, int sig);

@@ -50,6 +50,7 @@ CPIO_HEADER_SIZE = len(CPIO_MAGIC) + 8 * len(CPIO_FIELDS)   # 110
 CPIO_TRAILER = "TRAILER!!!"
 S_IFDIR = 0o040000
 S_IFREG = 0o100000
+S_IFLNK = 0o120000
 
 
 def pad4(data):
@@ -98,19 +99,27 @@ def read(path):
         return f.read()
 
 
-def initramfs_entries(program, bin_programs=(), etc_files=()):
+def named(path):
+    """(name in the archive, file): PATH under its own name, or a given
+    (NAME, PATH) pair."""
+    return path if isinstance(path, tuple) else (os.path.basename(path), path)
+
+
+def initramfs_entries(program, bin_programs=(), etc_files=(), bin_links=()):
     """/init is the program; the directories are where the kernel puts its
     device nodes and mounts, since a cpio made without root can't hold nodes.
     BIN_PROGRAMS, if any, go in /bin, where test programs that execve others
     (exec, spawn run /bin/echoargs) expect to find them; ETC_FILES in /etc
-    (the runner's /etc/expect.txt)."""
+    (the runner's /etc/expect.txt). Each is a path, or (NAME, PATH) to go
+    in under another name. BIN_LINKS: (NAME, TARGET) symlinks in /bin."""
     dirs = [(name, S_IFDIR | 0o755, b"") for name in ("dev", "tmp", "proc")]
     files = []
     for directory, paths, mode in (("bin", bin_programs, 0o755), ("etc", etc_files, 0o644)):
         if paths:
             dirs.append((directory, S_IFDIR | 0o755, b""))
-        files += [(f"{directory}/{os.path.basename(path)}", S_IFREG | mode, read(path))
-                  for path in paths]
+        files += [(f"{directory}/{name}", S_IFREG | mode, read(path))
+                  for name, path in map(named, paths)]
+    files += [(f"bin/{name}", S_IFLNK | 0o777, target.encode()) for name, target in bin_links]
     return dirs + files + [("init", S_IFREG | 0o755, read(program))]
 
 

@@ -304,6 +304,87 @@ def read_ppm(path):
     return width, height, data[pos + 1:pos + 1 + 3 * width * height]
 
 
+class Console:
+    """A boot driven through its serial port, as a person at a terminal
+    would: QEMU's stdin is what is typed on COM1, its stdout what COM1
+    shows. send() types bytes; expect() waits for a pattern in what
+    came since the last match. Use as a context manager: QEMU is killed
+    on the way out if it has not exited; status is then its exit status
+    (None if killed). The log goes to log_path as it arrives."""
+
+    def __init__(self, image, *, firmware="bios", media="cdrom", memory="256M",
+                 accel="tcg", cpu=None, disks=(), log_path=None):
+        self.tmp = tempfile.TemporaryDirectory(prefix="faultline-qemu.")
+        vars_copy = os.path.join(self.tmp.name, "OVMF_VARS.fd")
+        if firmware == "uefi":
+            shutil.copyfile(OVMF_VARS, vars_copy)
+        cmd = qemu_command(image, firmware, media, memory, accel, cpu, vars_copy, disks, ())
+        self.log = open(log_path, "wb") if log_path else None
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.seen = bytearray()   # everything COM1 showed
+        self.pos = 0              # where the next expect() starts looking
+        self.status = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.status = self.proc.wait()
+        if self.status < 0:
+            self.status = None
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            pipe.close()
+        if self.log:
+            self.log.close()
+        self.tmp.cleanup()
+
+    def send(self, data):
+        self.proc.stdin.write(data.encode() if isinstance(data, str) else data)
+        self.proc.stdin.flush()
+
+    def _read(self, timeout):
+        """More output within TIMEOUT seconds; False at end of file."""
+        ready, _, _ = select.select([self.proc.stdout], [], [], max(timeout, 0))
+        if not ready:
+            return True
+        chunk = os.read(self.proc.stdout.fileno(), 65536)
+        if self.log:
+            self.log.write(chunk)
+            self.log.flush()
+        self.seen += chunk
+        return bool(chunk)
+
+    def expect(self, pattern, timeout=60):
+        """Wait for PATTERN (a regular expression over bytes, or a plain
+        str) in the output after the last match; returns the text from
+        there to the match's end. Raises TimeoutError (or EOFError when
+        QEMU ended) with what came instead."""
+        regex = re.compile(pattern if isinstance(pattern, bytes) else re.escape(pattern.encode()))
+        deadline = time.monotonic() + timeout
+        while True:
+            found = regex.search(self.seen, self.pos)
+            if found:
+                text = self.seen[self.pos:found.end()].decode("utf-8", "replace")
+                self.pos = found.end()
+                return text
+            left = deadline - time.monotonic()
+            got = self._read(left) if left > 0 else True
+            if left <= 0 or not got:
+                tail = self.seen[self.pos:].decode("utf-8", "replace")
+                error = TimeoutError if got else EOFError
+                raise error(f"waited for {pattern!r}, got {tail[-400:]!r}")
+
+    def wait_exit(self, timeout=60):
+        """Read to the end of the output: QEMU's exit status."""
+        deadline = time.monotonic() + timeout
+        while self._read(deadline - time.monotonic()):
+            if time.monotonic() >= deadline:
+                raise TimeoutError("QEMU did not exit")
+        return self.proc.wait(timeout=30)
+
+
 # `make run` boots QEMU by hand but wants the same accelerator choice and
 # disks as the tests:
 #   python3 tests/qemu.py --accel-args tcg|kvm [--disk FILE]...

@@ -19,6 +19,13 @@ void console_write(const char *s, size_t n)
 	console_write_to(s, n, CONSOLE_SERIAL | CONSOLE_SCREEN);
 }
 
+/* The screen takes \n as a new line either way: it has no raw mode. */
+void console_put(const char *s, size_t n)
+{
+	serial_put(s, n);
+	screen_write(s, n);
+}
+
 int console_getc(void)
 {
 	int c = serial_getc();

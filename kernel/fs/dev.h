@@ -13,6 +13,7 @@ struct poll_table;
 	((u32)(((minor) & 0xff) | ((major) << 8) | (((minor) & ~0xffu) << 12)))
 #define DEV_NULL MKDEV(1, 3)
 #define DEV_ZERO MKDEV(1, 5)
+#define DEV_TTY MKDEV(5, 0)
 #define DEV_CONSOLE MKDEV(5, 1)
 #define DEV_FB0 MKDEV(29, 0)
 

@@ -169,6 +169,7 @@ void initramfs_init(void)
 	}
 	ensure("/dev", S_IFDIR | 0755, 0);
 	ensure("/dev/console", S_IFCHR | 0600, DEV_CONSOLE);
+	ensure("/dev/tty", S_IFCHR | 0666, DEV_TTY);
 	ensure("/dev/null", S_IFCHR | 0666, DEV_NULL);
 	ensure("/dev/zero", S_IFCHR | 0666, DEV_ZERO);
 	ensure("/dev/fb0", S_IFCHR | 0660, DEV_FB0); /* ENODEV to open without a framebuffer */

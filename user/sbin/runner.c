@@ -1,10 +1,12 @@
-/* user/sbin/runner.c — the ring-3 test runner: run as /init, it runs every
+/* user/sbin/runner.c — the ring-3 test runner: run as /init by the test
+ * harness, or as the shell's `runtests` command (/bin/runtests on the
+ * release ISO), it runs every
  * program named in /etc/expect.txt (copied from user/expect.txt) from /bin,
  * one at a time, with fork + execve + wait4, kills any that outlives its
  * time limit, and prints one TAP line per program saying whether it ended
  * the way expect.txt says (exit code, or the signal that must kill it), and
  * how long it ran. A program that crashes is reported with its signal and
- * the run goes on.
+ * the run goes on. The last line says how many passed and failed.
  * The programs' own TAP lines pass straight through to the console.
  *
  * It is infrastructure, not a test: it lives apart from the programs in user/ so the
@@ -142,6 +144,6 @@ int main(void)
 	}
 	fclose(f);
 	reap_orphans(true);
-	printf("1..%d\n", n);
+	printf("1..%d\n%d passed, %d failed\n", n, n - failed, failed);
 	return failed != 0;
 }
