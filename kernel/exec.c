@@ -149,8 +149,10 @@ static int build_stack(struct mm *mm, const char *path, const char *const *argv,
 	u64 execfn = push_string(&sb, path);
 	for (int i = envc - 1; i >= 0; i--)
 		ptrs[argc + 1 + i] = push_string(&sb, envp[i]);
+	mm->arg_end = STACK_TOP - sb.size;
 	for (int i = argc - 1; i >= 0; i--)
 		ptrs[i] = push_string(&sb, argv[i]);
+	mm->arg_start = STACK_TOP - sb.size;
 	ptrs[argc] = ptrs[argc + 1 + envc] = 0;
 	u8 random[16];
 	random_bytes(random, sizeof(random));

@@ -147,6 +147,7 @@ static long copy_process(const struct clone_req *r)
 	c->ids = p->ids;
 	memcpy(c->rlim, p->rlim, sizeof(c->rlim));
 	c->caps = p->caps;
+	c->uaccess_trace = p->uaccess_trace;
 	c->caps_permitted = p->caps_permitted;
 	if (flags & CLONE_CHILD_CLEARTID)
 		c->clear_child_tid = r->ctid;

@@ -11,6 +11,7 @@
 #include "kernel/fs/file.h"
 #include "kernel/ktest.h"
 #include "kernel/fs/path.h"
+#include "kernel/fs/procfs.h"
 #include "kernel/ipc/mq.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
@@ -76,7 +77,7 @@ static void tally(struct inode *dir, struct dentry *de, bool first, void *arg)
 	struct tree_tally *t = arg;
 	t->bytes += ramfs_entry_bytes(de, first);
 	t->frames += ramfs_entry_frames(de, first);
-	if (!first || !t->ino0 || de->ip->ino < t->ino0)
+	if (!first || !t->ino0 || de->ip->ino < t->ino0 || procfs_pid_entry(dir, de))
 		return;
 	static char name[PATH_MAX];
 	struct nameparts np = { dir, de->name, strlen(de->name), false, false };

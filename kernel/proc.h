@@ -116,6 +116,7 @@ struct proc {
 	int stopped;                  /* the stop signal it is stopped by (job control), or 0 */
 	int report_code, report_status; /* a stop or continue the parent has not waited for */
 	bool execed;                  /* has called execve since fork: setpgid says EACCES */
+	bool uaccess_trace;           /* print its fixups (/proc/PID/uaccess_trace); fork and exec keep it */
 	struct files *files;          /* descriptor table (kernel/fs/fd.c), held */
 	struct fs_struct *fs;         /* working directory and umask (kernel/fs/fd.c), held */
 	char *exe;                    /* what /proc/self/exe names: the file execve ran (kmalloc) */

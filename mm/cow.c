@@ -67,6 +67,8 @@ int mm_fork(struct mm *dst, struct mm *src)
 {
 	dst->brk_start = src->brk_start;
 	dst->brk = src->brk;
+	dst->arg_start = src->arg_start;
+	dst->arg_end = src->arg_end;
 	dst->mmap_base = src->mmap_base;
 	int err = copy_vmas(dst, src);
 	for (struct vma *v = src->vmas; v && !err; v = v->next) {

@@ -10,6 +10,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/ksyms.h"
 #include "kernel/printk.h"
+#include "kernel/proc.h"
 #include "arch/oops.h"
 
 extern const struct extable_entry __start___ex_table[], __stop___ex_table[];
@@ -68,7 +69,8 @@ static void trace(const struct trapframe *tf, u64 addr)
 
 void extable_fixup(struct trapframe *tf, const struct extable_entry *e, u64 addr)
 {
-	if (uaccess_trace)
+	struct proc *p = myproc();
+	if (uaccess_trace || (p && p->uaccess_trace))
 		trace(tf, addr);
 	tf->rip = ex_fixup(e);
 }

@@ -23,4 +23,6 @@ u64 ex_insn(const struct extable_entry *e);
 u64 ex_fixup(const struct extable_entry *e);
 /* Apply the entry's fixup to the interrupted context (after a #PF or #GP). */
 void extable_fixup(struct trapframe *tf, const struct extable_entry *e, u64 addr);
+/* Every process's fixups are printed: the `uaccess_trace` boot flag, changed
+ * by /proc/sys/debug/uaccess_trace; one process's own: proc.uaccess_trace. */
 extern bool uaccess_trace;

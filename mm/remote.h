@@ -1,6 +1,6 @@
 /* mm/remote.h — the kernel reaching into another process's memory (Linux's
  * get_user_pages_remote and access_remote_vm): process_vm_readv and
- * process_vm_writev (kernel/sys_pvm.c), /proc/PID/mem (kernel/fs/procfs.c). */
+ * process_vm_writev (kernel/sys_pvm.c), /proc/PID/mem (kernel/fs/procmem.c). */
 #pragma once
 #include "kernel/types.h"
 

@@ -58,6 +58,7 @@ struct mm {
 	struct vma *vma_tree;  /* the same areas as a search tree */
 	u32 map_count;         /* how many there are */
 	u64 brk_start, brk;    /* the heap: [brk_start, brk) */
+	u64 arg_start, arg_end; /* execve's argument strings on the stack (/proc/PID/cmdline) */
 	u64 mmap_base;         /* mmap without a hint searches down from here */
 	int lock_future;       /* mlockall's MCL_FUTURE | MCL_ONFAULT, or 0: new areas are born
 	                          locked (and populated, unless MCL_ONFAULT) */

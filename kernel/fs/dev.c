@@ -1,7 +1,7 @@
 /* kernel/fs/dev.c — the character devices: /dev/null, /dev/zero,
  * /dev/console and /dev/tty (the terminal: kernel/drivers/tty.c),
  * /dev/fb0 (its driver is kernel/drivers/fbdev.c),
- * and the /proc files (their driver is kernel/fs/procfs.c). Each behaves as its
+ * and the /proc files (their drivers: kernel/fs/procfs.h). Each behaves as its
  * Linux driver does where a program could tell the difference: what a fault
  * in the user buffer returns, what lseek and ioctl answer, that /dev/null
  * never reads the buffer it is given. */
@@ -32,15 +32,12 @@ static const struct {
 	{ DEV_TTY, &tty_ops },
 	{ DEV_CONSOLE, &console_ops },
 	{ DEV_FB0, &fbdev_ops },
-	{ PROC_MEMINFO, &procfs_ops },
-	{ PROC_SWAPS, &procfs_ops },
-	{ PROC_VMSTAT, &procfs_ops },
-	{ PROC_PID_MEM, &procmem_ops },
-	{ PROC_SELF_MEM, &procmem_ops },
 };
 
 const struct devops *dev_find(u32 rdev)
 {
+	if (((rdev >> 8) & 0xfff) == PROC_MAJOR) /* MKDEV's major bits */
+		return procfs_dev(rdev);
 	for (size_t i = 0; i < ARRAY_SIZE(devices); i++)
 		if (devices[i].rdev == rdev)
 			return devices[i].ops;

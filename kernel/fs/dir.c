@@ -3,6 +3,7 @@
  * them (kernel/fs/ramfs.h). The file offset is the position to resume at, so
  * a listing can be read in any number of calls. */
 #include "kernel/fs/dir.h"
+#include "kernel/fs/procfs.h"
 #include "kernel/string.h"
 
 size_t dirent_pack(void *rec, u64 ino, u64 next, u32 mode, const char *name, size_t len)
@@ -52,6 +53,7 @@ long dir_getdents(struct file *f, void __user *buf, size_t count)
 		return -ENOENT;
 	if (count > INT32_MAX)
 		count = 0;
+	procfs_fill(dir); /* /proc lists every process */
 	u8 rec[DIRENT_MAX] __attribute__((aligned(8)));
 	size_t done = 0, len;
 	u64 next;

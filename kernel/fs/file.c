@@ -17,7 +17,6 @@
 /* The open flags a file keeps, and F_GETFL shows: Linux drops O_CREAT,
  * O_EXCL, O_TRUNC and O_CLOEXEC, which only mattered to the open. */
 #define FILE_FLAGS (O_ACCMODE | O_APPEND | O_NONBLOCK | O_LARGEFILE | O_DIRECTORY)
-#define RAMFS_DEV 1      /* an anonymous device number (major 0), as tmpfs has */
 #define WRITE_CHUNK 512  /* user bytes staged on the stack per ramfs_write */
 
 enum uio_op { TO_USER, FROM_USER, CLEAR_USER };

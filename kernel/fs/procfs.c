@@ -1,6 +1,9 @@
-/* kernel/fs/procfs.c — the /proc files: what memory and swap hold, and the
- * counters of faults and reclaim, in Linux's formats so that the scripts
- * and habits that read Linux's /proc read these too. Each read writes the
+/* kernel/fs/procfs.c — the system's /proc files: what memory and swap hold,
+ * and the counters of faults and reclaim, in Linux's formats so that the
+ * scripts and habits that read Linux's /proc read these too; the switch
+ * /proc/sys/debug/uaccess_trace; and which driver serves which /proc
+ * device number (the per-process files are procpid.c's, procmem.c's and
+ * procmaps.c's). Each read writes the
  * whole text again and hands out the part from the file's offset on. Linux's
  * seq_file keeps the text until it is read to the end; here a program that
  * reads in small pieces may get figures from different moments (cat's
@@ -12,6 +15,7 @@
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/string.h"
+#include "mm/extable.h"
 #include "mm/frame.h"
 #include "mm/reclaim.h"
 #include "mm/swap.h"
@@ -87,23 +91,89 @@ static long proc_write(UNUSED struct file *f, UNUSED struct uio *u, UNUSED u64 *
 const struct devops procfs_ops = { .read = proc_read, .write = proc_write, .seekable = true,
 				    .positional = true };
 
-/* /proc/self/exe: a symlink to the file the reading process runs. */
-static const char *self_exe(void)
+long procfs_flag_read(bool on, struct uio *u, u64 *pos)
 {
-	struct proc *p = myproc();
-	return p && p->exe ? p->exe : "";
+	return uio_read_buf(u, on ? "1\n" : "0\n", 2, pos);
 }
 
-/* On Linux /proc/self is a symlink to /proc/PID; here it is a directory
- * that means whoever looks into it. */
-static int make_self(struct inode *proc)
+/* As Linux's proc_dointvec takes a number: blanks, digits, one newline;
+ * anything else, or nothing, is EINVAL. Any write position is taken as 0. */
+long procfs_flag_write(struct uio *u, bool *on)
 {
-	struct inode *self;
-	int err = ramfs_create(proc, "self", 4, S_IFDIR | 0555, 0, &self);
+	char text[24];
+	size_t n = u->resid < sizeof(text) - 1 ? u->resid : sizeof(text) - 1;
+	if (uio_copy_in(u, text, n) != n)
+		return -EFAULT;
+	text[n] = '\0';
+	char *c = text;
+	while (*c == ' ' || *c == '\t')
+		c++;
+	if (*c < '0' || *c > '9')
+		return -EINVAL;
+	u64 v = 0;
+	for (; *c >= '0' && *c <= '9'; c++)
+		v = v * 10 + (u64)(*c - '0');
+	if (*c == '\n')
+		c++;
+	if (*c)
+		return -EINVAL;
+	*on = v != 0;
+	return (long)n;
+}
+
+/* /proc/sys/debug/uaccess_trace: the boot flag's value, to read and change
+ * while the system runs (Linux keeps its exception-trace switch in the
+ * same directory). Mode 0644 root's: only root may turn it on for all. */
+static long trace_read(UNUSED struct file *f, struct uio *u, u64 *pos)
+{
+	return procfs_flag_read(uaccess_trace, u, pos);
+}
+
+static long trace_write(UNUSED struct file *f, struct uio *u, UNUSED u64 *pos)
+{
+	return procfs_flag_write(u, &uaccess_trace);
+}
+
+static const struct devops sys_flag_ops = { .read = trace_read, .write = trace_write,
+					    .seekable = true, .positional = true };
+
+static const struct {
+	u32 rdev;
+	const struct devops *ops;
+} drivers[] = {
+	{ PROC_MEMINFO, &procfs_ops },     { PROC_SWAPS, &procfs_ops },
+	{ PROC_VMSTAT, &procfs_ops },      { PROC_PID_MEM, &procmem_ops },
+	{ PROC_SYS_UACCESS_TRACE, &sys_flag_ops }, { PROC_PID_MAPS, &procmaps_ops },
+	{ PROC_PID_PAGEMAP, &procpagemap_ops }, { PROC_PID_STAT, &procpid_ops },
+	{ PROC_PID_STATUS, &procpid_ops }, { PROC_PID_CMDLINE, &procpid_ops },
+	{ PROC_PID_UACCESS_TRACE, &procpid_ops },
+};
+
+const struct devops *procfs_dev(u32 rdev)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(drivers); i++)
+		if (drivers[i].rdev == rdev)
+			return drivers[i].ops;
+	return NULL;
+}
+
+/* dir/name, made unless it is there (the initramfs may bring it). */
+static int ensure(struct inode *dir, const char *name, u32 mode, u32 rdev, struct inode **out)
+{
+	size_t len = strlen(name);
+	*out = ramfs_find(dir, name, len);
+	return *out ? 0 : ramfs_create(dir, name, len, mode, rdev, out);
+}
+
+/* /proc/sys/debug/uaccess_trace */
+static int make_sys(struct inode *proc)
+{
+	struct inode *sys, *debug, *ip;
+	int err = ensure(proc, "sys", S_IFDIR | 0555, 0, &sys);
 	if (!err)
-		err = ramfs_symlink(self, "exe", 3, "");
+		err = ensure(sys, "debug", S_IFDIR | 0555, 0, &debug);
 	if (!err)
-		ramfs_find(self, "exe", 3)->target = self_exe;
+		err = ensure(debug, "uaccess_trace", S_IFCHR | 0644, PROC_SYS_UACCESS_TRACE, &ip);
 	return err;
 }
 
@@ -114,16 +184,12 @@ void procfs_init(void)
 	int err = path_lookup(ramfs_root(), "/proc", &dir);
 	if (err == -ENOENT)
 		err = ramfs_create(ramfs_root(), "proc", 4, S_IFDIR | 0555, 0, &dir);
-	if (!err && !ramfs_find(dir, "self", 4))
-		err = make_self(dir);
 	if (!err)
-		err = procmem_init(dir, ramfs_find(dir, "self", 4));
-	for (size_t i = 0; !err && i < ARRAY_SIZE(files); i++) {
-		size_t len = strlen(files[i].name);
-		if (!ramfs_find(dir, files[i].name, len))
-			err = ramfs_create(dir, files[i].name, len, S_IFCHR | 0444, files[i].rdev,
-					   &ip);
-	}
+		err = procpid_init(dir);
+	if (!err)
+		err = make_sys(dir);
+	for (size_t i = 0; !err && i < ARRAY_SIZE(files); i++)
+		err = ensure(dir, files[i].name, S_IFCHR | 0444, files[i].rdev, &ip);
 	if (err)
 		printk("procfs: cannot make /proc: error %d\n", -err);
 }

@@ -5,6 +5,7 @@
 #include "kernel/types.h"
 
 #define NAME_MAX 255   /* longest path component */
+#define RAMFS_DEV 1    /* st_dev: an anonymous device number (major 0), as tmpfs has */
 
 /* Linux's S_IF* values (the file type half of st_mode). */
 #define S_IFMT 0170000

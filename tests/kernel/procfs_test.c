@@ -7,6 +7,7 @@
 #include "kernel/ktest.h"
 #include "kernel/fs/path.h"
 #include "kernel/string.h"
+#include "mm/extable.h"
 #include "mm/frame.h"
 #include "mm/kheap.h"
 #include "mm/reclaim.h"
@@ -139,5 +140,35 @@ KTEST(procfs_swaps_and_vmstat)
 	KEXPECT_EQ(value_of("pgfault "), vmstat.pgfault);
 	KEXPECT_EQ(value_of("pswpout "), vmstat.pswpout);
 	KEXPECT_EQ(value_of("oom_kill "), vmstat.oom_kill);
+	usermem_end(p);
+}
+
+/* /proc/sys/debug/uaccess_trace shows and sets the boot flag: a number
+ * written turns it on (nonzero) or off, anything else is EINVAL. */
+static long write_text(struct file *f, const char *s)
+{
+	KEXPECT_EQ(copy_to_user(uptr(U), s, strlen(s)), 0);
+	f->off = 0;
+	return xfer(f, strlen(s), true);
+}
+
+KTEST(procfs_uaccess_trace_switch)
+{
+	bool was = uaccess_trace;
+	struct proc *p = usermem_begin(1);
+	struct file *f = open_file("/proc/sys/debug/uaccess_trace");
+	if (f) {
+		KEXPECT_EQ(write_text(f, "1\n"), 2);
+		KEXPECT(uaccess_trace);
+		KEXPECT_EQ(slurp("/proc/sys/debug/uaccess_trace", 1), 2);
+		KEXPECT(strcmp(text, "1\n") == 0);
+		KEXPECT_EQ(write_text(f, " 0"), 2);
+		KEXPECT(!uaccess_trace);
+		KEXPECT_EQ(write_text(f, "on"), -EINVAL);
+		KEXPECT_EQ(write_text(f, "1x"), -EINVAL);
+		KEXPECT(!uaccess_trace);
+		file_close(f);
+	}
+	uaccess_trace = was;
 	usermem_end(p);
 }
