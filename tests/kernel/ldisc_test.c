@@ -60,7 +60,11 @@ KTEST(ldisc_defaults_are_linux_std_termios)
 	KEXPECT_EQ(ld.tio.c_oflag, 0x5);     /* OPOST | ONLCR */
 	KEXPECT_EQ(ld.tio.c_cflag, 0x4bf);   /* B38400 | CS8 | CREAD | HUPCL */
 	KEXPECT_EQ(ld.tio.c_lflag, 0x8a3b);  /* ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN */
-	KEXPECT(memcmp(ld.tio.c_cc, "\003\034\177\025\004\0\1\0\021\023\032\0\022\017\027\026\0", NCCS) == 0);
+	/* INTR QUIT ERASE KILL EOF TIME MIN SWTC START STOP SUSP EOL REPRINT
+	 * DISCARD WERASE LNEXT EOL2, then two unused: all NCCS bytes compared
+	 * (a string literal would be one byte short, its NUL the 18th). */
+	static const u8 cc[NCCS] = { 003, 034, 0177, 025, 004, 0, 1, 0, 021, 023, 032, 0, 022, 017, 027, 026 };
+	KEXPECT(memcmp(ld.tio.c_cc, cc, NCCS) == 0);
 }
 
 KTEST(ldisc_canonical_line_waits_for_enter)
