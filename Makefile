@@ -1,13 +1,5 @@
 # Makefile — builds faultline: the kernel ELF, its bootable ISO, and the tests.
-#
-#   make            kernel + ISO            make run      boot the ISO in QEMU, into a shell
-#   make test       the test suite          make debug    QEMU waiting for gdb
-#   make gdb        attach gdb              make clean
-#   make test T=name   one test             make test ACCEL=kvm   (only with vmx/svm)
-#   make CC=clang   build with clang        make compile_commands.json   for clangd
-#   make test-linux the ring-3 tests on this machine's Linux (the reference)
-#   make fuzz-mm SEEDS=N [FIRST=K] [OPS=M]   mmfuzz seeds on Linux and faultline, compared
-#   make fuzz-sys SEED=S [COUNT=C]  single random syscalls on Linux (boxed) and faultline, compared
+# `make help` lists the targets (the list is the `help` recipe at the end).
 
 BUILD   := build
 CROSS   := $(if $(shell command -v x86_64-elf-gcc 2>/dev/null),x86_64-elf-,)
@@ -131,27 +123,46 @@ $(BUILD)/disk-raw.img: Makefile | $(BUILD)/.deps
 # is a display. KVM only where the CPU really has vmx/svm (see tests/qemu.py).
 # The swap disks are attached as tests/qemu.py attaches them (snapshot=on: a
 # run never changes the images); the ISO's GRUB entries pass swapon=auto.
+# The accelerator options come first, in the recipe: a refused ACCEL=kvm
+# (no /dev/kvm, no vmx/svm) stops the target with tests/qemu.py's message
+# before QEMU starts, as `make test` does, instead of a degraded machine.
+QEMU_ACCEL = $(PYTHON) tests/qemu.py --accel-args $(ACCEL) $(SWAP_DISKS:%=--disk %)
 QEMU_RUN = $(QEMU) -cdrom $(ISO) -m 256M -serial mon:stdio -no-reboot \
-           -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-           $(shell $(PYTHON) tests/qemu.py --accel-args $(ACCEL) $(SWAP_DISKS:%=--disk %)) \
+           -device isa-debug-exit,iobase=0xf4,iosize=0x04 $$accel \
            $(if $(DISPLAY),,-display none)
 
 # When /init ends, the kernel leaves QEMU through isa-debug-exit: status 33
 # is its "all is well", not a failure.
 run: all $(SWAP_DISKS) | $(BUILD)/.deps
+	@accel="$$($(QEMU_ACCEL))" || exit 2; \
 	$(QEMU_RUN) || [ $$? -eq 33 ]
 
 debug: all $(SWAP_DISKS) | $(BUILD)/.deps
-	@echo "QEMU is waiting for gdb on localhost:1234: run 'make gdb' in another terminal"
+	@accel="$$($(QEMU_ACCEL))" || exit 2; \
+	echo "QEMU is waiting for gdb on localhost:1234: run 'make gdb' in another terminal"; \
 	$(QEMU_RUN) -s -S || [ $$? -eq 33 ]
 
+# Without a `make debug` to attach to, say so at once (tools/gdb/stub-listening).
 gdb: $(KERNEL)
 	@tools/need gdb
+	@tools/gdb/stub-listening 1234
 	gdb -q -x tools/gdbinit $(KERNEL)
 
+# The quick host-side checks run first (a few seconds, one short boot
+# each): the gdb helpers against a debug boot, and tests/friction.
 test: all user-progs $(USER_BUILD)/sbin/runner $(DISKS)
 	@tools/need test
+	$(if $(T),,$(PYTHON) tests/friction --accel $(ACCEL))
+	$(if $(T),,$(PYTHON) tests/gdb-check --accel $(ACCEL))
 	$(PYTHON) tests/run --kernel $(KERNEL) --iso $(ISO) --accel $(ACCEL) $(if $(T),-t $(T))
+
+test-gdb: $(KERNEL) $(USER_BUILD)/hello
+	@tools/need test
+	@tools/need gdb
+	$(PYTHON) tests/gdb-check --accel $(ACCEL)
+
+list-tests:
+	@$(PYTHON) tests/run --list
 
 # The differential random test over many seeds (make test runs a fixed set).
 SEEDS ?= 200
@@ -169,12 +180,33 @@ fuzz-sys: $(KERNEL) $(USER_BUILD)/sysfuzz
 	@tools/need test
 	$(PYTHON) tests/fuzz sys --seed $(SEED) --count $(COUNT) --accel $(ACCEL)
 
-# clangd reads this to know how every file is compiled.
-compile_commands.json: $(CSRC) Makefile
-	$(PYTHON) tools/compile-commands $(CC) "$(CFLAGS)" $(CSRC) > $@
+# clangd reads this to know how every file is compiled: the kernel's
+# sources, and each user program with musl-gcc and its own flags.
+compile_commands.json: $(CSRC) $(USER_SRCS) Makefile user/build.mk tools/compile-commands
+	$(PYTHON) tools/compile-commands --cc $(CC) --flags "$(CFLAGS)" $(CSRC) \
+	    $(foreach src,$(USER_SRCS),--cc $(USER_CC) \
+	      --flags "$(USER_CFLAGS) $(USER_LDFLAGS_$(basename $(notdir $(src))))" $(src)) > $@
 
 clean:
 	rm -rf $(BUILD) compile_commands.json
 
-.PHONY: all iso kernel run debug gdb test fuzz-mm fuzz-sys clean FORCE
+help:
+	@echo 'make | make all     the kernel and its ISO (build/kernel.elf, build/faultline.iso)'
+	@echo 'make iso | make kernel   only one of them'
+	@echo 'make run             boot the ISO in QEMU into the shell, serial here (Ctrl-A X quits) [ACCEL=kvm]'
+	@echo 'make debug           the same, QEMU waiting for gdb on localhost:1234'
+	@echo 'make gdb             attach gdb to make debug, with the fl-* helpers (docs/gdb.md)'
+	@echo 'make test            the whole suite [T=NAME: one test] [ACCEL=kvm] [CC=clang]'
+	@echo 'make list-tests      the names T= takes'
+	@echo 'make test-gdb        only the gdb helpers, against a debug boot'
+	@echo 'make test-linux      the ring-3 tests on this Linux (the reference)'
+	@echo 'make user-progs      build the ring-3 programs (build/user/NAME)'
+	@echo 'make fuzz-mm SEEDS=N [FIRST=K] [OPS=M]   mmfuzz seeds on Linux and faultline'
+	@echo 'make fuzz-sys SEED=S [COUNT=C]   random single syscalls, Linux and faultline'
+	@echo 'make compile_commands.json   for clangd (kernel and user/)'
+	@echo 'make clean           remove build/'
+	@echo 'make help            this list'
+	@echo 'Options: CC=clang, ACCEL=kvm (only with vmx/svm), V=1 (every command)'
+
+.PHONY: all iso kernel run debug gdb test test-gdb list-tests fuzz-mm fuzz-sys clean help FORCE
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -14,7 +14,7 @@ void serial_init(void)
 	outb(COM1 + 0, 0x01); /* 115200 / 1 */
 	outb(COM1 + 1, 0x00);
 	outb(COM1 + 3, 0x03); /* 8 bits, no parity, one stop bit */
-	outb(COM1 + 2, 0xc7); /* FIFOs on and cleared */
+	outb(COM1 + 2, 0xc5); /* FIFOs on, the transmit one cleared: what was typed is kept */
 	outb(COM1 + 4, 0x03); /* DTR, RTS */
 }
 

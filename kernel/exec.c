@@ -7,12 +7,15 @@
  * fresh frames are. The stack is a VMA below TASK_SIZE_MAX, touched on
  * demand, with nothing mapped under it (the guard). The heap (brk) starts
  * after the highest segment. Every offset and size in the file is checked
- * before use: a malformed image is -ENOEXEC, never a crash. */
+ * before use: a malformed image is -ENOEXEC, never a crash. A dynamically
+ * linked program (PT_INTERP) is refused: -ENOENT without its loader, as
+ * on Linux. */
 #include "kernel/exec.h"
 #include "arch/gdt.h"
 #include "arch/x86.h"
 #include "kernel/elf.h"
 #include "kernel/errno.h"
+#include "kernel/fs/path.h"
 #include "kernel/fs/ramfs.h"
 #include "kernel/random.h"
 #include "kernel/string.h"
@@ -72,6 +75,31 @@ static int load_segment(struct mm *mm, const u8 *image, const struct elf64_phdr 
 	return err;
 }
 
+/* A PT_INTERP image (a dynamically linked program) asks for its loader by
+ * path. Linux's load_elf_binary: a path that is not NUL-terminated within
+ * the file is -ENOEXEC, a loader that does not exist -ENOENT (execve's
+ * errno for "dynamically linked, and the loader is missing"). faultline
+ * runs no dynamic loader, so a loader that does exist is -ENOEXEC.
+ * 0 for an image without PT_INTERP. */
+static int interpreter_error(const u8 *image, size_t size)
+{
+	const struct elf64_ehdr *h = (const struct elf64_ehdr *)image;
+	for (int i = 0; i < h->phnum; i++) {
+		const struct elf64_phdr *ph = &phdrs(image)[i];
+		if (ph->type != PT_INTERP)
+			continue;
+		if (ph->filesz < 2 || ph->filesz > PATH_MAX || ph->offset > size ||
+		    ph->filesz > size - ph->offset || image[ph->offset + ph->filesz - 1] != '\0')
+			return -ENOEXEC;
+		struct inode *loader;
+		if (path_lookup(ramfs_root(), (const char *)image + ph->offset, &loader))
+			return -ENOENT;
+		ramfs_put(loader);
+		return -ENOEXEC;
+	}
+	return 0;
+}
+
 /* Load every segment; *entry, *phdr_va and *brk describe the result. */
 static int load_image(struct mm *mm, const u8 *image, size_t size, u64 *entry, u64 *phdr_va, u64 *brk)
 {
@@ -82,8 +110,6 @@ static int load_image(struct mm *mm, const u8 *image, size_t size, u64 *entry, u
 	*phdr_va = 0;
 	for (int i = 0; i < h->phnum; i++) {
 		const struct elf64_phdr *ph = &phdrs(image)[i];
-		if (ph->type == PT_INTERP)
-			return -ENOEXEC; /* needs a dynamic loader, which faultline does not have */
 		if (ph->type != PT_LOAD)
 			continue;
 		if (!valid_load(ph, size, bias))
@@ -186,6 +212,9 @@ int exec_image(struct proc *p, const u8 *image, size_t size, const char *path,
 {
 	if (!valid_header((const struct elf64_ehdr *)image, size))
 		return -ENOEXEC;
+	int bad_interp = interpreter_error(image, size);
+	if (bad_interp)
+		return bad_interp;
 	struct mm *mm = mm_alloc();
 	if (!mm)
 		return -ENOMEM;

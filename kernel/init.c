@@ -2,11 +2,13 @@
  * words after `--` on the command line as its arguments, and reports how it
  * ended: `faultline: init exited with status S`, S being its exit code or
  * 128 + the signal that killed it (the shell's convention, which
- * tests/run-program passes on as its own exit status). After init, nothing
- * is left to run: under QEMU the machine exits, on hardware it halts. */
+ * tests/run-program passes on as its own exit status). An init that cannot
+ * be started at all ends the boot the same way, with a shell's status for
+ * it. After init, nothing is left to run: under QEMU the machine exits, on
+ * hardware it halts. */
 #include "kernel/init.h"
-#include "arch/x86.h"
 #include "kernel/cmdline.h"
+#include "kernel/errno.h"
 #include "kernel/exec.h"
 #include "kernel/fs/file.h"
 #include "kernel/ktest.h"
@@ -133,6 +135,22 @@ static void leak_check(const struct baseline *b)
 		       (long)b->frames - frames, lost);
 }
 
+/* init could not be started: say why as a shell would (bash's 127 for a
+ * file, or a dynamically linked program's loader, that is not there, 126
+ * for one that cannot be run) and end the boot with that status, instead
+ * of leaving a machine that waits for nothing. */
+static void cannot_run(const char *path, int err)
+{
+	const char *why = err == -ENOENT  ? "no such file, or a dynamically linked program whose loader "
+					    "is missing: build it with musl-gcc -static"
+			  : err == -ENOEXEC ? "not a static x86-64 ELF program (build it with musl-gcc -static)"
+			  : err == -EACCES  ? "not executable"
+					    : "exec failed";
+	printk("faultline: cannot run %s: error %d: %s\n", path, err, why);
+	printk("faultline: init exited with status %d\n", err == -ENOENT ? 127 : 126);
+	qemu_exit(false);
+}
+
 void run_init(void)
 {
 	const char *path = cmdline_get("init");
@@ -141,11 +159,8 @@ void run_init(void)
 	struct baseline b;
 	baseline(&b);
 	int err = start(path);
-	if (err) {
-		printk("faultline: cannot run %s (error %d); nothing to do\n", path, err);
-		for (;;)
-			hlt();
-	}
+	if (err)
+		cannot_run(path, err);
 	scheduler();
 	struct proc *init = proc_find(1);
 	int status = init && init->state == P_ZOMBIE ? shell_status(init->exit_status) : -1;

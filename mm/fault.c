@@ -198,6 +198,8 @@ void page_fault(struct trapframe *tf)
 	}
 	struct proc *p = myproc();
 	int sig = resolve(p, addr, tf->error);
+	if (sig == SIGKILL && p->killed)
+		return; /* already dying (the OOM killer said so): no fault to report, it dies on the way out */
 	if (sig)
 		user_fault(tf, sig, fault_code(p, sig, addr), addr);
 }

@@ -227,8 +227,11 @@ static struct proc *oom_kill(void)
 	}
 	if (!victim)
 		return NULL;
-	printk("faultline: out of memory: killed %s[%d] (%lu KiB resident)\n", victim->name, victim->pid,
-	       most * 4);
+	/* Named as the killer's act, with the signal, as Linux's "Out of
+	 * memory: Killed process" is: the fault that found no frame is only
+	 * where the victim happened to be, and is not reported (page_fault). */
+	printk("faultline: out of memory: the OOM killer killed process %d (%s, %lu KiB resident) "
+	       "with SIGKILL\n", victim->pid, victim->name, most * 4);
 	vmstat.oom_kill++;
 	struct mm *mm = victim->mm;
 	for_each_proc(p)

@@ -16,7 +16,9 @@ programs that execve another, and user/expect.txt in /etc for the runner.
   - Swap disks are attached first, as vda, vdb, ..., and named in swapon=
     in the same order: the first gets the highest priority, as on Linux.
   - The kernel ends the run with "faultline: init exited with status S" and
-    exits QEMU; a signal death is S = 128 + the signal's number. Just before
+    exits QEMU; a signal death is S = 128 + the signal's number, an init
+    it cannot start 127 (no such file, or a dynamically linked program's
+    loader missing) or 126 (any other exec error), as a shell says them. Just before
     that it prints LEAK_FAILED if frames or heap bytes did not come back,
     and before that a LEFTOVER line for each file or directory the programs
     left in the ramfs (named, and not counted as a leak).
@@ -25,6 +27,7 @@ programs that execve another, and user/expect.txt in /etc for the runner.
 import os
 import re
 import shlex
+import struct
 import subprocess
 import tempfile
 
@@ -146,11 +149,11 @@ def mkiso(iso, kernel, cmdline, initrd=None):
     return iso
 
 
-def kernel_cmdline(args, swap_count=0, quiet=True):
+def kernel_cmdline(args, swap_count=0, kernel_flags=()):
     """GRUB parses the command line like a shell, so each argument is quoted
-    to reach the kernel as one word. The first SWAP_COUNT disks are swap.
-    QUIET: without the kernel's boot log."""
-    flags = ["quiet"] if quiet else []
+    to reach the kernel as one word. The first SWAP_COUNT disks are swap;
+    KERNEL_FLAGS (uaccess_trace, ...) are added before the `--`."""
+    flags = ["quiet", *(shlex.quote(flag) for flag in kernel_flags)]
     if swap_count:
         flags.append("swapon=" + ",".join(qemu.disk_names(swap_count)))
     if args:
@@ -159,12 +162,37 @@ def kernel_cmdline(args, swap_count=0, quiet=True):
 
 
 def build_iso(tmp, kernel, program, args, bin_programs=(), etc_files=(), swap_count=0,
-              quiet=True):
+              kernel_flags=()):
     initrd = os.path.join(tmp, "initrd.cpio")
     with open(initrd, "wb") as f:
         f.write(make_cpio(initramfs_entries(program, bin_programs, etc_files)))
     return mkiso(os.path.join(tmp, "run-program.iso"), kernel,
-                 kernel_cmdline(args, swap_count, quiet), initrd)
+                 kernel_cmdline(args, swap_count, kernel_flags), initrd)
+
+
+PT_INTERP = 3
+
+
+def interpreter(path):
+    """The loader a dynamically linked ELF64 program names (PT_INTERP), or
+    None: for a static program, and for a file that is no ELF64 (the
+    kernel says what is wrong with those)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:5] != b"\x7fELF\x02" or len(data) < 64:
+        return None
+    phoff, = struct.unpack_from("<Q", data, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
+    for i in range(phnum):
+        at = phoff + i * phentsize
+        if at + 0x28 > len(data):
+            return None
+        kind, = struct.unpack_from("<I", data, at)
+        offset, = struct.unpack_from("<Q", data, at + 0x08)
+        size, = struct.unpack_from("<Q", data, at + 0x20)
+        if kind == PT_INTERP:
+            return data[offset:offset + size].split(b"\0")[0].decode("utf-8", "replace")
+    return None
 
 
 # ---- boot ---------------------------------------------------------------------
@@ -196,15 +224,16 @@ class ConsoleCopier:
 
 
 def run_program(kernel, program, args=(), *, on_output, bin_programs=(),
-                etc_files=(), swap=(), other_disks=(), **boot_options):
+                etc_files=(), swap=(), other_disks=(), kernel_flags=(), **boot_options):
     """Boot PROGRAM as /init with ARGS (and BIN_PROGRAMS in /bin, ETC_FILES
-    in /etc); each line of its console output goes to on_output. The SWAP
-    images are attached and turned on as swap, first = highest priority;
-    OTHER_DISKS are attached after them, not turned on. Returns (its exit
-    status, or None if the kernel never said it, and the qemu.Boot);
-    boot_options go to qemu.boot."""
+    in /etc, KERNEL_FLAGS on the kernel's command line); each line of its
+    console output goes to on_output. The SWAP images are attached and
+    turned on as swap, first = highest priority; OTHER_DISKS are attached
+    after them, not turned on. Returns (its exit status, or None if the
+    kernel never said it, and the qemu.Boot); boot_options go to qemu.boot."""
     with tempfile.TemporaryDirectory(prefix="faultline-run.") as tmp:
-        iso = build_iso(tmp, kernel, program, args, bin_programs, etc_files, len(swap))
+        iso = build_iso(tmp, kernel, program, args, bin_programs, etc_files, len(swap),
+                        kernel_flags)
         copier = ConsoleCopier(on_output)
         boot = qemu.boot(iso, on_line=copier, disks=[*swap, *other_disks], **boot_options)
     return copier.status, boot

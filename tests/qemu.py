@@ -36,10 +36,31 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
-OVMF_CODE = "/usr/share/OVMF/OVMF_CODE.fd"
-OVMF_VARS = "/usr/share/OVMF/OVMF_VARS.fd"
+# OVMF (UEFI firmware) as distributions ship it: Debian 12 and Ubuntu have
+# the 4 MiB build as OVMF_CODE_4M.fd/OVMF_VARS_4M.fd, older releases the
+# 2 MiB OVMF_CODE.fd/OVMF_VARS.fd; the directory is /usr/share/OVMF, and
+# /usr/share/ovmf on some. A CODE file is used with the VARS of its own size.
+OVMF_DIRS = ("/usr/share/OVMF", "/usr/share/ovmf")
+OVMF_PAIRS = (("OVMF_CODE_4M.fd", "OVMF_VARS_4M.fd"), ("OVMF_CODE.fd", "OVMF_VARS.fd"))
+
+
+class MissingFirmware(Exception):
+    """No OVMF: the message says what was looked for and what to install."""
+
+
+def find_ovmf(dirs=OVMF_DIRS):
+    """(CODE, VARS) paths of the first OVMF pair found in DIRS."""
+    for directory in dirs:
+        for code, variables in OVMF_PAIRS:
+            pair = (os.path.join(directory, code), os.path.join(directory, variables))
+            if all(os.path.isfile(path) for path in pair):
+                return pair
+    names = " or ".join("/".join(pair) for pair in OVMF_PAIRS)
+    raise MissingFirmware(f"no UEFI firmware: looked for {names} in {' and '.join(dirs)}; "
+                          "install the ovmf package (apt-get install ovmf)")
 
 # Status QEMU exits with when the kernel reports success / failure.
 EXIT_SUCCESS = (0x10 << 1) | 1
@@ -72,13 +93,14 @@ def pick_accel(requested=None):
     return "kvm"
 
 
-def _kvm_problem():
-    """Why KVM cannot be used here, or None if it can."""
+def _kvm_problem(dev="/dev/kvm", cpuinfo="/proc/cpuinfo"):
+    """Why KVM cannot be used here, or None if it can (DEV and CPUINFO are
+    parameters for tests/friction, which gives it a CPU without vmx/svm)."""
     try:
-        os.close(os.open("/dev/kvm", os.O_RDWR))
+        os.close(os.open(dev, os.O_RDWR))
     except OSError as err:
-        return f"cannot open /dev/kvm read-write ({err.strerror})"
-    with open("/proc/cpuinfo") as cpuinfo:
+        return f"cannot open {dev} read-write ({err.strerror})"
+    with open(cpuinfo) as cpuinfo:
         flags = set(cpuinfo.read().split())
     if not flags & {"vmx", "svm"}:
         return "the CPU has no vmx/svm (hardware virtualisation) flag"
@@ -109,7 +131,8 @@ def _firmware_args(firmware, vars_copy):
     if firmware == "bios":
         return []               # QEMU's default firmware is SeaBIOS
     if firmware == "uefi":
-        return ["-drive", f"if=pflash,format=raw,readonly=on,file={OVMF_CODE}",
+        code, _ = find_ovmf()
+        return ["-drive", f"if=pflash,format=raw,readonly=on,file={code}",
                 "-drive", f"if=pflash,format=raw,file={vars_copy}"]
     raise ValueError(f"firmware must be 'bios' or 'uefi', not {firmware!r}")
 
@@ -146,8 +169,12 @@ def disk_args(disks):
 
 def boot(image, *, firmware="bios", media="cdrom", memory="256M",
          accel="tcg", cpu=None, disks=(), extra_args=(), timeout=120,
-         on_line=None, log_path=None, monitor=None):
+         on_line=None, log_path=None, monitor=None, serial_input=None):
     """Boot IMAGE and feed each serial line (without CR/LF) to on_line.
+    SERIAL_INPUT (bytes), if given, is typed into the serial port once
+    GRUB has spoken (see _pump), then ^D (twice after an unfinished line),
+    which the kernel's console takes as the end of input, as a terminal's
+    line discipline does.
 
     If on_line returns a true value the boot has told us enough and QEMU is
     killed. The serial log is also written to log_path as it arrives, so a
@@ -158,22 +185,39 @@ def boot(image, *, firmware="bios", media="cdrom", memory="256M",
         # boots independent of each other and the system file untouched.
         vars_copy = os.path.join(tmp, "OVMF_VARS.fd")
         if firmware == "uefi":
-            shutil.copyfile(OVMF_VARS, vars_copy)
+            shutil.copyfile(find_ovmf()[1], vars_copy)
         cmd = qemu_command(image, firmware, media, memory, accel, cpu,
                            vars_copy, disks, extra_args, monitor)
         log = open(log_path, "wb") if log_path else None
         try:
-            return _run(cmd, timeout, on_line or (lambda line: None), log)
+            return _run(cmd, timeout, on_line or (lambda line: None), log, serial_input)
         finally:
             if log:
                 log.close()
 
 
-def _run(cmd, timeout, on_line, log):
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE)
+CTRL_D = b"\x04"
+
+
+def _type_into(pipe, data):
+    """Writes DATA and the end-of-input ^D to QEMU's stdin (the serial
+    port), from a thread: QEMU reads only as fast as the UART drains."""
     try:
-        serial, stopped, timed_out = _pump(proc.stdout, timeout, on_line, log)
+        pipe.write(data + (CTRL_D if data.endswith(b"\n") or not data else 2 * CTRL_D))
+        pipe.close()
+    except OSError:
+        pass                    # QEMU is gone: nothing left to type into
+
+
+def _run(cmd, timeout, on_line, log, serial_input=None):
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL if serial_input is None else subprocess.PIPE)
+    typist = None
+    if serial_input is not None:
+        typist = threading.Thread(target=_type_into, args=(proc.stdin, serial_input), daemon=True)
+    try:
+        serial, stopped, timed_out = _pump(proc.stdout, timeout, on_line, log,
+                                           typist.start if typist else None)
         if stopped or timed_out:
             proc.kill()
         # Otherwise QEMU closed the serial pipe because it is exiting.
@@ -188,9 +232,11 @@ def _run(cmd, timeout, on_line, log):
     return Boot(status, serial.decode("utf-8", "replace"), timed_out)
 
 
-def _pump(pipe, timeout, on_line, log):
+def _pump(pipe, timeout, on_line, log, on_first_output=None):
     """Read PIPE until EOF, the deadline, or on_line asking to stop.
-    Returns (all bytes, stopped by on_line, timed out)."""
+    Returns (all bytes, stopped by on_line, timed out). on_first_output is
+    called when the first bytes arrive: GRUB writes them once it has set up
+    the serial port, which empties the UART of anything typed before."""
     deadline = time.monotonic() + timeout
     data = bytearray()
     while True:
@@ -201,6 +247,9 @@ def _pump(pipe, timeout, on_line, log):
         if not ready:
             continue
         chunk = os.read(pipe.fileno(), 65536)
+        if on_first_output and chunk:
+            on_first_output()
+            on_first_output = None
         if log:
             log.write(chunk)
             log.flush()

@@ -70,6 +70,7 @@ int main(void)
 	}
 	tap_diag("MemTotal %ld KiB, SwapFree %ld KiB", meminfo_kb("MemTotal"),
 		 meminfo_kb("SwapFree"));
+	tap_diag("expected: the kernel's \"out of memory: the OOM killer killed process N\" line for the child");
 	if (pipe(fds))
 		bail("pipe");
 	pid = spawn(runaway, fds);

@@ -1,7 +1,8 @@
 /* tests/kernel/exec_test.c — the ELF loader refuses malformed images with
  * -ENOEXEC and leaves the process as it was: a small valid image is built
  * here, then broken one field at a time (every size and offset the loader
- * trusts would be a way to crash it). */
+ * trusts would be a way to crash it). A dynamically linked image is refused
+ * with Linux's errno for a missing loader. */
 #include "kernel/elf.h"
 #include "kernel/errno.h"
 #include "kernel/exec.h"
@@ -86,5 +87,26 @@ KTEST(exec_rejects_malformed_elf)
 	}
 	valid(&im);
 	KEXPECT_EQ(exec_image(p, (const u8 *)&im, 16, "/t", argv, envp), -ENOEXEC); /* truncated */
+	proc_free(p);
+}
+
+/* A dynamically linked program names its loader in PT_INTERP; with no such
+ * file, execve fails with ENOENT, as on Linux (and init=... reports it). */
+KTEST(exec_dynamic_program_without_its_loader_is_enoent)
+{
+	static struct image im;
+	static const char *const argv[] = { "t", NULL }, *const envp[] = { NULL };
+	static const char loader[] = "/lib/ld-none.so";
+	struct proc *p = proc_alloc("exec-test");
+	valid(&im);
+	KEXPECT_EQ(exec_image(p, (const u8 *)&im, sizeof(im), "/t", argv, envp), 0);
+	_Static_assert(sizeof(loader) <= sizeof(im.code), "the loader's path fits in code[]");
+	memcpy(im.code, loader, sizeof(loader));
+	im.eh.phnum = 2;
+	im.ph[1] = (struct elf64_phdr){ PT_INTERP, PF_R, offsetof(struct image, code), 0, 0,
+					sizeof(loader), sizeof(loader), 1 };
+	pte_t *before = p->mm->pml4;
+	KEXPECT_EQ(exec_image(p, (const u8 *)&im, sizeof(im), "/t", argv, envp), -ENOENT);
+	KEXPECT(p->mm->pml4 == before);
 	proc_free(p);
 }
