@@ -448,3 +448,8 @@ if __name__ == "__main__":
                         help="and for FILE as the next virtio disk (vda, vdb, ...)")
     options = parser.parse_args()
     print(shlex.join(accel_args(pick_accel(options.accel_args)) + disk_args(options.disk)))
+
+
+def is_fault(line):
+    """Whether a serial line is the kernel's report of its own fault."""
+    return "PANIC" in line or "KERNEL OOPS" in line
