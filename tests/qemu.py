@@ -366,7 +366,7 @@ class Console:
         self.tmp = tempfile.TemporaryDirectory(prefix="faultline-qemu.")
         vars_copy = os.path.join(self.tmp.name, "OVMF_VARS.fd")
         if firmware == "uefi":
-            shutil.copyfile(OVMF_VARS, vars_copy)
+            shutil.copyfile(find_ovmf()[1], vars_copy)
         cmd = qemu_command(image, firmware, media, memory, accel, cpu, vars_copy, disks, ())
         self.log = open(log_path, "wb") if log_path else None
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
