@@ -15,6 +15,7 @@
 #include "bk11.h"
 
 static int tfd; /* the terminal, opened O_NOCTTY by the test process */
+static pid_t outsider; /* a group of the test process's session, not the cases' */
 
 static volatile sig_atomic_t hups, conts, ttins, winches;
 static void on_hup(int s) { (void)s; hups++; }
@@ -158,7 +159,7 @@ static int spgrp(void *a)
 	EXPECT_ERR(ioctl(fd, TIOCSPGRP, &v), EINVAL, "TIOCSPGRP -5");
 	v = dead_pid();
 	EXPECT_ERR(ioctl(fd, TIOCSPGRP, &v), ESRCH, "TIOCSPGRP to a group that does not exist");
-	v = getpgid(getppid());
+	v = outsider;
 	EXPECT_ERR(ioctl(fd, TIOCSPGRP, &v), EPERM, "TIOCSPGRP to another session's group");
 	v = g;
 	EXPECT(ioctl(fd, TIOCSPGRP, &v) == 0, "TIOCSPGRP to our child's group");
@@ -499,8 +500,11 @@ int main(void)
 {
 	why_setup();
 	tfd = term_open(0);
-	if (tfd < 0)
+	int op[2];
+	if (tfd < 0 || pipe(op))
 		bail("terminal");
+	outsider = spawn(until_eof, op);
+	setpgid(outsider, outsider);
 	jc_case(no_ctty, NULL, "no controlling terminal: setsid, ENXIO, ENOTTY, EINVAL first");
 	jc_case(not_leader, NULL, "TIOCSCTTY by non-leaders -> EPERM");
 	jc_case(takes, NULL, "a session leader takes the terminal: pgrp, sid, /dev/tty");
@@ -515,5 +519,7 @@ int main(void)
 	jc_case(notty_leader, NULL, "TIOCNOTTY by the session leader: SIGHUP+SIGCONT, terminal dropped");
 	jc_case(notty_other, NULL, "TIOCNOTTY by a non-leader drops the terminal for it alone");
 	ids();
+	close(op[1]);
+	reap(outsider);
 	return done_testing();
 }
