@@ -121,7 +121,7 @@ static void format(void)
 {
 	load();
 	int bad = parse();
-	tap_ok(nlines > 5 && bad == 0, "every line is in Linux's format (%d lines)", nlines);
+	tap_ok(nlines >= 3 && bad == 0, "every line is in Linux's format (%d lines)", nlines);
 	int order = 1;
 	for (int i = 0; i < nlines; i++)
 		order &= lines[i].start < lines[i].end && !(lines[i].start % P) && !(lines[i].end % P) &&
