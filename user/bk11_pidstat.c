@@ -14,6 +14,7 @@
 #include "bk11.h"
 
 static char buf[1 << 16];
+static const char *prog; /* the exec'd file's name: what comm starts as */
 
 static long slurp(const char *path)
 {
@@ -95,7 +96,7 @@ static void self_stat(void)
 	tap_ok(s.pid == getpid() && s.ppid == getppid(), "pid and ppid");
 	tap_ok(s.pgrp == getpgrp() && s.session == getsid(0), "pgrp and session");
 	tap_ok(s.state == 'R', "state R for the reader itself (%c)", s.state);
-	tap_ok(!strcmp(s.comm, "bk11_pidstat"), "comm is the program's name ('%s')", s.comm);
+	tap_ok(!strcmp(s.comm, prog), "comm is the program's name ('%s')", s.comm);
 	tap_ok(s.tty_nr == 0 && s.tpgid == -1, "no controlling terminal: tty_nr 0, tpgid -1 (%d, %d)",
 	       s.tty_nr, s.tpgid);
 	tap_eq(s.threads, 1, "num_threads 1");
@@ -113,7 +114,8 @@ static void self_stat(void)
 	close(pp[1]);
 
 	char name[32] = "";
-	prctl(PR_SET_NAME, "a) (b c");
+	errno = 0;
+	TRY(prctl(PR_SET_NAME, "a) (b c"), 0, 0, "prctl(PR_SET_NAME)");
 	s = stat_of_pid("self");
 	prctl(PR_GET_NAME, name);
 	tap_ok(!strcmp(s.comm, "a) (b c") && s.state == 'R' && s.ppid == getppid(),
@@ -127,7 +129,7 @@ static void self_stat(void)
 	if (strcmp(status_field("self", "Name"), "t\\\\ab"))
 		tap_diag("'%s'", status_field("self", "Name"));
 	tap_ok(!strcmp(stat_of_pid("self").comm, "t\\ab"), "stat shows the backslash as it is");
-	prctl(PR_SET_NAME, "bk11_pidstat");
+	prctl(PR_SET_NAME, prog);
 }
 
 static void self_status(void)
@@ -137,7 +139,8 @@ static void self_status(void)
 	const char *at[8];
 
 	slurp("/proc/self/status");
-	tap_ok(!strncmp(buf, "Name:\tbk11_pidstat\n", 19), "status starts with Name:\\tbk11_pidstat");
+	snprintf(want, sizeof want, "Name:\t%s\n", prog);
+	tap_ok(!strncmp(buf, want, strlen(want)), "status starts with Name:\\t and the program's name");
 	int ordered = 1;
 	for (int i = 0; i < 8; i++) {
 		char k[16];
@@ -394,6 +397,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], kid_args[0]))
 		return cmdline_child(argc, argv);
 	why_setup();
+	prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	self_stat();
 	self_status();
 	child_states();
