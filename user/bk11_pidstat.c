@@ -239,6 +239,10 @@ static int exec_kid(void *argv0)
 		args[i + 1] = (char *)(i == 3 ? lng : kid_args[i]);
 	args[6] = NULL;
 	execv(argv0, args);
+	/* faultline's runner passes the bare name; its programs are in /bin. */
+	char path[300];
+	snprintf(path, sizeof path, "/bin/%s", prog);
+	execv(path, args);
 	return 99;
 }
 
