@@ -241,7 +241,13 @@ static void output(void)
 		    "write from a buffer running off the mapping -> EFAULT (nothing copied in full)");
 	if (!on_faultline()) {
 		char buf[128];
-		long n = read(term_master, buf, sizeof buf);
+		long n = 0, r = 1;
+		struct pollfd q = { term_master, POLLIN, 0 };
+
+		/* The pty hands bytes to the master from a work queue: wait for all. */
+		while (n < (long)sizeof msg + 1 && r > 0 && poll(&q, 1, 2000) == 1)
+			if ((r = read(term_master, buf + n, sizeof buf - n)) > 0)
+				n += r;
 		/* TCXONC TCION (plain_ioctls) transmitted a START byte (^Q) first. */
 		tap_ok(n == sizeof msg + 1 && buf[0] == 021 && !memcmp(buf + n - 2, "\r\n", 2),
 		       "(pty) ^Q from TCION, then the line with ONLCR's \\r\\n");
