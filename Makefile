@@ -10,6 +10,7 @@ LD      := $(CROSS)ld
 NASM    := nasm
 PYTHON  := python3
 ACCEL   ?= tcg
+MEM     ?= 256M
 QEMU    := qemu-system-x86_64
 
 CFLAGS  := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
@@ -127,7 +128,7 @@ $(BUILD)/disk-raw.img: Makefile | $(BUILD)/.deps
 # (no /dev/kvm, no vmx/svm) stops the target with tests/qemu.py's message
 # before QEMU starts, as `make test` does, instead of a degraded machine.
 QEMU_ACCEL = $(PYTHON) tests/qemu.py --accel-args $(ACCEL) $(SWAP_DISKS:%=--disk %)
-QEMU_RUN = $(QEMU) -cdrom $(ISO) -m 256M -serial mon:stdio -no-reboot \
+QEMU_RUN = $(QEMU) -cdrom $(ISO) -m $(MEM) -serial mon:stdio -no-reboot \
            -device isa-debug-exit,iobase=0xf4,iosize=0x04 $$accel \
            $(if $(DISPLAY),,-display none)
 
@@ -193,7 +194,8 @@ clean:
 help:
 	@echo 'make | make all     the kernel and its ISO (build/kernel.elf, build/faultline.iso)'
 	@echo 'make iso | make kernel   only one of them'
-	@echo 'make run             boot the ISO in QEMU into the shell, serial here (Ctrl-A X quits) [ACCEL=kvm]'
+	@echo 'make run             boot the ISO in QEMU into the shell, serial here (Ctrl-A X quits)'
+	@echo '                     [MEM=64M: the swap machine of the tests, where runtests runs every program] [ACCEL=kvm]'
 	@echo 'make debug           the same, QEMU waiting for gdb on localhost:1234'
 	@echo 'make gdb             attach gdb to make debug, with the fl-* helpers (docs/gdb.md)'
 	@echo 'make test            the whole suite [T=NAME: one test] [ACCEL=kvm] [CC=clang]'
