@@ -144,6 +144,7 @@ static long copy_process(const struct clone_req *r)
 	signal_fork(c, p, flags & CLONE_SIGHAND, (flags & (CLONE_VM | CLONE_VFORK)) != CLONE_VM);
 	c->pgid = p->pgid;
 	c->sid = p->sid;
+	c->no_ctty = p->no_ctty;
 	c->ids = p->ids;
 	memcpy(c->rlim, p->rlim, sizeof(c->rlim));
 	c->caps = p->caps;

@@ -84,6 +84,7 @@ struct proc {
 	                                 __WCLONE */
 	bool autoreap;                /* leader: reaped at its end, nobody waits (SIGCHLD ignored) */
 	int pgid, sid;                /* process group and session (kernel/sys_pgrp.c) */
+	bool no_ctty;                 /* left its session's terminal (TIOCNOTTY, not the leader) */
 	struct proc *next;            /* every process, in pid order (for_each_proc) */
 	char name[16];
 	enum procstate state;

@@ -21,12 +21,17 @@ static struct proc *group_member(int pgid)
 	return NULL;
 }
 
-/* Every thread of p's process joins group pgid in session sid. */
+/* Every thread of p's process joins group pgid in session sid; a new
+ * session starts without a controlling terminal, so one a member of the
+ * old one had left (no_ctty) is forgotten. */
 static void set_pgrp(struct proc *p, int pgid, int sid)
 {
 	for_each_proc(t)
-		if (t->tgid == p->tgid)
-			t->pgid = pgid, t->sid = sid;
+		if (t->tgid == p->tgid) {
+			t->no_ctty = t->no_ctty && t->sid == sid;
+			t->pgid = pgid;
+			t->sid = sid;
+		}
 }
 
 /* The caller may move itself or a child of its own session that has not

@@ -104,6 +104,7 @@
 	X(150, munlock) \
 	X(151, mlockall) \
 	X(152, munlockall) \
+	X(157, prctl) \
 	X(158, arch_prctl) \
 	X(160, setrlimit) \
 	X(167, swapon) \

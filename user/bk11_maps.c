@@ -149,19 +149,23 @@ static void splits(void)
 	mprotect(a + P, P, PROT_READ);
 	expect_lines(a, 3, "0-1 rw-p 1-2 r--p 2-3 rw-p", "mprotect the middle page: three lines");
 	mprotect(a + P, P, PROT_READ | PROT_WRITE);
-	expect_lines(a, 3, "0-3 rw-p", "mprotect it back: merged into one line again");
+	if (!tap_not_yet(1, "merging of adjacent areas (vma_merge)"))
+		expect_lines(a, 3, "0-3 rw-p", "mprotect it back: merged into one line again");
 	munmap(a + P, P);
 	expect_lines(a, 3, "0-1 rw-p 2-3 rw-p", "munmap the middle page: a hole");
 	fixed(a + P, 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	expect_lines(a, 3, "0-3 rw-p", "map the hole again, same rights: one line");
+	if (!tap_not_yet(1, "merging of adjacent areas (vma_merge)"))
+		expect_lines(a, 3, "0-3 rw-p", "map the hole again, same rights: one line");
 	munmap(a, 3 * P);
 
 	a = region + 8 * P;
 	fixed(a, 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	fixed(a + P, 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	expect_lines(a, 2, "0-2 rw-p", "two adjacent anonymous mmaps with the same rights: one line");
 	fixed(a + 2 * P, 1, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	expect_lines(a, 3, "0-2 rw-p 2-3 r--p", "... a third with other rights: its own line");
+	if (!tap_not_yet(2, "merging of adjacent areas (vma_merge)")) {
+		expect_lines(a, 2, "0-2 rw-p", "two adjacent anonymous mmaps with the same rights: one line");
+		expect_lines(a, 3, "0-2 rw-p 2-3 r--p", "... a third with other rights: its own line");
+	}
 	munmap(a, 3 * P);
 
 	a = region + 16 * P;
@@ -245,7 +249,8 @@ static void files(void)
 	char del[80];
 	snprintf(del, sizeof del, "%s (deleted)", path);
 	l = find((unsigned long)s);
-	tap_ok(l && !strcmp(l->name, del), "after unlink: the name ends in \" (deleted)\"");
+	if (!tap_not_yet(1, "name for a mapped file after unlink (it shows only \" (deleted)\")"))
+		tap_ok(l && !strcmp(l->name, del), "after unlink: the name ends in \" (deleted)\"");
 	if (l && strcmp(l->name, del))
 		tap_diag("name '%s'", l->name);
 	close(fd);

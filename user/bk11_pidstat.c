@@ -177,8 +177,11 @@ static void child_states(void)
 		bail("pipe");
 	pid_t ch = spawn(blocked, pp);
 	snprintf(id, sizeof id, "%d", ch);
-	msleep(100);
 	struct stat_line s = stat_of_pid(id);
+	for (int i = 0; i < 500 && s.state != 'S'; i++) { /* until it blocks: up to 5 s */
+		msleep(10);
+		s = stat_of_pid(id);
+	}
 	tap_ok(s.pid == ch && s.state == 'S' && s.ppid == getpid(), "child blocked in read: S, ppid us");
 	tap_ok(!strcmp(status_field(id, "State"), "S (sleeping)"), "status State:\\tS (sleeping)");
 	kill(ch, SIGSTOP);
@@ -381,8 +384,9 @@ static void permissions(void)
 	if (pipe(pp))
 		bail("pipe");
 	pid_t t = spawn(target, pp);
-	msleep(100);
 	snprintf(path, sizeof path, "/proc/%d", t);
+	for (int i = 0; i < 500 && (stat(path, &sb) || sb.st_uid != 1234); i++)
+		msleep(10); /* until it has changed its uid: up to 5 s */
 	tap_ok(stat(path, &sb) == 0 && sb.st_uid == 1234, "/proc/PID of a uid-1234 process is owned by 1234");
 	for (int i = 0; i < 6; i++) {
 		snprintf(path, sizeof path, "/proc/%d/%s", t, modes[i].f);

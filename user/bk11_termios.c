@@ -214,12 +214,15 @@ static void not_ttys(void)
 	errno = 0;
 	tap_ok(ttyname(pfd[0]) == NULL && errno == ENOTTY, "ttyname(pipe) -> NULL, ENOTTY");
 
-	char *name = ttyname(tfd);
-	struct stat a, b;
-	tap_ok(name && stat(name, &a) == 0 && fstat(tfd, &b) == 0 && S_ISCHR(a.st_mode) &&
-	       a.st_rdev == b.st_rdev, "ttyname(terminal) names a device node with the fd's st_rdev");
-	if (!name)
-		tap_diag("ttyname: %s", tap_errname(errno));
+	/* musl's ttyname reads the link /proc/self/fd/N */
+	if (!tap_not_yet(1, "/proc/PID/fd (so ttyname fails)")) {
+		char *name = ttyname(tfd);
+		struct stat a, b;
+		tap_ok(name && stat(name, &a) == 0 && fstat(tfd, &b) == 0 && S_ISCHR(a.st_mode) &&
+		       a.st_rdev == b.st_rdev, "ttyname(terminal) names a device node with the fd's st_rdev");
+		if (!name)
+			tap_diag("ttyname: %s", tap_errname(errno));
+	}
 	close(pfd[0]);
 	close(pfd[1]);
 	close(file);

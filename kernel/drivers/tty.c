@@ -40,6 +40,7 @@
 #define TIOCGPGRP 0x540f
 #define TIOCSPGRP 0x5410
 #define TIOCOUTQ 0x5411
+#define TIOCSTI 0x5412
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414
 #define FIONREAD 0x541b
@@ -90,21 +91,27 @@ static void input_changed(void)
 	poll_wake();
 }
 
+/* One byte as if typed: through the line discipline, which may answer
+ * with a signal for the foreground group (^C, ^\\, ^Z). */
+static void receive(u8 c)
+{
+	int sig = ldisc_receive(&tty.ld, c);
+	if (sig)
+		signal_pgrp(tty.pgrp, sig);
+}
+
 void tty_input(void)
 {
 	bool got = false;
-	for (int c; (c = console_getc()) >= 0; got = true) {
-		int sig = ldisc_receive(&tty.ld, (u8)c);
-		if (sig)
-			signal_pgrp(tty.pgrp, sig);
-	}
+	for (int c; (c = console_getc()) >= 0; got = true)
+		receive((u8)c);
 	if (got)
 		input_changed();
 }
 
 static bool is_ctty(const struct proc *p)
 {
-	return tty.session && p->sid == tty.session;
+	return tty.session && p->sid == tty.session && !p->no_ctty;
 }
 
 static bool session_leader(const struct proc *p)
@@ -313,15 +320,22 @@ static long set_ctty(struct file *f, u64 arg)
 }
 
 /* TIOCNOTTY: the session leader gives the terminal up (SIGHUP and SIGCONT
- * to the foreground group); anyone else in the session is told 0 but
- * keeps it (Linux drops it for that process alone). */
+ * to the foreground group); anyone else in the session lets go of it for
+ * its own process only. ENOTTY if it is not the caller's terminal. */
 static long drop_ctty(void)
 {
 	struct proc *me = myproc();
 	if (!is_ctty(me))
 		return -ENOTTY;
-	if (session_leader(me))
+	if (session_leader(me)) {
 		disassociate(false);
+		return 0;
+	}
+	/* Linux's proc_clear_tty: this process alone lets go of the terminal;
+	 * the session keeps it, and nobody hears SIGHUP. */
+	for_each_proc(t)
+		if (t->tgid == me->tgid)
+			t->no_ctty = true;
 	return 0;
 }
 
@@ -338,6 +352,22 @@ static long flow_or_flush(u32 cmd, u64 arg)
 		return -EINVAL;
 	if (arg != 1) /* TCIFLUSH or TCIOFLUSH; output is never queued */
 		ldisc_flush_input(&tty.ld);
+	return 0;
+}
+
+/* TIOCSTI: the byte at arg goes in as if typed (Linux's tiocsti): only
+ * into one's controlling terminal unless CAP_SYS_ADMIN (EPERM); EFAULT
+ * for a bad pointer. */
+static long simulate_input(u64 arg)
+{
+	struct proc *me = myproc();
+	u8 c;
+	if (!is_ctty(me) && !capable(me, CAP_SYS_ADMIN))
+		return -EPERM;
+	if (get_user(c, (u8 __user *)uptr(arg)))
+		return -EFAULT;
+	receive(c);
+	input_changed();
 	return 0;
 }
 
@@ -369,6 +399,8 @@ static long tty_ioctl(struct file *f, u32 cmd, u64 arg)
 		return drop_ctty();
 	case FIONREAD:
 		return put_int(arg, (int)ldisc_inq(&tty.ld));
+	case TIOCSTI:
+		return simulate_input(arg);
 	case TIOCOUTQ:
 		return put_int(arg, 0); /* output is written out at once */
 	case TCFLSH:

@@ -30,7 +30,9 @@ int path_step(struct inode *dir, const char *name, size_t len, struct inode **ou
 	if (len > NAME_MAX)
 		return -ENAMETOOLONG;
 	*out = ramfs_find(dir, name, len);
-	if (!*out) /* /proc/PID comes into being when it is looked up */
+	if (*out)
+		procfs_revalidate(dir, *out);
+	else /* /proc/PID comes into being when it is looked up */
 		*out = procfs_lookup(dir, name, len);
 	return *out ? 0 : -ENOENT;
 }

@@ -43,6 +43,9 @@ void procfs_fill(struct inode *dir);
 struct dentry;
 bool procfs_pid_entry(const struct inode *dir, const struct dentry *de);
 void procfs_forget(int pid); /* the process is reaped: /proc/PID goes */
+/* ip, found in dir, is /proc/PID or one of its files: its owner becomes the
+ * process's euid and egid as they are now; anything else is left alone. */
+void procfs_revalidate(struct inode *dir, struct inode *ip);
 /* A per-process file's open: f->pid becomes the process it is about (the
  * opener for /proc/self), 0 or -ESRCH if that process is gone. */
 int procpid_open(struct file *f);

@@ -200,7 +200,7 @@ static long pagemap_read(struct file *f, struct uio *u, u64 *pos)
 	u64 words[PAGEMAP_CHUNK];
 	struct mm *mm;
 	while (u->resid && va < TASK_SIZE_MAX && (mm = remote_mm(f->pid))) {
-		size_t max = u->resid / 8 < PAGEMAP_CHUNK ? u->resid / 8 : PAGEMAP_CHUNK;
+		size_t max = MIN(MIN(u->resid / 8, PAGEMAP_CHUNK), (TASK_SIZE_MAX - va) / PAGE_SIZE);
 		size_t n = pagemap_chunk(mm, va, max, show_pfn, words), want, got;
 		if (n) {
 			want = n * 8;

@@ -105,6 +105,30 @@ static void remove_dir(struct inode *d, const char *name, size_t len)
 	ramfs_remove(proc_dir, name, len, true);
 }
 
+/* Linux: /proc/PID and its files belong to the process's euid and egid
+ * as they are now (pid_revalidate asks at every lookup), not as they were
+ * when the entry was made: a process that drops root must not leave its
+ * maps readable to root's files only, nor keep another user's out. */
+static void set_owner(struct inode *d, const struct proc *p)
+{
+	d->uid = p->ids.u.eff;
+	d->gid = p->ids.g.eff;
+	for (struct dentry *de = d->entries; de; de = de->next) {
+		de->ip->uid = d->uid;
+		de->ip->gid = d->gid;
+	}
+}
+
+void procfs_revalidate(struct inode *dir, struct inode *ip)
+{
+	struct inode *d = dir == proc_dir ? ip : dir->parent == proc_dir ? dir : NULL;
+	const struct dentry *de = d && d != self_dir ? ramfs_entry_of(proc_dir, d) : NULL;
+	int pid = de && S_ISDIR(d->mode) ? parse_pid(de->name, strlen(de->name)) : 0;
+	struct proc *p = pid ? proc_find(pid) : NULL;
+	if (p)
+		set_owner(d, p);
+}
+
 struct inode *procfs_lookup(struct inode *dir, const char *name, size_t len)
 {
 	int pid = dir == proc_dir ? parse_pid(name, len) : 0;
@@ -112,8 +136,7 @@ struct inode *procfs_lookup(struct inode *dir, const char *name, size_t len)
 	struct inode *d;
 	if (!p || ramfs_create(dir, name, len, S_IFDIR | 0555, 0, &d))
 		return NULL;
-	d->uid = p->ids.u.eff; /* Linux: the files belong to the process's euid */
-	d->gid = p->ids.g.eff;
+	set_owner(d, p);
 	if (make_files(d, false)) {
 		remove_dir(d, name, len);
 		return NULL;
@@ -220,6 +243,19 @@ static void stat_show(struct proc *p, char *buf, size_t size)
 		 p->state == P_ZOMBIE ? p->exit_status : 0);
 }
 
+/* status's Name: as Linux's proc_task_name escapes it there (and only
+ * there: stat shows the name as it is), a newline as \n and a backslash
+ * as \\, so one name is one line. */
+static void escaped_name(const char *name, char *out)
+{
+	for (; *name; name++) {
+		if (*name == '\n' || *name == '\\')
+			*out++ = '\\';
+		*out++ = *name == '\n' ? 'n' : *name;
+	}
+	*out = '\0';
+}
+
 /* Linux's /proc/PID/status, the lines faultline can fill, in Linux's
  * order; the Vm lines only while the process has its memory (not a
  * zombie), as Linux. */
@@ -228,11 +264,13 @@ static void status_show(struct proc *p, char *buf, size_t size)
 	struct usage s = usage_of(p);
 	const struct idset *u = &p->ids.u, *g = &p->ids.g;
 	u32 mask = p->fs ? p->fs->umask : 0; /* printed in octal, as Linux */
+	char name[2 * sizeof(p->name)];
+	escaped_name(p->name, name);
 	size_t n = (size_t)snprintf(
 		buf, size,
 		"Name:\t%s\nUmask:\t%u%u%u%u\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
 		"TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\n",
-		p->name, mask >> 9 & 7, mask >> 6 & 7, mask >> 3 & 7, mask & 7, state_name(p), p->tgid, p->pid,
+		name, mask >> 9 & 7, mask >> 6 & 7, mask >> 3 & 7, mask & 7, state_name(p), p->tgid, p->pid,
 		p->parent ? p->parent->pid : 0, u->real, u->eff, u->saved, u->fs, g->real, g->eff,
 		g->saved, g->fs, NOFILE);
 	if (p->mm)
