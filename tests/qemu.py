@@ -299,10 +299,12 @@ def screendump(monitor, path, timeout=30):
 
 # QEMU's sendkey names (qcodes) for the characters a test types.
 _KEY_NAMES = {" ": "spc", "-": "minus", "=": "equal", ",": "comma", ".": "dot", "/": "slash",
-              ";": "semicolon", "'": "apostrophe", "\n": "ret"}
+              ";": "semicolon", "'": "apostrophe", "\\": "backslash", "[": "bracket_left",
+              "]": "bracket_right", "`": "grave_accent", "\t": "tab", "\n": "ret"}
 _SHIFTED = {"!": "1", "@": "2", "#": "3", "$": "4", "%": "5", "^": "6", "&": "7", "*": "8",
             "(": "9", ")": "0", "_": "minus", "+": "equal", ":": "semicolon", "<": "comma",
-            ">": "dot", "?": "slash", '"': "apostrophe"}
+            ">": "dot", "?": "slash", '"': "apostrophe", "|": "\\", "{": "[", "}": "]",
+            "~": "`"}
 
 
 def key_name(ch):
