@@ -11,6 +11,7 @@ NASM    := nasm
 PYTHON  := python3
 ACCEL   ?= tcg
 MEM     ?= 256M
+FIRMWARE ?= bios
 QEMU    := qemu-system-x86_64
 
 CFLAGS  := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
@@ -89,10 +90,11 @@ $(KERNEL): $(BUILD)/kernel.pass1.elf $(BUILD)/ksyms.o tools/sortextable
 # The release ISO's initramfs: user/sbin/init as /init, which starts
 # busybox's ash on the console; busybox and its applets, every test program,
 # and the ring-3 runner as the `runtests` command in /bin; the demo list,
-# the shell's profile and the runner's expect.txt in /etc.
+# the shell's profile, the accounts (passwd, group: names for ps and ls) and
+# the runner's expect.txt in /etc.
 INITRD  := $(BUILD)/initrd.cpio
 BUSYBOX := $(BUILD)/busybox
-ETC     := user/etc/demos user/etc/profile user/expect.txt
+ETC     := user/etc/demos user/etc/profile user/etc/passwd user/etc/group user/expect.txt
 $(BUSYBOX): tools/debpkg | $(BUILD)/.deps
 	$(call say,DEBPKG,$@)tools/debpkg busybox-static bin/busybox $@
 $(INITRD): $(USER_BUILD)/sbin/init $(USER_BUILD)/sbin/runner $(USER_PROGS) $(BUSYBOX) $(ETC) \
@@ -127,7 +129,8 @@ $(BUILD)/disk-raw.img: Makefile | $(BUILD)/.deps
 # The accelerator options come first, in the recipe: a refused ACCEL=kvm
 # (no /dev/kvm, no vmx/svm) stops the target with tests/qemu.py's message
 # before QEMU starts, as `make test` does, instead of a degraded machine.
-QEMU_ACCEL = $(PYTHON) tests/qemu.py --accel-args $(ACCEL) $(SWAP_DISKS:%=--disk %)
+QEMU_ACCEL = $(PYTHON) tests/qemu.py --accel-args $(ACCEL) $(SWAP_DISKS:%=--disk %) \
+             $(if $(filter uefi,$(FIRMWARE)),--uefi-vars $(BUILD)/ovmf-vars.fd)
 QEMU_RUN = $(QEMU) -cdrom $(ISO) -m $(MEM) -serial mon:stdio -no-reboot \
            -device isa-debug-exit,iobase=0xf4,iosize=0x04 $$accel \
            $(if $(DISPLAY),,-display none)
@@ -195,7 +198,8 @@ help:
 	@echo 'make | make all     the kernel and its ISO (build/kernel.elf, build/faultline.iso)'
 	@echo 'make iso | make kernel   only one of them'
 	@echo 'make run             boot the ISO in QEMU into the shell, serial here (Ctrl-A X quits)'
-	@echo '                     [MEM=64M: the swap machine of the tests, where runtests runs every program] [ACCEL=kvm]'
+	@echo '                     [MEM=64M: the swap machine of the tests, where runtests runs every program]'
+	@echo '                     [FIRMWARE=uefi: OVMF instead of SeaBIOS] [ACCEL=kvm]'
 	@echo 'make debug           the same, QEMU waiting for gdb on localhost:1234'
 	@echo 'make gdb             attach gdb to make debug, with the fl-* helpers (docs/gdb.md)'
 	@echo 'make test            the whole suite [T=NAME: one test] [ACCEL=kvm] [CC=clang]'

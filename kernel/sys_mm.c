@@ -180,6 +180,7 @@ SYSCALL1(brk, u64, addr)
 			return mm->brk;
 		if (mm->lock_future)
 			populate_new(mm, old_end, new_end, mm->lock_future & MCL_ONFAULT);
+		vma_merge(mm, old_end, new_end); /* the heap grows as one area, as Linux's brk */
 	} else if (new_end < old_end && (vma_free_gap(mm, new_end, old_end) ||
 					 vma_unmap(mm, new_end, old_end - new_end) < 0)) {
 		return mm->brk; /* Linux refuses to shrink over a range where nothing is mapped */
@@ -299,6 +300,7 @@ SYSCALL6(mmap, u64, addr, u64, len, u32, prot, u32, flags, int, fd, u64, off)
 		v->lock_onfault = !(flags & MAP_LOCKED) && (mm->lock_future & MCL_ONFAULT);
 		populate_new(mm, addr, addr + len, mm->lock_future & MCL_ONFAULT);
 	}
+	vma_merge(mm, addr, addr + len);
 	return (long)addr;
 }
 
@@ -349,7 +351,9 @@ SYSCALL3(mprotect, u64, addr, u64, len, u64, prot) /* prot: Linux reads all 64 b
 	if (prot & ~(u64)(PROT_ALL | PROT_SEM))
 		return -EINVAL;
 	u32 rights = prot & PROT_ALL;
-	return each_part(mymm(), addr, end, UP_TO_HOLE, protect_part, &rights);
+	long err = each_part(mymm(), addr, end, UP_TO_HOLE, protect_part, &rights);
+	vma_merge(mymm(), addr, end); /* what it reached, as Linux merges as it goes */
+	return err;
 }
 
 /* ---- madvise and mincore ------------------------------------------------------ */
@@ -403,7 +407,9 @@ SYSCALL3(madvise, u64, start, u64, len, int, advice)
 	u64 end = start + ALIGN_UP(len, PAGE_SIZE);
 	if (start % PAGE_SIZE || (len && end == start) || end < start)
 		return -EINVAL;
-	return each_part(mymm(), start, end, EVERY_PART, advise_part, &advice);
+	long err = each_part(mymm(), start, end, EVERY_PART, advise_part, &advice);
+	vma_merge(mymm(), start, end); /* MADV_DOFORK may make neighbours alike again */
+	return err;
 }
 
 #define MS_ASYNC 1
@@ -533,6 +539,7 @@ static long set_lock(u64 start, u64 len, bool lock, bool onfault)
 	if (end < start)
 		return -EINVAL;
 	long err = each_part(mm, start, end, UP_TO_HOLE, lock_part, &(struct lock_mode){ lock, onfault });
+	vma_merge(mm, start, end);
 	if (err || !lock || onfault)
 		return err;
 	return each_part(mm, start, end, EVERY_PART, populate_part, &(bool){ false });
@@ -577,6 +584,7 @@ SYSCALL1(mlockall, int, flags)
 		v->locked = vma_lockable(v);
 		v->lock_onfault = v->locked && (flags & MCL_ONFAULT);
 	}
+	vma_merge(mm, 0, TASK_SIZE_MAX);
 	populate_new(mm, 0, TASK_SIZE_MAX, flags & MCL_ONFAULT);
 	return 0;
 }
@@ -586,6 +594,7 @@ SYSCALL0(munlockall)
 	struct mm *mm = mymm();
 	mm->lock_future = 0;
 	for (struct vma *v = mm->vmas; v; v = v->next)
-		v->locked = false;
+		v->locked = v->lock_onfault = false;
+	vma_merge(mm, 0, TASK_SIZE_MAX);
 	return 0;
 }

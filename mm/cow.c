@@ -29,6 +29,8 @@ static int copy_vmas(struct mm *dst, const struct mm *src)
 			return -ENOMEM;
 		*copy = *v;
 		copy->locked = copy->lock_onfault = false; /* Linux: locks are not inherited across fork */
+		copy->anon = v->anon ? vma_anon_new() : 0; /* anon_vma_fork: the child's own */
+		copy->anon_forked = v->anon != 0;
 		vma_hold(copy);
 		vma_link(dst, copy);
 	}

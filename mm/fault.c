@@ -70,6 +70,7 @@ static int wp_fault(struct mm *mm, struct vma *v, u64 va, pte_t *pte)
 		u64 copy = user_frame_alloc();
 		if (!copy)
 			return SIGKILL;
+		vma_anon_prepare(v);
 		if (*pte != old) { /* reclaim or a sibling changed it meanwhile: retry */
 			frame_free(copy);
 			return 0;
@@ -112,6 +113,8 @@ static u64 first_frame(struct vma *v, u64 va, bool write, int *sig)
 		pa = zero_frame(); /* a read of untouched memory: Linux's ZERO_PAGE */
 	} else if (!(pa = user_frame_alloc())) {
 		*sig = SIGKILL;
+	} else {
+		vma_anon_prepare(v); /* Linux's anon_vma_prepare, at the first private page */
 	}
 	return pa;
 }

@@ -162,6 +162,68 @@ static int cut(struct mm *mm, u64 at, bool limited)
 	return 0;
 }
 
+static u64 anon_seq;
+
+u64 vma_anon_new(void)
+{
+	return ++anon_seq;
+}
+
+/* Linux's anon_vma_compatible, for the areas merged here: neighbours,
+ * private, anonymous, nothing held, every flag equal but the rights. */
+static bool compatible(const struct vma *a, const struct vma *b)
+{
+	return a->end == b->start && a->kind == b->kind && a->locked == b->locked &&
+	       a->lock_onfault == b->lock_onfault && a->dontfork == b->dontfork &&
+	       a->nowrite == b->nowrite && !a->shared && !b->shared && !a->shm && !b->shm &&
+	       !a->file && !b->file && !a->pfn && !b->pfn;
+}
+
+/* Linux's anon_vma_prepare: a neighbour that could become one area with v
+ * once the rights agree lends v its identity (find_mergeable_anon_vma),
+ * unless that identity came from a fork (its anon_vma is not reusable);
+ * else v gets a new one. */
+void vma_anon_prepare(struct vma *v)
+{
+	if (v->anon)
+		return;
+	struct vma *prev = v->start ? vma_find(v->mm, v->start - 1) : NULL;
+	if (prev && compatible(prev, v) && prev->anon && !prev->anon_forked)
+		v->anon = prev->anon;
+	else if (v->next && compatible(v, v->next) && v->next->anon && !v->next->anon_forked)
+		v->anon = v->next->anon;
+	else
+		v->anon = vma_anon_new();
+}
+
+/* Linux's is_mergeable_vma and is_mergeable_anon_vma. */
+static bool mergeable(const struct vma *a, const struct vma *b)
+{
+	return compatible(a, b) && a->prot == b->prot && (!a->anon || !b->anon || a->anon == b->anon);
+}
+
+void vma_merge(struct mm *mm, u64 start, u64 end)
+{
+	struct vma *v = vma_from(mm, start ? start - 1 : 0);
+	while (v && v->next && v->next->start <= end) {
+		struct vma *n = v->next;
+		if (!mergeable(v, n)) {
+			v = n;
+			continue;
+		}
+		vmatree_remove(&mm->vma_tree, n);
+		v->next = n->next;
+		v->end = n->end;
+		if (!v->anon) {
+			v->anon = n->anon;
+			v->anon_forked = n->anon_forked;
+		}
+		vmatree_resize(mm->vma_tree, v);
+		mm->map_count--;
+		vma_free(n);
+	}
+}
+
 /* Make start and end fall on area boundaries (Linux's split_vma, limited). */
 int vma_split(struct mm *mm, u64 start, u64 end)
 {

@@ -47,6 +47,10 @@ struct vma {
 	u64 file_off;          /* offset of 'start' in the file or the shmem object, bytes;
 	                          VMA_DEVICE: the physical address of 'start' */
 	struct pfn_region *pfn; /* VMA_DEVICE: the device memory mapped (mm/pfnmap.h) */
+	u64 anon;              /* Linux's anon_vma, as an identity: 0 until the area gets its first
+	                          private page; the halves of a split share it, a fork's copy gets
+	                          a new one; areas merge only if theirs agree or one has none */
+	bool anon_forked;      /* ... and that identity is a fork's: no neighbour may borrow it */
 	struct mm *mm;         /* the address space it is in (set by vma_link) */
 	struct vma *next;      /* sorted by address */
 	struct vmatree_node tree; /* mm/vmatree.c's links */
@@ -87,6 +91,15 @@ void vma_free(struct vma *v);          /* drops what the VMA holds (file, object
 void vma_hold(struct vma *v);          /* a copy of v was made (split, fork) */
 int vma_unmap(struct mm *mm, u64 start, u64 len);
 int vma_split(struct mm *mm, u64 start, u64 end); /* make start and end area boundaries */
+/* Linux's vma_merge, for private anonymous memory: each pair of neighbours
+ * in or next to [start, end) that could be one area (same kind, rights,
+ * locking, fork rule, agreeing anon identities) becomes one, as
+ * /proc/PID/maps and the map count show on Linux. File, shared and device
+ * areas are left as they are. Called at the end of the calls that make or
+ * change areas, never while walking them. */
+void vma_merge(struct mm *mm, u64 start, u64 end);
+void vma_anon_prepare(struct vma *v); /* v gets its first private page: give it an identity */
+u64 vma_anon_new(void);               /* a fresh identity (fork's copy of an area that had one) */
 int vma_protect(struct mm *mm, u64 start, u64 len, u32 prot);
 u64 vma_free_area(struct mm *mm, u64 len);       /* a gap of len bytes, or 0 */
 bool vma_free_gap(struct mm *mm, u64 start, u64 end); /* no VMA overlaps [start, end) */

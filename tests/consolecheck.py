@@ -24,7 +24,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # through QEMU's sendkey (PS/2 scan codes, through kernel/drivers/ps2kbd.c
 # and the console's line discipline), and want ANSWER back on serial, and on
 # the screen both the command line the shell echoed and the answer.
-KEYBOARD = dict(ready="help         this list;", typed="echo Typed_on: the keyboard!",
+KEYBOARD = dict(ready="help         this list", typed="echo Typed_on: the keyboard!",
                 answer="Typed_on: the keyboard!")
 KEYBOARD_CHECKS = {"keyboard-bios": "bios", "keyboard-uefi": "uefi"}
 

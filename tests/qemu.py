@@ -436,10 +436,16 @@ class Console:
         return self.proc.wait(timeout=30)
 
 
+def is_fault(line):
+    """Whether a serial line is the kernel's report of its own fault."""
+    return "PANIC" in line or "KERNEL OOPS" in line
+
+
 # `make run` boots QEMU by hand but wants the same accelerator choice and
 # disks as the tests:
-#   python3 tests/qemu.py --accel-args tcg|kvm [--disk FILE]...
+#   python3 tests/qemu.py --accel-args tcg|kvm [--disk FILE]... [--uefi-vars FILE]
 # prints e.g. "-accel tcg -cpu max -drive file=FILE,... -device virtio-blk-pci,..."
+# With --uefi-vars, OVMF's firmware too, its variable store a fresh copy in FILE.
 if __name__ == "__main__":
     import argparse
     import shlex
@@ -448,10 +454,16 @@ if __name__ == "__main__":
                         help="print the QEMU options for ACCEL (tcg or kvm)")
     parser.add_argument("--disk", metavar="FILE", action="append", default=[],
                         help="and for FILE as the next virtio disk (vda, vdb, ...)")
+    parser.add_argument("--uefi-vars", metavar="FILE",
+                        help="boot OVMF (UEFI), its variables copied fresh into FILE")
     options = parser.parse_args()
-    print(shlex.join(accel_args(pick_accel(options.accel_args)) + disk_args(options.disk)))
+    firmware = []
+    if options.uefi_vars:
+        try:
+            shutil.copyfile(find_ovmf()[1], options.uefi_vars)
+        except MissingFirmware as missing:
+            sys.exit(f"tests/qemu.py: {missing}")
+        firmware = _firmware_args("uefi", options.uefi_vars)
+    print(shlex.join(accel_args(pick_accel(options.accel_args)) + disk_args(options.disk)
+                     + firmware))
 
-
-def is_fault(line):
-    """Whether a serial line is the kernel's report of its own fault."""
-    return "PANIC" in line or "KERNEL OOPS" in line

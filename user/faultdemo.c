@@ -65,7 +65,11 @@ static bool trace_on(void)
 		_exit(slurp(trace_path, buf, sizeof(buf)) == 2 && buf[0] == '1' ? 0 : 1);
 	tap_ok(reap(pid) == EXITED(0), "a child inherits it");
 	printf("Tracing is on for this process: each \"uaccess:\" line below is the kernel\n"
-	       "saying where a copy faulted and that the fixup took over.\n");
+	       "saying where a copy faulted and that the fixup took over. A bad copy often\n"
+	       "shows two: copy_user_raw moves 8 bytes at a time (rep movsq) and, when that\n"
+	       "faults, its fixup retries the rest a byte at a time (rep movsb, the .bytes\n"
+	       "label), which faults at the same address; rcx= is how many quadwords, then\n"
+	       "bytes, were left when it stopped.\n");
 	return true;
 }
 

@@ -25,6 +25,10 @@ static void show_maps(void)
 	       "permissions (r read, w write, x execute, p private or s shared), file offset,\n"
 	       "device, inode, and what it is. The kernel only puts a page into the page\n"
 	       "tables when it is first touched; the areas say what may be touched.\n\n%s\n", maps);
+	if (on_faultline())
+		printf("(On Linux the program's own areas also show their file offset, device and\n"
+		       "inode, because Linux maps the file; faultline's exec copies it in, so they\n"
+		       "show 0, and the data and bss are one area.)\n");
 }
 
 /* The walk of one address, explained, and its checks. */
@@ -39,11 +43,11 @@ static void walk(int pm, const char *what, void *p, bool touched)
 	uint64_t w = pagemap_word(pm, va);
 	printf("\n%s at %#lx\n", what, (unsigned long)va);
 	printf("  its area: %s\n", line);
-	printf("  bits 47-39 = %3u: entry in the PML4 (the table CR3 points to)\n", pml4);
-	printf("  bits 38-30 = %3u: entry in the page-directory-pointer table that one names\n", pdpt);
-	printf("  bits 29-21 = %3u: entry in the page directory\n", pd);
-	printf("  bits 20-12 = %3u: entry in the page table, which holds the frame\n", pt);
-	printf("  bits 11-0  = %3u: the byte within the 4096-byte page\n", off);
+	printf("  bits 47-39 = %4u: entry in the PML4 (the table CR3 points to)\n", pml4);
+	printf("  bits 38-30 = %4u: entry in the page-directory-pointer table that one names\n", pdpt);
+	printf("  bits 29-21 = %4u: entry in the page directory\n", pd);
+	printf("  bits 20-12 = %4u: entry in the page table, which holds the frame\n", pt);
+	printf("  bits 11-0  = %4u: the byte within the 4096-byte page\n", off);
 	if (w & PM_PRESENT)
 		printf("  pagemap: present in RAM, frame %#llx (%s), %s, %s\n",
 		       (unsigned long long)PM_PFN(w), PM_PFN(w) ? "physical address = frame * 4096" :

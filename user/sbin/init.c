@@ -23,7 +23,7 @@ static int status_of(int wstatus)
 int main(void)
 {
 	printf("\nfaultline: a teaching kernel for x86-64, where user and kernel memory meet.\n"
-	       "This is busybox's ash on faultline's console; `help` lists the demos.\n\n");
+	       "This is busybox's ash on faultline's console; `help` lists the demos.\n");
 	fflush(stdout);
 	if (setsid() < 0 || ioctl(0, TIOCSCTTY, 0) < 0)
 		perror("init: no controlling terminal, so no job control");
