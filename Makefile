@@ -198,7 +198,7 @@ help:
 	@echo 'make | make all     the kernel and its ISO (build/kernel.elf, build/faultline.iso)'
 	@echo 'make iso | make kernel   only one of them'
 	@echo 'make run             boot the ISO in QEMU into the shell, serial here (Ctrl-A X quits)'
-	@echo '                     [MEM=64M: the swap machine of the tests, where runtests runs every program]'
+	@echo '                     [MEM=64M: the swap machine of the tests, where runtests runs the swap programs]'
 	@echo '                     [FIRMWARE=uefi: OVMF instead of SeaBIOS] [ACCEL=kvm]'
 	@echo 'make debug           the same, QEMU waiting for gdb on localhost:1234'
 	@echo 'make gdb             attach gdb to make debug, with the fl-* helpers (docs/gdb.md)'

@@ -151,6 +151,19 @@ static void cannot_run(const char *path, int err)
 	qemu_exit(false);
 }
 
+/* After init: every process is a zombie (init's end killed the rest, and
+ * nothing is left to run); the kernel reaps them all, init among them, so
+ * the leak check sees what the kernel itself kept. A process in any other
+ * state is left, and the leak check counts it. */
+static void reap_all(void)
+{
+	for (struct proc *p = proc_first(), *next; p; p = next) {
+		next = p->next;
+		if (p->state == P_ZOMBIE)
+			proc_reap(p);
+	}
+}
+
 void run_init(void)
 {
 	const char *path = cmdline_get("init");
@@ -164,8 +177,7 @@ void run_init(void)
 	scheduler();
 	struct proc *init = proc_find(1);
 	int status = init && init->state == P_ZOMBIE ? shell_status(init->exit_status) : -1;
-	if (init)
-		proc_reap(init); /* reaped by the kernel: nobody else will */
+	reap_all(); /* init and what it left: nobody else will */
 	leak_check(&b);
 	printk("faultline: init exited with status %d\n", status);
 	qemu_exit(true);

@@ -137,9 +137,11 @@ void proc_release(struct proc *p)
 	p->kstack = 0;
 }
 
-/* Orphans go to init, which reaps them; if init itself is leaving, nothing
- * else may stay behind. p is the leader of a process whose last thread is
- * gone. */
+/* Orphans go to init, which reaps them; once init is leaving or gone,
+ * nothing else may stay behind: its children, and every orphan given to it
+ * afterwards (the grandchildren of a killed child), are killed, and the
+ * kernel reaps them when init's end is reported (kernel/init.c). p is the
+ * leader of a process whose last thread is gone. */
 static void reparent_children(struct proc *p)
 {
 	struct proc *init = proc_first();
@@ -147,7 +149,7 @@ static void reparent_children(struct proc *p)
 		if (c->parent != p)
 			continue;
 		c->parent = init;
-		if (p == init)
+		if (p == init || init->state == P_ZOMBIE)
 			signal_send(c, SIGKILL);
 	}
 	wakeup(init);
