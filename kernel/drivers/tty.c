@@ -7,7 +7,8 @@
  * (drivers/tty/tty_jobctrl.c's rules and errnos, in Linux's order).
  *
  * Which processes have it as controlling terminal: those of the session
- * it belongs to (sid == session). A session leader takes it with
+ * it belongs to (sid == session), but one that let go of it with
+ * TIOCNOTTY (no_ctty). A session leader takes it with
  * TIOCSCTTY; opening /dev/console never makes it one's controlling
  * terminal, as in Linux. When the leader's process ends, the foreground
  * group gets SIGHUP and the terminal is free again.
