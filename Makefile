@@ -14,8 +14,11 @@ MEM     ?= 256M
 FIRMWARE ?= bios
 QEMU    := qemu-system-x86_64
 
+# The stack protector reads its canary from __stack_chk_guard (kernel/stackprot.c),
+# not from %gs:40, where -mcmodel=kernel would look by default.
 CFLAGS  := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
-           -mgeneral-regs-only -nostdlib -fno-stack-protector -fno-omit-frame-pointer \
+           -mgeneral-regs-only -nostdlib -fstack-protector-strong -mstack-protector-guard=global \
+           -fno-omit-frame-pointer \
            -fno-asynchronous-unwind-tables -fno-strict-aliasing -O2 -g -Wall -Wextra -Werror -I.
 LDFLAGS := -T linker.ld -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments
 NASMFLAGS := -f elf64 -g -F dwarf -Werror -I.

@@ -87,15 +87,18 @@ void ktest_fault(struct trapframe *tf, u64 addr)
 {
 	if (!catcher)
 		return;
-	*caught = (struct caught){ true, false, tf->vector, tf->error, addr, tf->rip };
+	*caught = (struct caught){ .faulted = true, .vector = tf->vector, .error = tf->error,
+				   .addr = addr, .rip = tf->rip };
 	resume();
 }
 
 void ktest_panic(const char *msg)
 {
-	(void)msg;
 	if (catcher) {
 		caught->faulted = caught->panicked = true;
+		size_t n = strnlen(msg, sizeof(caught->msg) - 1);
+		memcpy(caught->msg, msg, n);
+		caught->msg[n] = 0;
 		resume();
 	}
 	if (running) {

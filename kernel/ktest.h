@@ -27,6 +27,7 @@ struct caught {
 	bool faulted;   /* an exception (or panic) interrupted fn */
 	bool panicked;
 	u64 vector, error, addr, rip;
+	char msg[128];  /* a panic's message (cut to fit), so a test can tell which panic */
 };
 
 /* Run fn(arg); if it faults or panics, the oops is printed as usual and the

@@ -22,6 +22,7 @@
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
 #include "kernel/fs/procfs.h"
+#include "kernel/stackprot.h"
 #include "kernel/drivers/fbdev.h"
 #include "kernel/drivers/ps2kbd.h"
 #include "kernel/drivers/tty.h"
@@ -69,7 +70,9 @@ static void kmain_stacked(void)
 	run_init();
 }
 
-void kmain(u64 info_phys)
+/* Not stack-protected: its frame is live when stackprot_init changes the guard
+ * (it never returns, but a protected frame would be checked on the way out). */
+__attribute__((no_stack_protector)) void kmain(u64 info_phys)
 {
 	serial_init();
 	bootinfo_parse(info_phys);
@@ -78,6 +81,8 @@ void kmain(u64 info_phys)
 	printk_verbose = cmdline_has("verbose");
 	idt_init();
 	cpu_init();
+	/* The first moment RDRAND is known to be there or not. */
+	stackprot_init();
 	frame_init();
 	vm_init();
 	gdt_init();
