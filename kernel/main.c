@@ -34,6 +34,7 @@
 #include "mm/frame.h"
 #include "mm/kstack.h"
 #include "mm/vm.h"
+#include "mm/wxcheck.h"
 
 #define VERSION "0.1"
 #define FB_MARGIN 16 /* pixels: what overscan crops on most monitors, and less */
@@ -64,6 +65,7 @@ static void kmain_stacked(void)
 	blk_make_nodes();
 	procfs_init();
 	swap_boot();
+	wx_check(); /* the kernel's mappings are all made: audit them once */
 	boot_summary(VERSION);
 	if (cmdline_has("test"))
 		ktest_run(cmdline_get("test"));
