@@ -103,6 +103,18 @@ static inline long swap_used_kb(void)
 	return n < 0 ? -1 : used;
 }
 
+/* Used of the area named name (/dev/vda ...) in KiB; -1 if it is not on. */
+static inline long swap_area_used_kb(const char *name)
+{
+	struct swap_area a[MAX_AREAS];
+	int n = read_swaps(a);
+
+	for (int i = 0; i < n; i++)
+		if (!strcmp(a[i].name, name))
+			return a[i].used_kb;
+	return -1;
+}
+
 static inline void show_swaps(void)
 {
 	struct swap_area a[MAX_AREAS];

@@ -40,16 +40,6 @@ static int areas_by_priority(struct swap_area *a)
 	return n;
 }
 
-static long used_of(const char *name)
-{
-	struct swap_area a[MAX_AREAS];
-	int n = read_swaps(a);
-	for (int i = 0; i < n; i++)
-		if (!strcmp(a[i].name, name))
-			return a[i].used_kb;
-	return -1;
-}
-
 static void show_page(int pm, const char *what, const void *p)
 {
 	uint64_t w = pagemap_word(pm, (uintptr_t)p);
@@ -79,7 +69,8 @@ int main(void)
 	tap_ok(mlock(locked, LOCKED * PAGE) == 0, "mlock %d pages", LOCKED);
 	int pm = open("/proc/self/pagemap", O_RDONLY);
 	long out0 = proc_value("/proc/vmstat", "pswpout"), in0 = proc_value("/proc/vmstat", "pswpin");
-	long fast0 = used_of(a[0].name), slow0 = n >= 2 ? used_of(a[1].name) : 0;
+	long fast0 = swap_area_used_kb(a[0].name);
+	long slow0 = n >= 2 ? swap_area_used_kb(a[1].name) : 0;
 
 	printf("\n%zu pages written with a pattern; %d more locked with mlock.\n"
 	       "First %d pages go out with madvise(MADV_PAGEOUT): they fit in %s.\n", pages, LOCKED,
@@ -87,7 +78,8 @@ int main(void)
 	tap_ok(madvise(buf, FIRST * PAGE, MADV_PAGEOUT) == 0, "MADV_PAGEOUT of %d pages", FIRST);
 	show_swaps_table("After that,");
 	show_page(pm, "first page", buf);
-	tap_ok(used_of(a[0].name) - fast0 >= FIRST * 4 && (n < 2 || used_of(a[1].name) == slow0),
+	tap_ok(swap_area_used_kb(a[0].name) - fast0 >= FIRST * 4 &&
+	       (n < 2 || swap_area_used_kb(a[1].name) == slow0),
 	       "they went to the preferred area %s, none to the other", a[0].name);
 	tap_resident(buf, FIRST * PAGE, 0, "mincore: none of them is resident");
 	if (spill) {
@@ -97,7 +89,7 @@ int main(void)
 		       "MADV_PAGEOUT of %ld more pages", fast_free);
 		show_swaps_table("After that,");
 		show_page(pm, "last page", buf + (pages - 1) * PAGE);
-		tap_ok(used_of(a[1].name) > slow0, "the slow area %s took what did not fit", a[1].name);
+		tap_ok(swap_area_used_kb(a[1].name) > slow0, "the slow area %s took what did not fit", a[1].name);
 	} else {
 		tap_skip("one area, equal priorities, or a fast area over 32 MiB", "the slow area takes the rest");
 	}

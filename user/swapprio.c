@@ -13,16 +13,6 @@
 
 #define PAGES 64
 
-static long used_kb(const char *dev)
-{
-	struct swap_area a[MAX_AREAS];
-	int n = read_swaps(a);
-	for (int i = 0; i < n; i++)
-		if (!strcmp(a[i].name, dev))
-			return a[i].used_kb;
-	return -1;
-}
-
 static int swap_on(const char *dev, int flags) { return (int)syscall(SYS_swapon, dev, flags); }
 static int swap_off(const char *dev) { return (int)syscall(SYS_swapoff, dev); }
 
@@ -42,8 +32,8 @@ static void push_out(long *a, long *b)
 	char *buf = map_anon(PAGES * PAGE);
 	fill_pages(buf, 0, PAGES, 1, 7);
 	page_out(buf, PAGES * PAGE, "64 pages");
-	*a = used_kb("/dev/vda");
-	*b = used_kb("/dev/vdb");
+	*a = swap_area_used_kb("/dev/vda");
+	*b = swap_area_used_kb("/dev/vdb");
 	show_swaps();
 	tap_ok(bad_pages(buf, 0, PAGES, 1, 7) == 0, "the pages read back intact");
 	munmap(buf, PAGES * PAGE);
@@ -52,7 +42,7 @@ static void push_out(long *a, long *b)
 int main(void)
 {
 	long a, b;
-	if (!on_faultline() || used_kb("/dev/vda") < 0 || used_kb("/dev/vdb") < 0) {
+	if (!on_faultline() || swap_area_used_kb("/dev/vda") < 0 || swap_area_used_kb("/dev/vdb") < 0) {
 		tap_skip("needs faultline's test disks vda and vdb as swap", "equal priorities alternate");
 		return done_testing();
 	}
