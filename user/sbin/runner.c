@@ -21,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../swap.h" /* meminfo_kb, have_swap */
+
 #define TIME_LIMIT_MS 120000
 #define POLL_MS 10
 
@@ -107,21 +109,6 @@ static void reap_orphans(bool all)
 	}
 }
 
-/* A /proc/meminfo figure in KiB, or 0. */
-static long meminfo_kb(const char *key)
-{
-	FILE *f = fopen("/proc/meminfo", "r");
-	char line[128];
-	long kb = 0;
-	size_t n = strlen(key);
-	while (f && fgets(line, sizeof(line), f))
-		if (strncmp(line, key, n) == 0 && line[n] == ':')
-			kb = atol(line + n + 1);
-	if (f)
-		fclose(f);
-	return kb;
-}
-
 /* make test runs each program on the machine it was written for: one
  * marked `swap` on the swap machine (64 MiB of RAM, swap on), where it
  * sizes its working set from RAM and the swap there is; the others on 256
@@ -131,7 +118,7 @@ static long meminfo_kb(const char *key)
 #define SWAP_MACHINE_MAX_KB (96 * 1024)
 static bool swap_machine(void)
 {
-	return meminfo_kb("MemTotal") <= SWAP_MACHINE_MAX_KB && meminfo_kb("SwapTotal") > 0;
+	return meminfo_kb("MemTotal") <= SWAP_MACHINE_MAX_KB && have_swap();
 }
 
 static bool marked(const char *line, const char *option)
