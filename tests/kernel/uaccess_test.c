@@ -210,6 +210,15 @@ KTEST(smap_catches_stray_user_access)
 	leave_user_space();
 }
 
+/* SMAP is only as good as RFLAGS.AC on the way in: a user program may set
+ * AC (popf works in ring 3), and SYSCALL keeps every flag SFMASK does not
+ * clear, so without AC in SFMASK every system call would run with SMAP off.
+ * (Traps clear AC in arch/isr.asm, for the same reason.) */
+KTEST(smap_armed_on_syscall_entry)
+{
+	KEXPECT(rdmsr(MSR_SFMASK) & RFLAGS_AC);
+}
+
 KTEST(smep_catches_kernel_executing_user_page)
 {
 	if (!(read_cr4() & CR4_SMEP)) {
