@@ -148,8 +148,12 @@ int sigframe_setup(struct proc *p, int sig, const struct k_sigaction *ka,
 	f.uc.sigmask = oldmask;
 	if (ka->flags & SA_SIGINFO)
 		f.info = *info;
-	struct fxstate fpu;
-	asm volatile("fxsave64 %0" : "=m"(fpu));
+	/* FXSAVE leaves bytes 464..511 (the software-available area) as they
+	 * were, and the whole image goes to the user: zeroed first, or stale
+	 * kernel stack bytes would go with it (a kernel text address, found
+	 * by bk12_leak). */
+	struct fxstate fpu = { 0 };
+	asm volatile("fxsave64 %0" : "+m"(fpu));
 	struct sigstack saved;
 	sigstack_save(p, tf->rsp, &saved);
 	f.uc.stack = saved;
