@@ -18,6 +18,8 @@
 #include "kernel/wait.h"
 #include "kernel/string.h"
 #include "mm/cow.h"
+#include "mm/frame.h"
+#include "mm/kstack.h"
 
 #define CSIGNAL 0xff
 #define CLONE_VM 0x100
@@ -117,13 +119,25 @@ static void store_tids(struct proc *c, struct proc *p, const struct clone_req *r
 		(void)mm_write(c->mm, r->ctid, &tid, sizeof(tid));
 }
 
-/* Returns the child's tid; -EAGAIN over RLIMIT_NPROC, -ENOMEM when memory
- * for the child runs out. */
+/* Linux's max_threads (set_max_threads): no more processes and threads
+ * than RAM would hold if an eighth of it went to their kernel stacks
+ * (16 KiB each, as Linux's), and never fewer than 20. It holds for root
+ * too: a fork bomb must run into it long before its kernel stacks and page
+ * tables, which cannot be swapped, use up the memory that the OOM killer
+ * and the bomb's own end need. 2,048 on 256 MiB, about 480 on 64 MiB. */
+static bool over_max_threads(void)
+{
+	size_t max = frames_usable() / (8 * KSTACK_PAGES);
+	return (size_t)nprocs >= (max < 20 ? 20 : max);
+}
+
+/* Returns the child's tid; -EAGAIN over RLIMIT_NPROC or max_threads,
+ * -ENOMEM when memory for the child runs out. */
 static long copy_process(const struct clone_req *r)
 {
 	struct proc *p = myproc(), *c;
 	u64 flags = r->flags;
-	if (over_nproc(p))
+	if (over_nproc(p) || over_max_threads())
 		return -EAGAIN;
 	c = proc_alloc(p->name);
 	if (!c)

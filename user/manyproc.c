@@ -3,9 +3,10 @@
  * Linux is limited only by memory, pid_max and RLIMIT_NPROC (root is
  * exempt), so all forks must succeed; a kernel with a fixed process table
  * fails this at its size. Each process holds some unswappable kernel
- * memory (its kernel stack and page tables, about 50 KiB on faultline), so
- * a machine of less than 128 MiB (faultline's 64 MiB swap machine) is
- * asked for 500.
+ * memory (its kernel stack and page tables, about 50 KiB on faultline), and
+ * both kernels allow one process per 128 KiB of RAM (max_threads, root
+ * included), so a machine of less than 128 MiB (faultline's 64 MiB swap
+ * machine, about 480 processes) is asked for 400.
  */
 #include <errno.h>
 #include <unistd.h>
@@ -20,7 +21,7 @@ static pid_t kids[N];
 int main(void)
 {
 	int fds[2], forked = 0, reaped = 0, clean = 0;
-	int n = meminfo_kb("MemTotal") >= 128 * 1024 ? N : N / 2;
+	int n = meminfo_kb("MemTotal") >= 128 * 1024 ? N : 400;
 
 	if (pipe(fds))
 		bail("pipe");
