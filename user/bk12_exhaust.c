@@ -23,7 +23,7 @@
 #include "bk12.h"
 
 static bool fl; /* on faultline: no caps */
-static volatile int *shared; /* [0] a count, [1] an errno, from the hog */
+static volatile int *shared; /* [0] a count, [1] an errno, [2] a limit, [3] a last fd: from the hog */
 
 static long free_kb(void)
 {
@@ -173,11 +173,15 @@ static int duper(void *arg)
 		r.rlim_cur = r.rlim_max = 65536;
 		setrlimit(RLIMIT_NOFILE, &r);
 	}
+	getrlimit(RLIMIT_NOFILE, &r);
+	shared[2] = (int)r.rlim_cur;
 	for (;;) {
-		if (dup(0) < 0) {
+		int fd = dup(0);
+		if (fd < 0) {
 			shared[1] = errno;
 			return 0;
 		}
+		shared[3] = fd;
 		shared[0]++;
 	}
 }
@@ -251,6 +255,8 @@ int main(void)
 	one_hog(piper, NULL, pipes, 0, "full pipes until they fail");
 	static const int fds[] = { EMFILE, ENOMEM, 0 };
 	one_hog(duper, NULL, fds, 0, "dup until it fails");
+	/* Linux: RLIMIT_NOFILE's soft limit is the number of descriptors */
+	tap_eq(shared[3] + 1, shared[2], "dup's last descriptor is RLIMIT_NOFILE - 1");
 	static const int thr[] = { EAGAIN, ENOMEM, 0 };
 	one_hog(threader, NULL, thr, 0, "threads until they fail");
 	/* last: on faultline this one has hung the whole machine */
