@@ -67,11 +67,16 @@ static bool may_prlimit(const struct proc *p)
 }
 
 /* The new limit checked and stored; 0 or -EINVAL / -EPERM. Raising the
- * hard limit takes CAP_SYS_RESOURCE. */
+ * hard limit takes CAP_SYS_RESOURCE. RLIMIT_NOFILE cannot go past what a
+ * descriptor table can hold, even for root: Linux's sysctl_nr_open, which
+ * is NOFILE here (a limit that said 65536 of a 64-slot table would lie to
+ * every program that sizes itself by it). */
 static long set_limit(struct proc *p, unsigned resource, const struct rlimit64 *n)
 {
 	if (n->cur > n->max)
 		return -EINVAL;
+	if (resource == RLIMIT_NOFILE && n->max > NOFILE)
+		return -EPERM;
 	if (n->max > p->rlim[resource].max && !capable(myproc(), CAP_SYS_RESOURCE))
 		return -EPERM;
 	p->rlim[resource] = (struct rlim){ n->cur, n->max };
