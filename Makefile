@@ -187,6 +187,16 @@ fuzz-sys: $(KERNEL) $(USER_BUILD)/sysfuzz
 	@tools/need test
 	$(PYTHON) tests/fuzz sys --seed $(SEED) --count $(COUNT) --accel $(ACCEL)
 
+# The hostile fuzzer (user/fuzz) as /init, one boot per seed, two at a time:
+# 4 x 250,000 calls by default, the last seed on the 64 MiB swap machine.
+FUZZ_SEEDS ?= 1,2,3
+FUZZ_SWAP_SEEDS ?= 4
+FUZZ_COUNT ?= 250000
+fuzz: $(KERNEL) $(USER_BUILD)/fuzz $(SWAP_DISKS)
+	@tools/need test
+	$(PYTHON) tests/fuzz hostile --seeds $(FUZZ_SEEDS) --swap-seeds $(FUZZ_SWAP_SEEDS) \
+	    --count $(FUZZ_COUNT) --accel $(ACCEL)
+
 # clangd reads this to know how every file is compiled: the kernel's
 # sources, and each user program with musl-gcc and its own flags.
 compile_commands.json: $(CSRC) $(USER_SRCS) Makefile user/build.mk tools/compile-commands
@@ -212,10 +222,11 @@ help:
 	@echo 'make user-progs      build the ring-3 programs (build/user/NAME)'
 	@echo 'make fuzz-mm SEEDS=N [FIRST=K] [OPS=M]   mmfuzz seeds on Linux and faultline'
 	@echo 'make fuzz-sys SEED=S [COUNT=C]   random single syscalls, Linux and faultline'
+	@echo 'make fuzz [FUZZ_SEEDS=1,2,3] [FUZZ_SWAP_SEEDS=4] [FUZZ_COUNT=250000]   the hostile fuzzer'
 	@echo 'make compile_commands.json   for clangd (kernel and user/)'
 	@echo 'make clean           remove build/'
 	@echo 'make help            this list'
 	@echo 'Options: CC=clang, ACCEL=kvm (only with vmx/svm), V=1 (every command)'
 
-.PHONY: all iso kernel run debug gdb test test-gdb list-tests fuzz-mm fuzz-sys clean help FORCE
+.PHONY: all iso kernel run debug gdb test test-gdb list-tests fuzz-mm fuzz-sys fuzz clean help FORCE
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

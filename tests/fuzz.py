@@ -17,6 +17,7 @@ import os
 import re
 import subprocess
 import tempfile
+import time
 
 import initramfs
 
@@ -222,3 +223,36 @@ def call_differences(linux_lines, faultline_lines):
         if line != other:
             groups.setdefault(name.split("+")[0], []).append((line, other))
     return groups
+
+
+# ---- fuzz: the hostile fuzzer (`make fuzz`, and three boots of `make test`) ----
+#
+# user/fuzz runs as /init: not compared with anything, it passes when it
+# reaches its summary line and exits 0 (every call made, init's checks
+# held) and the kernel said nothing of an oops, a panic or a leak.
+
+FUZZ = os.path.join(REPO, "build", "user", "fuzz")
+FUZZ_PROCS = 4
+FUZZ_SUMMARY = re.compile(r"fuzz: seed (\d+): (\d+) calls by \d+ workers in ([0-9.]+) s")
+
+
+def hostile(kernel, seed, count, procs=FUZZ_PROCS, swap=False, log_path=None, **boot_options):
+    """One boot of fuzz SEED COUNT PROCS as /init (on the swap machine if
+    SWAP): (problems, the summary line or None, the boot's wall seconds,
+    the last output lines, qemu.Boot)."""
+    lines = []
+    machine = dict(memory=SWAP_MEMORY, swap=SWAP_DISKS) if swap else {}
+    start = time.monotonic()
+    status, boot = initramfs.run_program(
+        kernel, FUZZ, [str(seed), str(count), str(procs)],
+        on_output=lambda line: lines.append(line.rstrip("\r\n")), log_path=log_path,
+        **machine, **boot_options)
+    seconds = time.monotonic() - start
+    summary = next((line for line in lines if FUZZ_SUMMARY.match(line)), None)
+    problems = sorted({m.group(0) for m in KERNEL_TROUBLE.finditer(boot.serial)})
+    if summary is None:
+        problems.append("no summary line")
+    if status != 0:
+        problems.append(f"exit status {status}" if status is not None else
+                        "timed out" if boot.timed_out else f"QEMU status {boot.status}")
+    return problems, summary, seconds, lines[-40:], boot

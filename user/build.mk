@@ -32,15 +32,16 @@ $(USER_BUILD)/static_pie: user/static_pie.c $(wildcard user/*.h) user/build.mk
 	gcc -nostdlib -static-pie -o $@ $(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o build/obj/user/static_pie.o \
 	    $(MUSL_LIB)/libc.a $(MUSL_LIB)/crtn.o $$(gcc -print-libgcc-file-name)
 
-# sysfuzz fuzzes every call of the kernel's table: build/user/syscalls.h is
+# sysfuzz and fuzz fuzz every call of the kernel's table (user/hostile.h): build/user/syscalls.h is
 # made from kernel/syscall.c's SYSCALLS(X) list, so a call added there is
 # fuzzed from the next build on.
 $(USER_BUILD)/syscalls.h: kernel/syscall.c user/build.mk
 	@mkdir -p $(dir $@)
 	$(call say,GEN,$@){ echo '#define KERNEL_SYSCALLS(X) \'; \
 	  sed -n 's/^[[:space:]]*X(\([0-9]*\), *\([a-z0-9_]*\)).*/\tX(\1, \2) \\/p' $<; echo; } > $@
-$(USER_BUILD)/sysfuzz: $(USER_BUILD)/syscalls.h
+$(USER_BUILD)/sysfuzz $(USER_BUILD)/fuzz: $(USER_BUILD)/syscalls.h
 USER_LDFLAGS_sysfuzz := -I$(USER_BUILD)
+USER_LDFLAGS_fuzz := -I$(USER_BUILD)
 
 # fb and fbdemo use <linux/fb.h>, which musl does not ship: the kernel's
 # own UAPI headers are found after musl's (never instead of them).

@@ -1,7 +1,8 @@
 /* user/procfs.c — the /proc files the swap tests read behave as files: a
  * read position that pread and lseek honour (Linux's seq_file), no SEEK_END
  * (EINVAL: a generated file has no known end), writes refused (EIO, even
- * for root). /proc/swaps is used for the position checks because its
+ * for root; EINVAL for a file with no write at all, /proc/self/maps: the
+ * fuzzer found faultline calling through the missing operation). /proc/swaps is used for the position checks because its
  * header line does not change between two reads. */
 #include <fcntl.h>
 #include <string.h>
@@ -27,6 +28,11 @@ int main(void)
 	fd = open("/proc/meminfo", O_WRONLY);
 	errno = 0;
 	tap_ok(fd >= 0 && write(fd, "x", 1) == -1 && errno == EIO, "writing /proc/meminfo -> EIO");
+	close(fd);
+	fd = open("/proc/self/maps", O_RDWR); /* root may: DAC does not stop it */
+	errno = 0;
+	tap_ok(fd >= 0 && write(fd, "x", 1) == -1 && errno == EINVAL,
+	       "writing /proc/self/maps (no write operation) -> EINVAL");
 	close(fd);
 	return done_testing();
 }

@@ -36,7 +36,6 @@
  * 0x7ffffffff000.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -54,11 +53,9 @@
 
 #include "errname.h"
 #include "rawsys.h"
+#include "hostile.h"
 #include "splitmix.h"
-#include "syscalls.h" /* KERNEL_SYSCALLS(X): X(nr, name) for each call */
 
-#define PAGE 4096ul
-#define TOP 0x7ffffffff000ul /* TASK_SIZE_MAX: the end of user space */
 #define POOL_RW 0x100080000000ul  /* as an int: INT_MIN */
 #define POOL_STR 0x100000100000ul /* as an int: 1 MiB */
 #define WORKDIR "sysfuzz.w"
@@ -69,15 +66,6 @@
 #define FD_NULL 6
 #define FD_DIR 7
 #define FD_FIRST_FREE 8
-
-struct call {
-	int nr;
-	const char *name;
-};
-
-#define CALL(nr, name) { nr, #name },
-static const struct call calls[] = { KERNEL_SYSCALLS(CALL) };
-#define NCALLS (int)(sizeof(calls) / sizeof(calls[0]))
 
 /* The deny-list: calls never made, because their effect reaches past the
  * child. kill, tkill, tgkill, process_vm_writev: pid 1 of the box is the
@@ -123,21 +111,6 @@ static void number(struct arg *a, long value)
 	snprintf(a->text, sizeof(a->text), value > -4096 && value < 4096 ? "%ld" : "%#lx", value);
 }
 
-/* A random flag word: a few random bits (low or anywhere), or 32 random bits. */
-static long flag_word(uint64_t r)
-{
-	switch (r & 3) {
-	case 0:
-		return 1l << ((r >> 8) % 32) | 1l << ((r >> 16) % 32);
-	case 1:
-		return 1l << ((r >> 8) % 64);
-	case 2:
-		return (r >> 8) & 0xffffffff;
-	default:
-		return (r >> 8) & 0xff;
-	}
-}
-
 /* One argument drawn from the pools. */
 static void draw(struct arg *a, uint64_t *rng)
 {
@@ -152,10 +125,10 @@ static void draw(struct arg *a, uint64_t *rng)
 	case 7: named(a, INT_MAX, "INT_MAX"); break;
 	case 8: named(a, 0xffffffffl, "U32_MAX"); break;
 	case 9: number(a, 1l << 32 | small); break;
-	case 10: named(a, 0xffff800000000000l, "kern1"); break;
-	case 11: named(a, 0xffffffff81000000l, "kern2"); break;
-	case 12: named(a, 0x0000800000000000l, "noncanon1"); break;
-	case 13: named(a, (long)0x8000000000000000ul, "noncanon2"); break;
+	case 10: named(a, kernel_addrs[0], "kern1"); break;
+	case 11: named(a, kernel_addrs[1], "kern2"); break;
+	case 12: named(a, kernel_addrs[2], "noncanon1"); break;
+	case 13: named(a, kernel_addrs[3], "noncanon2"); break;
 	case 14: case 15: named(a, (long)pool_rw, "rw"); break;
 	case 16: named(a, (long)(pool_rw + 2 * PAGE - 3), "rw_end-3"); break;
 	case 17: named(a, (long)(pool_rw + 2 * PAGE), "ro"); break;
@@ -214,16 +187,6 @@ static void make_pools(void)
 	iov[1] = (struct iovec){ pool_rw + 2 * PAGE, 16 };
 }
 
-static int listed(const char *name, const char *const *list, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(name, list[i]))
-			return 1;
-	return 0;
-}
-
-#define LISTED(name, list) listed(name, list, sizeof(list) / sizeof(list[0]))
-
 /* Per-call fixes to drawn arguments, so that a call cannot reach past its
  * child or sleep for ever:
  *  - prlimit64's pid is 0: pid 1 of the box is the fuzzer, whose limits the
@@ -241,22 +204,6 @@ static void fix_args(const char *name, struct arg *a)
 }
 
 /* ---- the starting state ---- */
-
-static void remove_tree(int dirfd, const char *name)
-{
-	if (!unlinkat(dirfd, name, 0))
-		return;
-	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
-	if (dir) {
-		struct dirent *e;
-		while ((e = readdir(dir)))
-			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-				remove_tree(fd, e->d_name);
-		closedir(dir);
-	}
-	unlinkat(dirfd, name, AT_REMOVEDIR);
-}
 
 /* The directory every call starts from, remade by the parent. */
 static void make_workdir(void)

@@ -181,8 +181,8 @@ long file_read(struct file *f, struct uio *u, u64 *pos)
 		return pipe_read(f, u);
 	if (f->mq)
 		return mq_read(f, u, pos);
-	if (S_ISCHR(ip->mode))
-		return f->dev->read(f, u, pos);
+	if (S_ISCHR(ip->mode)) /* no read op: EINVAL, as Linux's vfs_read without FMODE_CAN_READ */
+		return f->dev->read ? f->dev->read(f, u, pos) : -EINVAL;
 	if (!range_ok(*pos, u))
 		return -EINVAL;
 	if (f->blk)
@@ -203,8 +203,8 @@ long file_write(struct file *f, struct uio *u, u64 *pos)
 		return pipe_write(f, u);
 	if (f->mq)
 		return -EINVAL; /* a queue file has no write (vfs_write) */
-	if (S_ISCHR(ip->mode))
-		return f->dev->write(f, u, pos);
+	if (S_ISCHR(ip->mode)) /* /proc/PID/maps has none: EINVAL (vfs_write), not a NULL call */
+		return f->dev->write ? f->dev->write(f, u, pos) : -EINVAL;
 	if (!range_ok(*pos, u))
 		return -EINVAL;
 	if (f->blk)
