@@ -19,8 +19,10 @@ void panic(const char *fmt, ...)
 	printk("PANIC: %s\n", msg);
 	/* Start at our caller: its return address, and the frame pointer it saved. */
 	backtrace((u64)__builtin_return_address(0), *(u64 *)__builtin_frame_address(0));
-	screen_flush(true); /* no timer tick will come to paint it */
 	ktest_panic(msg);
+	/* The last line: a harness that sees it knows nothing more will come. */
+	printk("faultline: halted after the panic\n");
+	screen_flush(true); /* no timer tick will come to paint it */
 	for (;;)
 		hlt();
 }

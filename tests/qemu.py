@@ -232,8 +232,12 @@ def _run(cmd, timeout, on_line, log, serial_input=None):
     return Boot(status, serial.decode("utf-8", "replace"), timed_out)
 
 
+# kernel/panic.c's last words: the machine is stopped for good, so is the boot.
+HALTED = "faultline: halted after the panic"
+
+
 def _pump(pipe, timeout, on_line, log, on_first_output=None):
-    """Read PIPE until EOF, the deadline, or on_line asking to stop.
+    """Read PIPE until EOF, the deadline, on_line asking to stop, or HALTED.
     Returns (all bytes, stopped by on_line, timed out). on_first_output is
     called when the first bytes arrive: GRUB writes them once it has set up
     the serial port, which empties the UART of anything typed before."""
@@ -256,7 +260,7 @@ def _pump(pipe, timeout, on_line, log, on_first_output=None):
         start = data.rfind(b"\n") + 1      # first byte not yet handed out
         data += chunk
         for line in _lines(bytes(data[start:]), at_eof=not chunk):
-            if on_line(line):
+            if on_line(line) or line == HALTED:
                 return bytes(data), True, False
         if not chunk:
             return bytes(data), False, False
