@@ -3,12 +3,43 @@
  * (EINVAL: a generated file has no known end), writes refused (EIO, even
  * for root; EINVAL for a file with no write at all, /proc/self/maps: the
  * fuzzer found faultline calling through the missing operation). /proc/swaps is used for the position checks because its
- * header line does not change between two reads. */
+ * header line does not change between two reads.
+ *
+ * /proc's names are the kernel's: a program can neither add one (ENOENT,
+ * even root's mkdir or open(O_CREAT): the fuzzer left /proc/d behind) nor
+ * remove one (EPERM), and a rename into or out of it crosses filesystems
+ * (EXDEV). */
+#include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tap.h"
+
+static void fails(int ret, int err, const char *what)
+{
+	tap_ok(ret == -1 && errno == err, "%s -> %s (got %d, %s)", what, strerror(err), ret,
+	       ret == -1 ? strerror(errno) : "no error");
+}
+
+static void names_are_the_kernels(void)
+{
+	fails(mkdir("/proc/fl_d", 0755), ENOENT, "mkdir /proc/fl_d");
+	fails(open("/proc/fl_x", O_CREAT | O_RDWR, 0644), ENOENT, "open(O_CREAT) /proc/fl_x");
+	fails(open("/proc/self/fl_x", O_CREAT | O_RDWR, 0644), ENOENT, "open(O_CREAT) /proc/self/fl_x");
+	fails(symlink("/", "/proc/fl_l"), ENOENT, "symlink /proc/fl_l");
+	fails(link("/proc/self/status", "/proc/fl_h"), ENOENT, "link to /proc/fl_h");
+	fails(unlink("/proc/self/maps"), EPERM, "unlink /proc/self/maps");
+	fails(unlink("/proc/meminfo"), EPERM, "unlink /proc/meminfo");
+	fails(rename("/proc/self/status", "fl_status"), EXDEV, "rename /proc/self/status out");
+	tap_ok(mkdir("fl_dir", 0755) == 0, "mkdir fl_dir, to move");
+	fails(rename("fl_dir", "/proc/fl_dir"), EXDEV, "rename a directory into /proc");
+	rmdir("fl_dir");
+	struct stat st;
+	fails(stat("/proc/fl_d", &st), ENOENT, "nothing was made");
+}
 
 int main(void)
 {
@@ -34,5 +65,6 @@ int main(void)
 	tap_ok(fd >= 0 && write(fd, "x", 1) == -1 && errno == EINVAL,
 	       "writing /proc/self/maps (no write operation) -> EINVAL");
 	close(fd);
+	names_are_the_kernels();
 	return done_testing();
 }

@@ -177,6 +177,19 @@ static int make_sys(struct inode *proc)
 	return err;
 }
 
+static struct inode *proc_root; /* /proc */
+
+bool procfs_contains(const struct inode *dir)
+{
+	for (; proc_root; dir = dir->parent) {
+		if (dir == proc_root)
+			return true;
+		if (dir == ramfs_root())
+			return false;
+	}
+	return false;
+}
+
 /* The initramfs usually brings /proc; a file it put there itself stays. */
 void procfs_init(void)
 {
@@ -184,6 +197,8 @@ void procfs_init(void)
 	int err = path_lookup(ramfs_root(), "/proc", &dir);
 	if (err == -ENOENT)
 		err = ramfs_create(ramfs_root(), "proc", 4, S_IFDIR | 0555, 0, &dir);
+	if (!err)
+		proc_root = dir;
 	if (!err)
 		err = procpid_init(dir);
 	if (!err)

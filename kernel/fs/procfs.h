@@ -43,6 +43,11 @@ void procfs_fill(struct inode *dir);
 struct dentry;
 bool procfs_pid_entry(const struct inode *dir, const struct dentry *de);
 void procfs_forget(int pid); /* the process is reaped: /proc/PID goes */
+/* dir is /proc or a directory under it. Its names are the kernel's alone:
+ * a program's mkdir, open(O_CREAT), symlink, link or rename there finds no
+ * such name to make (ENOENT, as Linux's procfs, whose directories have no
+ * create or mkdir operations), and its unlink or rmdir of one is EPERM. */
+bool procfs_contains(const struct inode *dir);
 /* ip, found in dir, is /proc/PID or one of its files: its owner becomes the
  * process's euid and egid as they are now; anything else is left alone. */
 void procfs_revalidate(struct inode *dir, struct inode *ip);

@@ -6,6 +6,7 @@
  * ignored). */
 #include "kernel/fs/file.h"
 #include "kernel/fs/path.h"
+#include "kernel/fs/procfs.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
 #include "mm/kheap.h"
@@ -245,6 +246,8 @@ static int lookup_open(struct inode *start, const char *path, int flags, u32 mod
 		if (np.slash)
 			return -EISDIR;
 		*out = ramfs_find(np.dir, np.name, np.len);
+		if (!*out && procfs_contains(np.dir))
+			return -ENOENT;
 		if (!*out)
 			return ramfs_create(np.dir, np.name, np.len,
 					    S_IFREG | (mode & 07777 & ~myproc()->fs->umask), 0, out);

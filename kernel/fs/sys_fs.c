@@ -5,6 +5,7 @@
  * (uid 0), which decides what access answers. */
 #include "kernel/fs/dir.h"
 #include "kernel/fs/path.h"
+#include "kernel/fs/procfs.h"
 #include "kernel/proc.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
@@ -96,6 +97,8 @@ static int make_dir(const struct nameparts *np, const void *mode)
 	if (np->dots)
 		return -EEXIST;
 	u32 m = *(const u16 *)mode & 01777 & ~myproc()->fs->umask;
+	if (procfs_contains(np->dir) && !ramfs_find(np->dir, np->name, np->len))
+		return -ENOENT;
 	return ramfs_create(np->dir, np->name, np->len, S_IFDIR | m, 0, &ip);
 }
 
@@ -119,6 +122,8 @@ static int unlink_name(const struct nameparts *np, UNUSED const void *arg)
 	struct inode *ip = ramfs_find(np->dir, np->name, np->len);
 	if (np->slash && ip && !S_ISDIR(ip->mode))
 		return -ENOTDIR;
+	if (ip && procfs_contains(np->dir))
+		return -EPERM;
 	return ramfs_remove(np->dir, np->name, np->len, false);
 }
 
@@ -127,6 +132,8 @@ static int remove_dir(const struct nameparts *np, UNUSED const void *arg)
 {
 	if (np->dots)
 		return np->len == 1 ? -EINVAL : np->len == 2 ? -ENOTEMPTY : -EBUSY;
+	if (procfs_contains(np->dir) && ramfs_find(np->dir, np->name, np->len))
+		return -EPERM;
 	return ramfs_remove(np->dir, np->name, np->len, true);
 }
 

@@ -4,6 +4,7 @@
  * that breaks two rules gets Linux's errno: the old name is walked (and its
  * errors reported) before the new one is even copied in. */
 #include "kernel/fs/path.h"
+#include "kernel/fs/procfs.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
 #include "mm/kheap.h"
@@ -23,7 +24,7 @@ static int new_name(const struct nameparts *np)
 		return -ENAMETOOLONG;
 	if (ramfs_find(np->dir, np->name, np->len))
 		return -EEXIST;
-	return np->slash ? -ENOENT : 0;
+	return np->slash || procfs_contains(np->dir) ? -ENOENT : 0;
 }
 
 static int make_symlink(const struct nameparts *np, const void *target)
@@ -168,6 +169,10 @@ static int rename_names(const struct nameparts *o, const struct nameparts *n, u3
 		return -EINVAL;
 	if (nd && S_ISDIR(nd->ip->mode) && o->dir != n->dir && contains(nd->ip, o->dir))
 		return flags & RENAME_EXCHANGE ? -EINVAL : -ENOTEMPTY;
+	if (procfs_contains(o->dir) != procfs_contains(n->dir))
+		return -EXDEV; /* /proc is a filesystem of its own on Linux */
+	if (procfs_contains(o->dir))
+		return nd ? -EPERM : -ENOENT;
 	return replace(o, od, n, nd, flags);
 }
 
