@@ -20,6 +20,12 @@ CFLAGS  := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-
            -mgeneral-regs-only -nostdlib -fstack-protector-strong -mstack-protector-guard=global \
            -fno-omit-frame-pointer \
            -fno-asynchronous-unwind-tables -fno-strict-aliasing -O2 -g -Wall -Wextra -Werror -I.
+# `make SANITIZE=1 ...`: the test build. CONFIG_POISON fills freed frames and
+# heap blocks with the leak canaries and checks every copy to user space for
+# them (mm/poison.h, docs/testing.md).
+ifeq ($(SANITIZE),1)
+CFLAGS  += -DCONFIG_POISON
+endif
 LDFLAGS := -T linker.ld -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments
 NASMFLAGS := -f elf64 -g -F dwarf -Werror -I.
 

@@ -7,20 +7,17 @@
  * it. After init, nothing is left to run: under QEMU the machine exits, on
  * hardware it halts. */
 #include "kernel/init.h"
+#include "kernel/accounting.h"
 #include "kernel/cmdline.h"
 #include "kernel/errno.h"
 #include "kernel/exec.h"
 #include "kernel/fs/file.h"
 #include "kernel/ktest.h"
 #include "kernel/fs/path.h"
-#include "kernel/fs/procfs.h"
-#include "kernel/ipc/mq.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
-#include "mm/frame.h"
 #include "mm/kheap.h"
-#include "mm/kstack.h"
 
 #define MAX_INIT_ARGS 32
 
@@ -67,72 +64,29 @@ static int shell_status(int wstatus)
 	return (wstatus & 0x7f) ? 128 + (wstatus & 0x7f) : (wstatus >> 8) & 0xff;
 }
 
-/* What the tree holds: heap bytes and frames (file data), and (if ino0)
- * the files made since inode ino0, each reported by name. */
-struct tree_tally {
-	size_t bytes, frames;
-	u64 ino0;
-};
-
-static void tally(struct inode *dir, struct dentry *de, bool first, void *arg)
-{
-	struct tree_tally *t = arg;
-	t->bytes += ramfs_entry_bytes(de, first);
-	t->frames += ramfs_entry_frames(de, first);
-	if (!first || !t->ino0 || de->ip->ino < t->ino0 || procfs_pid_entry(dir, de))
-		return;
-	static char name[PATH_MAX];
-	struct nameparts np = { dir, de->name, strlen(de->name), false, false };
-	if (path_name_of(&np, name, sizeof(name)))
-		snprintf(name, sizeof(name), "(too long)/%s", de->name);
-	if (S_ISDIR(de->ip->mode))
-		printk("faultline: leftover directory: %s\n", name);
-	else
-		printk("faultline: leftover file: %s (%lu bytes)\n", name, (unsigned long)de->ip->size);
-}
-
-static struct tree_tally tree_tally(u64 ino0)
-{
-	struct tree_tally t = { 0, 0, ino0 };
-	ramfs_walk(tally, &t);
-	return t;
-}
-
-/* Frames that are free, or kept for reuse: by the heap, and as page tables
- * of the kernel-stack area (more processes at once need more of them). */
-static size_t frames_back(void)
-{
-	return frames_free() + kheap_frames() + kstack_table_frames();
-}
-
 struct baseline {
-	size_t frames, heap;
-	struct tree_tally tree;
+	struct acct_mem mem;
 	u64 ino;
 };
 
 static void baseline(struct baseline *b)
 {
-	*b = (struct baseline){ frames_back(), kheap_in_use(), tree_tally(0), ramfs_next_ino() };
+	*b = (struct baseline){ acct_mem(0), ramfs_next_ino() };
 }
 
 /* Everything the processes had must be back: frames (counting those kept
  * for reuse as free) and heap bytes. Files the programs left in the ramfs,
  * and message queues they left named, are not leaks of the kernel's: they
  * are named, one line each, and the heap and frames they take are left out
- * of the figures. */
+ * of the figures (kernel/accounting.c). */
 static void leak_check(const struct baseline *b)
 {
-	struct tree_tally now = tree_tally(b->ino);
-	size_t heap = kheap_in_use();
-	long frames = (long)frames_back() + (long)(now.frames - b->tree.frames);
-	long lost = (long)(heap - b->heap) - ((long)now.bytes - (long)b->tree.bytes) -
-		    (long)mq_leftovers();
-	if (frames == (long)b->frames && lost == 0)
+	struct acct_mem now = acct_mem(b->ino);
+	if (now.frames == b->mem.frames && now.heap == b->mem.heap)
 		pr_info("faultline: leak check passed: frames and heap back to their baseline\n");
 	else
 		printk("faultline: leak check FAILED: %ld frames and %ld heap bytes not returned\n",
-		       (long)b->frames - frames, lost);
+		       now.frames - b->mem.frames, now.heap - b->mem.heap);
 }
 
 /* init could not be started: say why as a shell would (bash's 127 for a

@@ -14,6 +14,7 @@
  * process dies in one line a student can read: who, where, what access,
  * which area. */
 #include "kernel/signal.h"
+#include "kernel/accounting.h"
 #include "arch/oops.h"
 #include "kernel/cputime.h"
 #include "kernel/errno.h"
@@ -52,15 +53,19 @@ static bool has_handler(const struct proc *p, int sig)
 struct sighand *sighand_alloc(void)
 {
 	struct sighand *sh = kmalloc(sizeof(*sh));
-	if (sh)
+	if (sh) {
 		sh->refs = 1;
+		acct_add(ACCT_SIGHANDS, 1);
+	}
 	return sh;
 }
 
 void sighand_put(struct sighand *sh)
 {
-	if (sh && --sh->refs == 0)
+	if (sh && --sh->refs == 0) {
 		kfree(sh);
+		acct_add(ACCT_SIGHANDS, -1);
+	}
 }
 
 /* Linux's flush_signal_handlers(p, 0): a handler's address means nothing

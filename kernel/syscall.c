@@ -163,3 +163,11 @@ SYSCALLS(DECLARE)
 #define ENTRY(nr, name) [nr] = sys_##name,
 const syscall_fn syscall_table[] = { SYSCALLS(ENTRY) };
 const u64 syscall_count = ARRAY_SIZE(syscall_table);
+
+#define NAME(nr, name) [nr] = #name,
+static const char *const names[] = { SYSCALLS(NAME) };
+
+const char *syscall_name(long nr)
+{
+	return nr >= 0 && (u64)nr < ARRAY_SIZE(names) && names[nr] ? names[nr] : "(no syscall)";
+}

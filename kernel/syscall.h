@@ -13,6 +13,9 @@
 
 typedef long (*syscall_fn)(u64, u64, u64, u64, u64, u64);
 
+/* The table's name for system call nr ("read"), or "(no syscall)": for reports. */
+const char *syscall_name(long nr);
+
 /* Most syscalls that answer with a structure end with this: build it in
  * kernel memory, hand it over in one copy, -EFAULT if that copy fell short. */
 static inline long copy_out(void __user *to, const void *from, size_t n)

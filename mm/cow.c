@@ -24,7 +24,7 @@ static int copy_vmas(struct mm *dst, const struct mm *src)
 	for (const struct vma *v = src->vmas; v; v = v->next) {
 		if (v->dontfork)
 			continue; /* MADV_DONTFORK: the child does not get this area */
-		struct vma *copy = kmalloc(sizeof(*copy));
+		struct vma *copy = vma_alloc();
 		if (!copy)
 			return -ENOMEM;
 		*copy = *v;

@@ -24,6 +24,7 @@
 #include "kernel/printk.h"
 #include "kernel/string.h"
 #include "mm/layout.h"
+#include "mm/poison.h"
 
 #define LOW_MEMORY (1ul << 20)
 #define BOOT_MAPPED (4ul << 30) /* the boot tables direct-map this much */
@@ -184,6 +185,7 @@ void frame_free_contig(u64 pa, size_t n)
 		if (priv[f] && release_hook)
 			release_hook((u64)f * PAGE_SIZE, priv[f]);
 		priv[f] = 0;
+		poison_fill(phys_to_virt((u64)f * PAGE_SIZE), PAGE_SIZE, POISON_FRAME);
 		set_free(f);
 		nfree++;
 	}

@@ -8,6 +8,7 @@
 #include "kernel/string.h"
 #include "mm/frame.h"
 #include "mm/layout.h"
+#include "mm/poison.h"
 
 #define MAGIC_USED 0x6b6d616c6c6f6321ul /* "kmalloc!" */
 #define MAGIC_FREE 0x667265656472616bul
@@ -29,6 +30,12 @@ struct freeblock {
 static struct freeblock *freelist[NCLASSES];
 static size_t in_use, frames_held;
 
+/* A free block, past its header and link, holds the heap's canary (SANITIZE=1). */
+static void poison_block(struct freeblock *b, unsigned shift)
+{
+	poison_fill(b + 1, (1ul << shift) - sizeof(*b), POISON_HEAP);
+}
+
 /* Split a fresh frame into blocks of 1 << shift and queue them. */
 static bool refill(unsigned shift)
 {
@@ -42,6 +49,7 @@ static bool refill(unsigned shift)
 		b->h = (struct header){ MAGIC_FREE, shift, 0 };
 		b->next = freelist[shift - MIN_SHIFT];
 		freelist[shift - MIN_SHIFT] = b;
+		poison_block(b, shift);
 	}
 	return true;
 }
@@ -102,6 +110,7 @@ void kfree(void *p)
 	in_use -= 1ul << h->shift;
 	b->next = freelist[h->shift - MIN_SHIFT];
 	freelist[h->shift - MIN_SHIFT] = b;
+	poison_block(b, h->shift);
 }
 
 size_t kheap_size(const void *p)

@@ -17,6 +17,7 @@
  * pages to the page-table entries holding it (mm/rmap.c), which reclaim and
  * truncate walk. */
 #include "mm/shmem.h"
+#include "kernel/accounting.h"
 #include "kernel/errno.h"
 #include "mm/frame.h"
 #include "mm/kheap.h"
@@ -57,6 +58,7 @@ struct shmem *shmem_new(u64 *account)
 	struct shmem *s = kmalloc(sizeof(*s));
 	if (!s)
 		return NULL;
+	acct_add(ACCT_SHMEM, 1);
 	*s = (struct shmem){ .ref = 1, .height = 1, .account = account, .next = objects,
 			     .pprev = &objects };
 	if (objects)
@@ -115,6 +117,7 @@ void shmem_put(struct shmem *s)
 	if (s->next)
 		s->next->pprev = s->pprev;
 	kfree(s);
+	acct_add(ACCT_SHMEM, -1);
 }
 
 void shmem_truncate(struct shmem *s, u64 pages)

@@ -5,6 +5,7 @@
  * the short count must not go on to use stale kernel bytes (CVE-2008-2729). */
 #include "mm/uaccess.h"
 #include "kernel/string.h"
+#include "mm/poison.h"
 
 unsigned long copy_user_raw(void *dst, const void *src, unsigned long n);
 unsigned long clear_user_raw(void *dst, unsigned long n);
@@ -15,6 +16,7 @@ unsigned long copy_to_user(void __user *to, const void *from, unsigned long n)
 {
 	if (!access_ok(to, n))
 		return n;
+	poison_check_out(from, uaddr(to), n, (u64)__builtin_return_address(0));
 	return copy_user_raw(__force_kernel(to), from, n);
 }
 

@@ -4,6 +4,9 @@
  *   access_ok(p, n)            could [p, p+n) be user memory? (no wrap, below TASK_SIZE_MAX)
  *   get_user(x, p)             0 or -EFAULT; x = 0 on failure
  *   put_user(x, p)             0 or -EFAULT; nothing written on failure
+ *
+ * In the SANITIZE=1 build, what copy_to_user and put_user write is first
+ * searched for the leak canaries (mm/poison.h).
  *   clear_user(p, n)           bytes NOT cleared
  *   copy_to_user(to, from, n)  bytes NOT copied
  *   copy_from_user(to, from, n) bytes NOT copied; the uncopied tail of 'to' is zeroed
@@ -24,6 +27,7 @@
 #include "kernel/errno.h"
 #include "kernel/types.h"
 #include "mm/layout.h"
+#include "mm/poison.h"
 
 #ifdef __clang__
 #define __user __attribute__((noderef, address_space(1)))
@@ -81,6 +85,8 @@ long uaccess_bad_size(void); /* never defined: a wrong size fails to link */
 		u64 v_ = (u64)(x);                                                  \
 		long e_ = -EFAULT;                                                  \
 		if (access_ok(p_, sizeof(*(ptr)))) {                                \
+			if (sizeof(*(ptr)) == 8)                                    \
+				poison_check_value(v_, uaddr(p_));                  \
 			switch (sizeof(*(ptr))) {                                   \
 			case 1: e_ = uaccess_put1(p_, v_); break;                   \
 			case 2: e_ = uaccess_put2(p_, v_); break;                   \

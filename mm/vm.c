@@ -8,6 +8,7 @@
  * RAM direct-mapped at DIRECT_MAP with 2 MiB pages, and the kernel half's
  * top-level entries created once so every address space can share them. */
 #include "mm/vm.h"
+#include "kernel/accounting.h"
 #include "arch/x86.h"
 #include "kernel/bootinfo.h"
 #include "kernel/errno.h"
@@ -38,6 +39,7 @@ static pte_t *descend(pte_t *entry, u64 va, bool alloc)
 	u64 pa = frame_alloc();
 	if (!pa)
 		return NULL;
+	acct_add(ACCT_PAGE_TABLES, 1);
 	/* Intermediate entries grant everything; the leaf decides. User bit only
 	 * in the lower half, so no kernel table is ever user-reachable. */
 	*entry = pa | PTE_P | PTE_W | (va < TASK_SIZE_MAX ? PTE_U : 0);
@@ -151,6 +153,7 @@ static void free_level(pte_t *table, int level, bool leaves)
 			release_leaf(e);
 	}
 	frame_free(virt_to_phys(table));
+	acct_add(ACCT_PAGE_TABLES, -1);
 }
 
 pte_t *vm_new(void)
@@ -158,6 +161,7 @@ pte_t *vm_new(void)
 	u64 pa = frame_alloc();
 	if (!pa)
 		return NULL;
+	acct_add(ACCT_PAGE_TABLES, 1);
 	pte_t *pml4 = phys_to_virt(pa);
 	memcpy(pml4 + 256, kernel_pml4 + 256, 256 * sizeof(pte_t));
 	return pml4;
@@ -169,6 +173,7 @@ void freevm(pte_t *pml4)
 		if (pml4[i] & PTE_P)
 			free_level(phys_to_virt(PTE_ADDR(pml4[i])), 3, true);
 	frame_free(virt_to_phys(pml4));
+	acct_add(ACCT_PAGE_TABLES, -1);
 }
 
 static void map_or_die(u64 va, u64 pa, u64 size, u64 flags)

@@ -6,6 +6,7 @@
  * handler on first touch. Every edit reduces to two moves: split an area at
  * a boundary, then act on the areas wholly inside the range. */
 #include "mm/vma.h"
+#include "kernel/accounting.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
@@ -149,7 +150,7 @@ static int cut(struct mm *mm, u64 at, bool limited)
 		return 0;
 	if (limited && mm->map_count >= MAX_MAP_COUNT)
 		return -ENOMEM;
-	struct vma *hi = kmalloc(sizeof(*hi));
+	struct vma *hi = vma_alloc();
 	if (!hi)
 		return -ENOMEM;
 	*hi = *v;
@@ -275,6 +276,15 @@ void vma_free(struct vma *v)
 	if (v->pfn)
 		pfn_put(v->pfn);
 	kfree(v);
+	acct_add(ACCT_VMAS, -1);
+}
+
+struct vma *vma_alloc(void)
+{
+	struct vma *v = kmalloc(sizeof(*v));
+	if (v)
+		acct_add(ACCT_VMAS, 1);
+	return v;
 }
 
 int vma_insert(struct mm *mm, const struct vma *proto)
@@ -282,7 +292,7 @@ int vma_insert(struct mm *mm, const struct vma *proto)
 	if (mm->map_count > MAX_MAP_COUNT)
 		return -ENOMEM;
 	int err = vma_unmap(mm, proto->start, proto->end - proto->start);
-	struct vma *v = err ? NULL : kmalloc(sizeof(*v));
+	struct vma *v = err ? NULL : vma_alloc();
 	if (!v)
 		return -ENOMEM;
 	*v = *proto;

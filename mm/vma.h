@@ -88,6 +88,7 @@ int vma_insert(struct mm *mm, const struct vma *proto);
 /* Linux's VM_SPECIAL: device memory is never locked; mlock leaves it alone. */
 static inline bool vma_lockable(const struct vma *v) { return !v->pfn; }
 void vma_free(struct vma *v);          /* drops what the VMA holds (file, object, device), then the VMA */
+struct vma *vma_alloc(void);           /* a zeroed VMA, counted (kernel/accounting.h), or NULL */
 void vma_hold(struct vma *v);          /* a copy of v was made (split, fork) */
 int vma_unmap(struct mm *mm, u64 start, u64 len);
 int vma_split(struct mm *mm, u64 start, u64 end); /* make start and end area boundaries */

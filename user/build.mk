@@ -51,7 +51,7 @@ USER_LDFLAGS_fbdemo := $(USER_LDFLAGS_fb)
 # Defining targets here must not change the including Makefile's default goal.
 user_saved_goal := $(.DEFAULT_GOAL)
 
-$(USER_BUILD)/%: user/%.c $(wildcard user/*.h) user/build.mk
+$(USER_BUILD)/%: user/%.c $(wildcard user/*.h) mm/poison.h user/build.mk
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)$(USER_CC) $(USER_CFLAGS) $(USER_LDFLAGS_$*) -o $@ $<
 

@@ -100,14 +100,19 @@ static void var_info(struct fb_var_screeninfo *v)
 	};
 }
 
+/* The struct has gaps (after ywrapstep, before mmio_start, at its end)
+ * that neither an initializer nor a struct assignment need clear: zeroed
+ * whole, then filled field by field, as Linux's copy comes from a zeroed
+ * fb_info, so no stale kernel stack reaches the caller. */
 static void fix_info(struct fb_fix_screeninfo *x)
 {
-	*x = (struct fb_fix_screeninfo){
-		.smem_start = fbd.fb->phys, .smem_len = fbd.len,
-		.type = FB_TYPE_PACKED_PIXELS, .visual = FB_VISUAL_TRUECOLOR,
-		.line_length = fbd.fb->pitch,
-	};
+	memset(x, 0, sizeof(*x));
 	memcpy(x->id, "faultlinefb", sizeof("faultlinefb"));
+	x->smem_start = fbd.fb->phys;
+	x->smem_len = (u32)fbd.len;
+	x->type = FB_TYPE_PACKED_PIXELS;
+	x->visual = FB_VISUAL_TRUECOLOR;
+	x->line_length = fbd.fb->pitch;
 }
 
 /* FBIOGET_VSCREENINFO and FBIOGET_FSCREENINFO describe the framebuffer.

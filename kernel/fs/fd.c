@@ -3,6 +3,7 @@
  * Linux's fdtable. Descriptors are always the lowest free number, which is
  * what POSIX promises and shells count on (dup2-free redirection). */
 #include "kernel/fs/file.h"
+#include "kernel/accounting.h"
 #include "kernel/ipc/mq.h"
 #include "kernel/proc.h"
 #include "kernel/string.h"
@@ -76,6 +77,7 @@ static struct files *files_copy(const struct files *t)
 	if (!c)
 		return NULL;
 	*c = (struct files){ .refs = 1, .cloexec = t ? t->cloexec : 0 };
+	acct_add(ACCT_FD_TABLES, 1);
 	for (unsigned fd = 0; t && fd < NOFILE; fd++)
 		if (t->ofile[fd])
 			c->ofile[fd] = file_dup(t->ofile[fd]);
@@ -90,6 +92,7 @@ static void files_put(struct files *t, const struct proc *p)
 	for (unsigned fd = 0; fd < NOFILE; fd++)
 		drop(t, fd, p);
 	kfree(t);
+	acct_add(ACCT_FD_TABLES, -1);
 }
 
 static struct fs_struct *fs_copy(const struct fs_struct *fs)

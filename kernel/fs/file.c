@@ -4,6 +4,7 @@
  * here; devices have theirs in kernel/fs/dev.c, pipes in kernel/fs/pipe.c,
  * message queues in kernel/ipc/mq.c. */
 #include "kernel/fs/file.h"
+#include "kernel/accounting.h"
 #include "kernel/drivers/blk.h"
 #include "kernel/fs/dev.h"
 #include "kernel/fs/pipe.h"
@@ -74,9 +75,18 @@ long uio_read_buf(struct uio *u, const void *buf, size_t size, u64 *pos)
 struct file *file_alloc(struct inode *ip, u32 flags)
 {
 	struct file *f = kmalloc(sizeof(*f));
-	if (f)
+	if (f) {
 		*f = (struct file){ .ip = ip, .flags = flags & FILE_FLAGS, .ref = 1 };
+		acct_add(ACCT_FILES, 1);
+	}
 	return f;
+}
+
+void file_free(struct file *f)
+{
+	if (f)
+		acct_add(ACCT_FILES, -1);
+	kfree(f);
 }
 
 /* A character device without a driver is ENXIO, as chrdev_open says, and
@@ -98,7 +108,7 @@ int file_open(struct inode *ip, int flags, struct file **out)
 	f->blk = blk;
 	int err = dev && dev->open ? dev->open(f) : 0;
 	if (err) {
-		kfree(f);
+		file_free(f);
 		return err;
 	}
 	ramfs_get(ip);
@@ -122,7 +132,7 @@ void file_close(struct file *f)
 		mq_close(f);
 	else
 		ramfs_put(f->ip);
-	kfree(f);
+	file_free(f);
 }
 
 /* Access mode 3 is neither: Linux lets such a file be used only for ioctl. */

@@ -90,6 +90,7 @@ long uio_result(const struct uio *u, size_t done);  /* done, or -EFAULT if nothi
 long uio_read_buf(struct uio *u, const void *buf, size_t size, u64 *pos);
 
 struct file *file_alloc(struct inode *ip, u32 flags); /* NULL: no memory */
+void file_free(struct file *f); /* one file_alloc gave and nobody holds (NULL: nothing) */
 int file_open(struct inode *ip, int flags, struct file **out);
 struct file *file_dup(struct file *f);
 void file_close(struct file *f);

@@ -22,6 +22,7 @@
  * &tail (room came, or the last reader left); pipe_wake also wakes every
  * poller (kernel/fs/poll.h), which cannot sleep on both. */
 #include "kernel/fs/pipe.h"
+#include "kernel/accounting.h"
 #include "kernel/fs/poll.h"
 #include "kernel/proc.h"
 #include "kernel/signal.h"
@@ -89,13 +90,15 @@ int pipe_create(u32 flags, struct file *ends[2])
 	struct pipe *p = kmalloc(sizeof(*p));
 	if (!p)
 		return -ENOMEM;
+	acct_add(ACCT_PIPES, 1);
 	ramfs_init_inode(&p->inode, S_IFIFO | 0600, 0);
 	ends[0] = end_alloc(p, O_RDONLY | flags);
 	ends[1] = end_alloc(p, O_WRONLY | flags);
 	if (!ends[0] || !ends[1]) {
-		kfree(ends[0]);
-		kfree(ends[1]);
+		file_free(ends[0]);
+		file_free(ends[1]);
 		kfree(p);
+		acct_add(ACCT_PIPES, -1);
 		return -ENOMEM;
 	}
 	p->readers = p->writers = 1;
@@ -252,6 +255,7 @@ void pipe_close(struct file *f)
 		for (; !pipe_empty(p); p->tail++)
 			frame_free(slot(p, p->tail)->page);
 		kfree(p);
+		acct_add(ACCT_PIPES, -1);
 	}
 }
 

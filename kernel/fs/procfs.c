@@ -9,6 +9,7 @@
  * reads in small pieces may get figures from different moments (cat's
  * reads are large enough to take each file whole). */
 #include "kernel/fs/procfs.h"
+#include "kernel/accounting.h"
 #include "kernel/errno.h"
 #include "kernel/fs/file.h"
 #include "kernel/fs/path.h"
@@ -17,6 +18,7 @@
 #include "kernel/string.h"
 #include "mm/extable.h"
 #include "mm/frame.h"
+#include "mm/kheap.h"
 #include "mm/reclaim.h"
 #include "mm/swap.h"
 
@@ -98,7 +100,7 @@ long procfs_flag_read(bool on, struct uio *u, u64 *pos)
 
 /* As Linux's proc_dointvec takes a number: blanks, digits, one newline;
  * anything else, or nothing, is EINVAL. Any write position is taken as 0. */
-long procfs_flag_write(struct uio *u, bool *on)
+long procfs_number_write(struct uio *u, u64 *out)
 {
 	char text[24];
 	size_t n = u->resid < sizeof(text) - 1 ? u->resid : sizeof(text) - 1;
@@ -117,8 +119,17 @@ long procfs_flag_write(struct uio *u, bool *on)
 		c++;
 	if (*c)
 		return -EINVAL;
-	*on = v != 0;
+	*out = v;
 	return (long)n;
+}
+
+long procfs_flag_write(struct uio *u, bool *on)
+{
+	u64 v;
+	long n = procfs_number_write(u, &v);
+	if (n >= 0)
+		*on = v != 0;
+	return n;
 }
 
 /* /proc/sys/debug/uaccess_trace: the boot flag's value, to read and change
@@ -137,6 +148,33 @@ static long trace_write(UNUSED struct file *f, struct uio *u, UNUSED u64 *pos)
 static const struct devops sys_flag_ops = { .read = trace_read, .write = trace_write,
 					    .seekable = true, .positional = true };
 
+/* /proc/sys/debug/accounting (faultline's own): kernel/accounting.h's
+ * counters, `name value` a line, then the files made since the inode
+ * number last written here (0, the start: none), as `leftover PATH BYTES`.
+ * The runner writes the next_ino it read before a program and reads again
+ * after it (docs/testing.md). The text takes a page of heap while it is
+ * written: the same in every read, so figures still compare. */
+static u64 acct_since;
+
+static long acct_read(UNUSED struct file *f, struct uio *u, u64 *pos)
+{
+	char *text = kmalloc(PAGE_SIZE);
+	if (!text)
+		return -ENOMEM;
+	size_t n = acct_show(text, PAGE_SIZE, acct_since);
+	long r = uio_read_buf(u, text, n, pos);
+	kfree(text);
+	return r;
+}
+
+static long acct_write(UNUSED struct file *f, struct uio *u, UNUSED u64 *pos)
+{
+	return procfs_number_write(u, &acct_since);
+}
+
+static const struct devops acct_ops = { .read = acct_read, .write = acct_write,
+					.seekable = true, .positional = true };
+
 static const struct {
 	u32 rdev;
 	const struct devops *ops;
@@ -146,7 +184,7 @@ static const struct {
 	{ PROC_SYS_UACCESS_TRACE, &sys_flag_ops }, { PROC_PID_MAPS, &procmaps_ops },
 	{ PROC_PID_PAGEMAP, &procpagemap_ops }, { PROC_PID_STAT, &procpid_ops },
 	{ PROC_PID_STATUS, &procpid_ops }, { PROC_PID_CMDLINE, &procpid_ops },
-	{ PROC_PID_UACCESS_TRACE, &procpid_ops },
+	{ PROC_PID_UACCESS_TRACE, &procpid_ops }, { PROC_SYS_ACCOUNTING, &acct_ops },
 };
 
 const struct devops *procfs_dev(u32 rdev)
@@ -165,7 +203,7 @@ static int ensure(struct inode *dir, const char *name, u32 mode, u32 rdev, struc
 	return *out ? 0 : ramfs_create(dir, name, len, mode, rdev, out);
 }
 
-/* /proc/sys/debug/uaccess_trace */
+/* /proc/sys/debug/uaccess_trace and accounting */
 static int make_sys(struct inode *proc)
 {
 	struct inode *sys, *debug, *ip;
@@ -174,6 +212,8 @@ static int make_sys(struct inode *proc)
 		err = ensure(sys, "debug", S_IFDIR | 0555, 0, &debug);
 	if (!err)
 		err = ensure(debug, "uaccess_trace", S_IFCHR | 0644, PROC_SYS_UACCESS_TRACE, &ip);
+	if (!err)
+		err = ensure(debug, "accounting", S_IFCHR | 0644, PROC_SYS_ACCOUNTING, &ip);
 	return err;
 }
 

@@ -1,8 +1,9 @@
 /* kernel/fs/procfs.h — the /proc files. They are character devices in the
  * ramfs whose driver writes the text afresh on every read: there is no
  * second filesystem to mount. Three drivers share the major:
- *   kernel/fs/procfs.c   the system's files: meminfo, swaps, vmstat, and the
- *                        switch /proc/sys/debug/uaccess_trace;
+ *   kernel/fs/procfs.c   the system's files: meminfo, swaps, vmstat, the
+ *                        switch /proc/sys/debug/uaccess_trace and the
+ *                        kernel's resource counters /proc/sys/debug/accounting;
  *   kernel/fs/procpid.c  the directories /proc/PID and /proc/self, and the
  *                        per-process text files stat, status, cmdline,
  *                        uaccess_trace;
@@ -24,6 +25,7 @@
 #define PROC_PID_STATUS MKDEV(PROC_MAJOR, 8)
 #define PROC_PID_CMDLINE MKDEV(PROC_MAJOR, 9)
 #define PROC_PID_UACCESS_TRACE MKDEV(PROC_MAJOR, 10)
+#define PROC_SYS_ACCOUNTING MKDEV(PROC_MAJOR, 16) /* /proc/sys/debug/accounting */
 
 /* The driver of a /proc device number, or NULL (dev.c asks for PROC_MAJOR's). */
 const struct devops *procfs_dev(u32 rdev);
@@ -65,5 +67,7 @@ struct uio;
  * its length, or -EINVAL, -EFAULT. */
 long procfs_flag_read(bool on, struct uio *u, u64 *pos);
 long procfs_flag_write(struct uio *u, bool *on);
+/* The same number, whole. */
+long procfs_number_write(struct uio *u, u64 *v);
 
 void procfs_init(void); /* the files, and /proc itself if the initramfs did not make it */

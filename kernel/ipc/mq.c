@@ -215,11 +215,12 @@ static void release(struct mqueue *q)
 	kfree(q);
 }
 
-size_t mq_leftovers(void)
+size_t mq_leftovers(bool name_them)
 {
 	size_t bytes = 0;
 	for (struct mqueue *q = queues; q; q = q->next) {
-		printk("faultline: leftover message queue: /%s (%ld messages)\n", q->name, (long)q->curmsgs);
+		if (name_them)
+			printk("faultline: leftover message queue: /%s (%ld messages)\n", q->name, (long)q->curmsgs);
 		bytes += kheap_size(q);
 		for (struct mq_msg *m = q->msgs; m; m = m->next)
 			bytes += kheap_size(m);

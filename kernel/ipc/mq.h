@@ -15,10 +15,10 @@ long mq_read(struct file *f, struct uio *u, u64 *pos);
  * as Linux's mqueue_flush_file ends it. */
 void mq_flush(struct file *f, const struct proc *p);
 
-/* For the leak check after init exits: names each queue still linked, one
- * line each (a queue outlives its processes until mq_unlink, as a file
- * does), and returns the heap bytes they hold. */
-size_t mq_leftovers(void);
+/* For the leak checks: the heap bytes of the queues still linked (a queue
+ * outlives its processes until mq_unlink, as a file does); name_them: each
+ * is printed too, one line each. */
+size_t mq_leftovers(bool name_them);
 
 /* The last reference to f is gone; the queue goes once it is unlinked and
  * no file is open on it. */

@@ -11,12 +11,22 @@
  *
  * It is infrastructure, not a test: it lives apart from the programs in user/ so the
  * host run (tests/run-linux) does not treat it as one. When it exits, the
- * kernel checks that every frame and heap byte came back (kernel/init.c). */
+ * kernel checks that every frame and heap byte came back (kernel/init.c).
+ *
+ * As init on faultline it checks each program the same way, and more
+ * closely: it reads the kernel's resource counters
+ * (/proc/sys/debug/accounting) before the program and again once the
+ * program and every process it left behind are gone, prints a line
+ * "# accounting: NAME BEFORE -> AFTER after PROGRAM" for each counter that
+ * is not back (tests/run fails the run on it) and marks the program not ok;
+ * files the program left in the ramfs are named, not counted. */
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -109,6 +119,98 @@ static void reap_orphans(bool all)
 	}
 }
 
+/* ---- the kernel's accounting ---- */
+
+#define ACCT_PATH "/proc/sys/debug/accounting"
+#define MAX_COUNTERS 32
+
+struct counters {
+	int n;
+	char name[MAX_COUNTERS][24];
+	long value[MAX_COUNTERS];
+	unsigned long next_ino;
+	char leftovers[2048]; /* the file's `leftover PATH BYTES` lines */
+};
+
+/* The counters now, parsed into c with open/read only: no malloc, so the
+ * runner's own memory is the same at every reading. False if the kernel
+ * has no such file (Linux, or an older faultline). */
+static bool read_counters(struct counters *c)
+{
+	static char text[4096];
+	int fd = open(ACCT_PATH, O_RDONLY);
+	if (fd < 0)
+		return false;
+	ssize_t len = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (len <= 0)
+		return false;
+	text[len] = '\0';
+	c->n = 0;
+	c->leftovers[0] = '\0';
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		char name[24];
+		long v;
+		if (strncmp(line, "leftover ", 9) == 0)
+			snprintf(c->leftovers + strlen(c->leftovers), sizeof(c->leftovers) - strlen(c->leftovers),
+				 "%s\n", line + 9);
+		else if (sscanf(line, "%23s %ld", name, &v) == 2 && strcmp(name, "next_ino") == 0)
+			c->next_ino = (unsigned long)v;
+		else if (sscanf(line, "%23s %ld", name, &v) == 2 && c->n < MAX_COUNTERS) {
+			snprintf(c->name[c->n], sizeof(c->name[0]), "%s", name);
+			c->value[c->n++] = v;
+		}
+	}
+	return true;
+}
+
+/* From now on the file lists the files made after this reading's. */
+static void mark_new_files(const struct counters *c)
+{
+	char num[32];
+	int fd = open(ACCT_PATH, O_WRONLY);
+	int len = snprintf(num, sizeof(num), "%lu\n", c->next_ino);
+	if (fd >= 0 && write(fd, num, (size_t)len) != len)
+		printf("# cannot write %s\n", ACCT_PATH);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Each counter not back to its value before 'name' ran, one line each;
+ * its files are named. How many differ. */
+static int compare_counters(const struct counters *before, const struct counters *after,
+			    const char *name)
+{
+	int differ = 0;
+	for (int i = 0; i < before->n && i < after->n; i++)
+		if (before->value[i] != after->value[i]) {
+			printf("# accounting: %s %ld -> %ld after %s\n", before->name[i], before->value[i],
+			       after->value[i], name);
+			differ++;
+		}
+	char copy[sizeof(after->leftovers)];
+	snprintf(copy, sizeof(copy), "%s", after->leftovers);
+	for (char *line = strtok(copy, "\n"); line; line = strtok(NULL, "\n"))
+		printf("# %s left in the ramfs: %s bytes\n", name, line);
+	return differ;
+}
+
+/* Only init sees every process a program leaves behind (orphans are its
+ * children), so only as init can it wait until they are all gone; its
+ * own pages are locked first, so that the swap machine's programs cannot
+ * push them out and make frames look freed and swap slots used. A deep
+ * touch of the stack now keeps a deeper call later from taking a frame. */
+static bool accounting_start(struct counters *c)
+{
+	if (getpid() != 1 || !read_counters(c))
+		return false;
+	volatile char stack[64 * 1024];
+	for (size_t i = 0; i < sizeof(stack); i += 4096)
+		stack[i] = 0;
+	mlockall(MCL_CURRENT | MCL_FUTURE);
+	return true;
+}
+
 /* make test runs each program on the machine it was written for: one
  * marked `swap` on the swap machine (64 MiB of RAM, swap on), where it
  * sizes its working set from RAM and the swap there is; the others on 256
@@ -149,6 +251,8 @@ int main(void)
 	char line[256];
 	int n = 0, failed = 0, skipped = 0;
 	bool small = swap_machine();
+	static struct counters before, after;
+	bool accounting = accounting_start(&before);
 	while (fgets(line, sizeof(line), f)) {
 		struct expectation e = { 0 };
 		if (line[0] == '#' || sscanf(line, "%63s %15s %15s", e.name, e.kind, e.value) < 2)
@@ -161,17 +265,22 @@ int main(void)
 			continue;
 		}
 		struct timespec t0, t1;
+		if (accounting && read_counters(&before))
+			mark_new_files(&before);
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		int status = run(e.name);
-		reap_orphans(false);
+		reap_orphans(accounting);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
+		int differ = accounting && read_counters(&after) ? compare_counters(&before, &after, e.name) : 0;
 		char got[64], want[64];
 		describe(status, got, sizeof(got));
 		describe(wanted_status(&e), want, sizeof(want));
-		bool ok = status == wanted_status(&e);
+		bool ok = status == wanted_status(&e) && !differ;
 		failed += !ok;
-		printf("%s %d - runner: %s ended: %s%s%s # %.1f s\n", ok ? "ok" : "not ok", ++n,
-		       e.name, got, ok ? "" : ", expected ", ok ? "" : want,
+		printf("%s %d - runner: %s ended: %s%s%s%s # %.1f s\n", ok ? "ok" : "not ok", ++n,
+		       e.name, got, status == wanted_status(&e) ? "" : ", expected ",
+		       status == wanted_status(&e) ? "" : want,
+		       differ ? ", kernel resources not back (# accounting lines above)" : "",
 		       (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	}
 	fclose(f);
