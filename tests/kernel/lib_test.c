@@ -82,6 +82,24 @@ KTEST(heap_stress)
 	KEXPECT_EQ(kheap_in_use(), heap0);
 }
 
+/* A burst of small objects, all freed: the heap gives their frames back,
+ * keeping at most the one frame of spare blocks its class may hold, and
+ * the frames are free again for anyone (a fork bomb's processes kept 12 MiB
+ * from user memory when the heap never gave frames back: bk12_exhaust). */
+KTEST(heap_gives_empty_frames_back)
+{
+	enum { N = 64 * 40 }; /* 40 frames of 64-byte blocks */
+	static void *blocks[N];
+	size_t held0 = kheap_frames(), free0 = frames_free();
+	for (int i = 0; i < N; i++)
+		KEXPECT((blocks[i] = kmalloc(40)) != NULL);
+	KEXPECT(kheap_frames() >= held0 + 39);
+	for (int i = 0; i < N; i++)
+		kfree(blocks[N - 1 - (i * 7919) % N]); /* in a scattered order */
+	KEXPECT(kheap_frames() <= held0 + 1);
+	KEXPECT(frames_free() + 1 >= free0);
+}
+
 static void kfree_twice(void *p) { kfree(p); }
 
 KTEST(heap_double_free)
