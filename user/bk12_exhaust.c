@@ -53,6 +53,10 @@ static void recovered(const char *what, long before_kb)
 		_exit(0);
 	}
 	tap_status(reap(p), EXITED(0), "after %s: fork, 16 MiB, a pipe and a file work", what);
+	/* The hog's orphans come to init, which is this program when it is
+	 * booted alone as /init: the zombies it has not reaped are memory in use. */
+	while (getpid() == 1 && wait(NULL) > 0)
+		;
 	if (fl) {
 		long after = free_kb();
 		if (!tap_ok(after >= before_kb - 2048, "after %s: free memory came back", what))
