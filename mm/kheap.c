@@ -4,6 +4,7 @@
  * Every block carries a header with a magic word that kfree checks and
  * flips, so a double free or a pointer kmalloc never returned is caught. */
 #include "mm/kheap.h"
+#include "kernel/failinject.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
 #include "mm/frame.h"
@@ -78,7 +79,7 @@ static void *alloc_large(size_t total)
 void *kmalloc(size_t size)
 {
 	size_t total = size + sizeof(struct header);
-	if (size > (1ul << 40))
+	if (size > (1ul << 40) || should_fail(FAIL_SLAB))
 		return NULL;
 	return total <= (1ul << MAX_SHIFT) ? alloc_small(total) : alloc_large(total);
 }
