@@ -101,7 +101,7 @@ static struct tree_tally tree_tally(u64 ino0)
 
 /* Frames that are free, or kept for reuse: by the heap, and as page tables
  * of the kernel-stack area (more processes at once need more of them). */
-static size_t frames_back(void)
+size_t frames_back(void)
 {
 	return frames_free() + kheap_frames() + kstack_table_frames();
 }
