@@ -36,6 +36,7 @@ static const char *const names[NFAIL_KINDS] = {
 static struct fault_attr attrs[NFAIL_KINDS];   /* in force */
 static struct fault_attr pending[NFAIL_KINDS]; /* from the flags, until init runs */
 static u64 state[NFAIL_KINDS];
+static const struct proc *spared; /* init, once it runs */
 
 static u64 next_random(enum fail_kind kind)
 {
@@ -60,8 +61,7 @@ static u64 seed_for(u64 seed, unsigned kind)
 bool should_fail(enum fail_kind kind)
 {
 	struct fault_attr *a = &attrs[kind];
-	struct proc *p = myproc();
-	if (!a->probability || a->times == 0 || (p && p->pid == 1))
+	if (!a->probability || a->times == 0 || (spared && myproc() == spared))
 		return false;
 	if (a->calls++ < a->space)
 		return false;
@@ -116,8 +116,9 @@ void failinject_init(void)
 	}
 }
 
-void failinject_start(void)
+void failinject_start(const struct proc *init)
 {
+	spared = init;
 	for (unsigned k = 0; k < NFAIL_KINDS; k++)
 		attrs[k] = pending[k];
 }

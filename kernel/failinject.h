@@ -25,11 +25,14 @@ struct fault_attr {
 };
 
 /* True if this call of kind should fail. Always false until
- * failinject_start, so that the boot itself is never failed, and in init. */
+ * failinject_start, so that the boot itself is never failed, and in init
+ * after it (kernel tests run before: no process is spared there). */
 bool should_fail(enum fail_kind kind);
 
 void failinject_init(void);  /* reads the flags and `fail_seed=` (default 1) */
-void failinject_start(void); /* from here on, the flags apply (init is running) */
+struct proc;
+/* From here on the flags apply, in every process but init. */
+void failinject_start(const struct proc *init);
 void failinject_report(void); /* one line per kind set: calls and failures */
 
 /* For kernel tests: set kind's attributes and arm it at once (returning

@@ -175,7 +175,7 @@ void run_init(void)
 	int err = start(path);
 	if (err)
 		cannot_run(path, err);
-	failinject_start(); /* init runs: from here on every allocation may fail */
+	failinject_start(proc_find(1)); /* init runs: from here on every allocation may fail */
 	scheduler();
 	struct proc *init = proc_find(1);
 	int status = init && init->state == P_ZOMBIE ? shell_status(init->exit_status) : -1;

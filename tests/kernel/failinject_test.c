@@ -19,6 +19,9 @@
 #include "mm/cow.h"
 #include "mm/fault.h"
 #include "mm/kheap.h"
+#include "kernel/fs/file.h"
+#include "kernel/fs/pipe.h"
+#include "tests/kernel/usermem.h"
 
 #define MAX_CALLS 2000 /* no operation here needs more allocations of one kind */
 
@@ -70,10 +73,16 @@ static void sweep(const struct op *op, enum fail_kind kind)
 	KEXPECT_EQ(kheap_in_use(), heap);
 }
 
-static void sweep_all(const struct op *op)
+/* The heap and frames; an operation on user memory, its page tables too. */
+static void sweep_memory(const struct op *op)
 {
 	sweep(op, FAIL_SLAB);
 	sweep(op, FAIL_PAGE_ALLOC);
+}
+
+static void sweep_all(const struct op *op)
+{
+	sweep_memory(op);
 	sweep(op, FAIL_PGTABLE);
 }
 
@@ -89,7 +98,8 @@ static void free_proc(void) { proc_free(held_proc); }
 
 KTEST(failinject_proc_alloc)
 {
-	sweep_all(&(struct op){ "proc_alloc", new_proc, free_proc });
+	/* no page tables: a freed kernel-stack slot is reused with its tables */
+	sweep_memory(&(struct op){ "proc_alloc", new_proc, free_proc });
 }
 
 /* ---- exec of a small image into a new process ---- */
@@ -174,4 +184,32 @@ KTEST(failinject_fork_and_fault)
 	sweep_all(&(struct op){ "fork", fork_mm, put_mm });
 	sweep_all(&(struct op){ "fork and fault", touch_child, put_mm });
 	mm_put(parent);
+}
+
+/* ---- a pipe: its ends, its page buffers, three pages through it ---- */
+
+#define PIPED (3 * PAGE_SIZE)
+
+static int pipe_through(void)
+{
+	struct file *ends[2];
+	int err = pipe_create(O_NONBLOCK, ends);
+	if (err)
+		return err;
+	struct iovec iov = { uptr(USERMEM), PIPED };
+	struct uio u = { .iov = &iov, .resid = PIPED };
+	long n = file_write(ends[1], &u, &ends[1]->off);
+	file_close(ends[0]);
+	file_close(ends[1]);
+	return n == PIPED ? 0 : n < 0 ? (int)n : -ENOMEM;
+}
+
+static void nothing_held(void) {}
+
+KTEST(failinject_pipe)
+{
+	struct proc *p = usermem_begin(4);
+	KEXPECT_EQ(copy_to_user(uptr(USERMEM), "bytes", 5), 0); /* a frame of its own */
+	sweep_memory(&(struct op){ "pipe", pipe_through, nothing_held }); /* no page tables */
+	usermem_end(p);
 }
