@@ -177,6 +177,15 @@ test-gdb: $(KERNEL) $(USER_BUILD)/hello
 list-tests:
 	@$(PYTHON) tests/run --list
 
+# The ring-3 suite under each fault-injection mode (docs/testing.md): the
+# kernel must stay up and leak nothing. INJECT=MODE for one mode (frame,
+# heap, pgtable, blkio), T=NAME for one program, FAIL_SEED=N.
+FAIL_SEED ?= 1
+test-inject: all user-progs $(USER_BUILD)/sbin/runner $(DISKS)
+	@tools/need test
+	$(PYTHON) tests/inject --kernel $(KERNEL) --accel $(ACCEL) --seed $(FAIL_SEED) \
+	    $(if $(INJECT),--mode $(INJECT)) $(if $(T),-t $(T))
+
 # The differential random test over many seeds (make test runs a fixed set).
 SEEDS ?= 200
 FIRST ?= 0
@@ -225,6 +234,7 @@ help:
 	@echo 'make list-tests      the names T= takes'
 	@echo 'make test-gdb        only the gdb helpers, against a debug boot'
 	@echo 'make test-linux      the ring-3 tests on this Linux (the reference)'
+	@echo 'make test-inject     the ring-3 tests under fault injection [INJECT=frame|heap|pgtable|blkio] [T=NAME] [FAIL_SEED=N]'
 	@echo 'make user-progs      build the ring-3 programs (build/user/NAME)'
 	@echo 'make fuzz-mm SEEDS=N [FIRST=K] [OPS=M]   mmfuzz seeds on Linux and faultline'
 	@echo 'make fuzz-sys SEED=S [COUNT=C]   random single syscalls, Linux and faultline'
@@ -234,5 +244,5 @@ help:
 	@echo 'make help            this list'
 	@echo 'Options: CC=clang, ACCEL=kvm (only with vmx/svm), V=1 (every command)'
 
-.PHONY: all iso kernel run debug gdb test test-gdb list-tests fuzz-mm fuzz-sys fuzz clean help FORCE
+.PHONY: all iso kernel run debug gdb test test-gdb test-inject list-tests fuzz-mm fuzz-sys fuzz clean help FORCE
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

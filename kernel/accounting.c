@@ -66,7 +66,7 @@ static void tally(struct inode *dir, struct dentry *de, bool first, void *arg)
 /* Frames that are free, or kept for reuse: by the heap, and as page tables
  * of the kernel-stack area (more processes at once need more of them, and
  * slots are reused, never unmapped). */
-static size_t frames_back(void)
+size_t frames_back(void)
 {
 	return frames_free() + kheap_frames() + kstack_table_frames();
 }

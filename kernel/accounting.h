@@ -29,6 +29,9 @@ struct acct_mem {
 /* The figures now; with ino0, each file made since inode ino0 and each
  * named message queue is printed as a `faultline: leftover` line. */
 struct acct_mem acct_mem(u64 ino0);
+/* Frames free or kept for reuse (by the heap, and as the kernel-stack
+ * area's page tables): the leak check's figure, with kheap_in_use(). */
+size_t frames_back(void);
 
 /* The accounting file's text: every counter as `name value`, then, if ino0,
  * one `leftover PATH BYTES` line per file made since inode ino0. The length. */

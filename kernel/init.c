@@ -11,6 +11,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/errno.h"
 #include "kernel/exec.h"
+#include "kernel/failinject.h"
 #include "kernel/fs/file.h"
 #include "kernel/ktest.h"
 #include "kernel/fs/path.h"
@@ -128,10 +129,12 @@ void run_init(void)
 	int err = start(path);
 	if (err)
 		cannot_run(path, err);
+	failinject_start(proc_find(1)); /* init runs: from here on every allocation may fail */
 	scheduler();
 	struct proc *init = proc_find(1);
 	int status = init && init->state == P_ZOMBIE ? shell_status(init->exit_status) : -1;
 	reap_all(); /* init and what it left: nobody else will */
+	failinject_report();
 	leak_check(&b);
 	printk("faultline: init exited with status %d\n", status);
 	qemu_exit(true);

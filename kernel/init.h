@@ -1,4 +1,6 @@
-/* kernel/init.h — starting the first user process. */
+/* kernel/init.h — starting the first user process, and the leak check
+ * after it. */
 #pragma once
+#include "kernel/types.h"
 
 void run_init(void); /* never returns */

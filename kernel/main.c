@@ -17,6 +17,7 @@
 #include "kernel/bootinfo.h"
 #include "kernel/bootsummary.h"
 #include "kernel/cmdline.h"
+#include "kernel/failinject.h"
 #include "kernel/init.h"
 #include "kernel/fs/initramfs.h"
 #include "kernel/ktest.h"
@@ -79,6 +80,7 @@ __attribute__((no_stack_protector)) void kmain(u64 info_phys)
 	serial_init();
 	bootinfo_parse(info_phys);
 	cmdline_init(bootinfo.cmdline);
+	failinject_init();
 	printk_quiet = cmdline_has("quiet");
 	printk_verbose = cmdline_has("verbose");
 	idt_init();

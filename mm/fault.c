@@ -26,7 +26,14 @@
  * The same resolve() serves ring 3 and the uaccess routines: a user buffer
  * that was never touched is faulted in by the kernel's own access and the
  * rep movsb simply continues. A process already killed (by the OOM killer,
- * say) gets no more pages: its copy fails at once and it dies on the way out. */
+ * say) gets no more pages: its copy fails at once and it dies on the way out.
+ *
+ * A page that cannot be had (no frame, no page table, no heap for the
+ * bookkeeping) is SIGKILL, Linux's VM_FAULT_OOM: in the kernel's own access
+ * the uaccess routine fails with -EFAULT, as Linux's; in ring 3 the access
+ * is retried if frames are to spare (the failure was injected: Linux since
+ * 5.16 retries every such fault, pagefault_out_of_memory), and kills only
+ * the process when memory is really gone and the OOM killer found nobody. */
 #include "mm/fault.h"
 #include "arch/oops.h"
 #include "arch/x86.h"
@@ -203,6 +210,8 @@ void page_fault(struct trapframe *tf)
 	int sig = resolve(p, addr, tf->error);
 	if (sig == SIGKILL && p->killed)
 		return; /* already dying (the OOM killer said so): no fault to report, it dies on the way out */
+	if (sig == SIGKILL && frames_to_spare())
+		return; /* memory is there: an injected failure; retry the access, as Linux does */
 	if (sig)
 		user_fault(tf, sig, fault_code(p, sig, addr), addr);
 }

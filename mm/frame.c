@@ -21,6 +21,7 @@
  * is not kept: frame_get and frame_free ignore it. */
 #include "mm/frame.h"
 #include "kernel/bootinfo.h"
+#include "kernel/failinject.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
 #include "mm/layout.h"
@@ -145,6 +146,8 @@ static size_t find_free(size_t from, size_t n)
 
 u64 frame_alloc_contig(size_t n)
 {
+	if (should_fail(FAIL_PAGE_ALLOC))
+		return 0;
 	size_t f = find_free(hint, n);
 	if (f == nframes)
 		f = find_free(0, n);

@@ -11,6 +11,7 @@
  * from user memory for good. Each frame counts its blocks in use in the
  * header of its first block, which every block has, free or not. */
 #include "mm/kheap.h"
+#include "kernel/failinject.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
 #include "mm/frame.h"
@@ -135,7 +136,7 @@ static void *alloc_large(size_t total)
 void *kmalloc(size_t size)
 {
 	size_t total = size + sizeof(struct header);
-	if (size > (1ul << 40))
+	if (size > (1ul << 40) || should_fail(FAIL_SLAB))
 		return NULL;
 	return total <= (1ul << MAX_SHIFT) ? alloc_small(total) : alloc_large(total);
 }

@@ -242,6 +242,11 @@ static struct proc *oom_kill(void)
 
 bool reclaim_nowait;
 
+bool frames_to_spare(void)
+{
+	return frames_free() > LOW_WATERMARK / 2;
+}
+
 u64 user_frame_alloc(void)
 {
 	struct proc *me = myproc();
@@ -250,10 +255,11 @@ u64 user_frame_alloc(void)
 			return 0; /* dying: its memory is about to come back, it needs none */
 		if (frames_free() < LOW_WATERMARK)
 			reclaim(RECLAIM_BATCH);
-		if (frames_free() > LOW_WATERMARK / 2) {
-			u64 pa = frame_alloc();
-			if (pa)
-				return pa;
+		if (frames_to_spare()) {
+			/* With frames free, only fault injection fails one: the
+			 * request fails, as Linux's fail_page_alloc fails it
+			 * before any reclaim, and nobody is OOM-killed for it. */
+			return frame_alloc();
 		}
 		if (reclaim(RECLAIM_BATCH))
 			continue;

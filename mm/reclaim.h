@@ -12,6 +12,9 @@ struct vmstat {
 extern struct vmstat vmstat;
 
 u64 user_frame_alloc(void);          /* reclaims when memory is low; 0 when even OOM could not help */
+/* Whether user_frame_alloc hands out frames without reclaim now: after a
+ * failed allocation, true means the failure was injected, not exhaustion. */
+bool frames_to_spare(void);
 /* While set, user_frame_alloc never yields to let the OOM killer's victim
  * die: it fails instead. Set while a page of *another* process is brought
  * in (mm/remote.c, swapoff's swapin_area): that process could run during

@@ -12,6 +12,7 @@
 #include "arch/x86.h"
 #include "kernel/bootinfo.h"
 #include "kernel/errno.h"
+#include "kernel/failinject.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
 #include "mm/frame.h"
@@ -34,7 +35,7 @@ static pte_t *descend(pte_t *entry, u64 va, bool alloc)
 {
 	if (*entry & PTE_P)
 		return (*entry & PTE_PS) ? NULL : phys_to_virt(PTE_ADDR(*entry));
-	if (!alloc)
+	if (!alloc || should_fail(FAIL_PGTABLE))
 		return NULL;
 	u64 pa = frame_alloc();
 	if (!pa)

@@ -6,6 +6,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/fs/dev.h"
 #include "kernel/errno.h"
+#include "kernel/failinject.h"
 #include "kernel/fs/file.h"
 #include "kernel/fs/path.h"
 #include "kernel/printk.h"
@@ -96,7 +97,7 @@ static int blk_rw(struct blkdev *d, bool write, u64 sector, void *buf, u32 n)
 		return -EINVAL;
 	if (write && d->readonly)
 		return -EROFS;
-	if (d->fail_io) {
+	if (d->fail_io || should_fail(FAIL_BLK)) {
 		d->failed++;
 		return -EIO;
 	}
