@@ -145,8 +145,10 @@ int main(void)
 {
 	if (getpid() == 1)
 		return body();
-	if (on_faultline())
-		bail("on faultline this must run as /init");
+	if (on_faultline()) { /* no pid namespaces: it must be booted as /init (`alone`) */
+		printf("1..0 # SKIP on faultline this runs only as /init (make test boots it so)\n");
+		return 0;
+	}
 	fflush(stdout);
 	long pid = syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, 0, 0, 0, 0);
 	if (pid < 0)

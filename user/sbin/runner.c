@@ -83,6 +83,21 @@ static void sleep_ms(long ms)
 }
 
 /* Run one program; its wait status, or -1 if it could not be started. */
+/* Whether pid has ended (its wait status in *status). Every other child
+ * that ended meanwhile, an orphan the program left, is reaped too, at once,
+ * as a Linux init reaps: a zombie left until the program ends would hold
+ * its memory while the program measures what came back (bk12_exhaust). */
+static bool reaped(pid_t pid, int *status)
+{
+	int st;
+	for (pid_t w; (w = waitpid(-1, &st, WNOHANG)) > 0;)
+		if (w == pid) {
+			*status = st;
+			return true;
+		}
+	return false;
+}
+
 static int run(const char *name)
 {
 	char path[128];
@@ -98,7 +113,7 @@ static int run(const char *name)
 	if (pid < 0)
 		return -1;
 	int status = 0;
-	for (long start = now_ms(); waitpid(pid, &status, WNOHANG) == 0;) {
+	for (long start = now_ms(); !reaped(pid, &status);) {
 		if (now_ms() - start >= time_limit_ms) {
 			printf("# %s: still running after %ld s, killing it\n", name, time_limit_ms / 1000);
 			kill(pid, SIGKILL);
