@@ -75,11 +75,16 @@ struct caught ktest_catch(void (*fn)(void *), void *arg)
 	return c;
 }
 
+void ktest_expected(const char *what)
+{
+	printk("# (fault expected by the test: %s)\n", what);
+}
+
 static void resume(void)
 {
 	struct jmpbuf *b = catcher;
 	catcher = NULL;
-	printk("# (fault expected by the test: resuming)\n");
+	ktest_expected("resuming");
 	kjmp_restore(b, 1);
 }
 

@@ -34,6 +34,10 @@ struct caught {
  * run resumes here instead of stopping the machine. */
 struct caught ktest_catch(void (*fn)(void *), void *arg);
 
+/* Say that the report just printed (an oops, a panic, a ubsan line) was the
+ * test's doing: tests/run then does not count it as a kernel fault. */
+void ktest_expected(const char *what);
+
 void ktest_run(const char *only);   /* never returns: exits QEMU with the verdict */
 void ktest_fault(struct trapframe *tf, u64 addr); /* from oops(): resumes a ktest_catch */
 void ktest_panic(const char *msg);                /* from panic() */
