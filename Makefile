@@ -31,6 +31,8 @@ CFLAGS  := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-
 # bounds check it would warn about is made at run time in this build.
 ifeq ($(SANITIZE),1)
 CFLAGS  += -fsanitize=undefined -Wno-array-bounds -DCONFIG_UBSAN
+# mm/wxcheck.c's audit of every user address space as it goes (mm_put).
+CFLAGS  += -DCONFIG_WX_USER
 endif
 LDFLAGS := -T linker.ld -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments
 NASMFLAGS := -f elf64 -g -F dwarf -Werror -I.

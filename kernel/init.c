@@ -21,6 +21,7 @@
 #include "mm/frame.h"
 #include "mm/kheap.h"
 #include "mm/kstack.h"
+#include "mm/wxcheck.h"
 
 #define MAX_INIT_ARGS 32
 
@@ -128,6 +129,10 @@ static void leak_check(const struct baseline *b)
 	long frames = (long)frames_back() + (long)(now.frames - b->tree.frames);
 	long lost = (long)(heap - b->heap) - ((long)now.bytes - (long)b->tree.bytes) -
 		    (long)mq_leftovers();
+#ifdef CONFIG_WX_USER
+	pr_info("wx: %lu user address spaces audited as they went, none broke a rule\n",
+		wx_user_audits);
+#endif
 	if (frames == (long)b->frames && lost == 0)
 		pr_info("faultline: leak check passed: frames and heap back to their baseline\n");
 	else

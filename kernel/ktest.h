@@ -9,13 +9,20 @@
 struct ktest {
 	const char *name;
 	void (*fn)(void);
+	bool fatal; /* ends the boot on purpose: runs only when named (test=NAME) */
 };
 
-#define KTEST(name)                                                                    \
+#define KTEST_ENTRY(name, fatal)                                                       \
 	static void ktest_##name(void);                                                \
 	static const struct ktest ktest_entry_##name                                   \
-		__attribute__((used, section(".ktests"), aligned(8))) = { #name, ktest_##name }; \
+		__attribute__((used, section(".ktests"), aligned(8))) = { #name, ktest_##name, \
+									  fatal }; \
 	static void ktest_##name(void)
+#define KTEST(name) KTEST_ENTRY(name, false)
+/* A test that must kill the kernel in one particular way (a report the
+ * kernel cannot survive): never part of the `test` run; tests/run boots it
+ * alone and judges how the boot died (DEATH_BOOTS there). */
+#define KTEST_FATAL(name) KTEST_ENTRY(name, true)
 
 void ktest_check(bool ok, const char *expr, const char *file, int line);
 void ktest_check_eq(u64 a, u64 b, const char *ea, const char *eb, const char *file, int line);

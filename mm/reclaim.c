@@ -252,8 +252,10 @@ u64 user_frame_alloc(void)
 			reclaim(RECLAIM_BATCH);
 		if (frames_free() > LOW_WATERMARK / 2) {
 			u64 pa = frame_alloc();
-			if (pa)
+			if (pa) {
+				frame_mark_user(pa);
 				return pa;
+			}
 		}
 		if (reclaim(RECLAIM_BATCH))
 			continue;
