@@ -20,10 +20,21 @@ CFLAGS  := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-
            -mgeneral-regs-only -nostdlib -fstack-protector-strong -mstack-protector-guard=global \
            -fno-omit-frame-pointer \
            -fno-asynchronous-unwind-tables -fno-strict-aliasing -O2 -g -Wall -Wextra -Werror -I.
-# `make SANITIZE=1 ...`: the test build. CONFIG_POISON fills freed frames and
-# heap blocks with the leak canaries and checks every copy to user space for
-# them (mm/poison.h, docs/testing.md).
+# `make SANITIZE=1`: the test build, with checks at run time that a normal
+# build leaves out. -fsanitize=undefined: every rule of C the compiler can
+# check cheaply where it is broken (signed overflow, shifts, array bounds,
+# NULL and misaligned pointers, bool and enum values, pointer wrap-around),
+# reported by kernel/ubsan.c. A change of SANITIZE changes CFLAGS, so the
+# flags stamp below rebuilds every object: the two builds never mix.
+# gcc's -Warray-bounds misfires on the paths the checks add (it sees the
+# sanitizer's branch for sig == 0 in signal.c's action[sig - 1]); the
+# bounds check it would warn about is made at run time in this build.
 ifeq ($(SANITIZE),1)
+CFLAGS  += -fsanitize=undefined -Wno-array-bounds -DCONFIG_UBSAN
+# mm/wxcheck.c's audit of every user address space as it goes (mm_put).
+CFLAGS  += -DCONFIG_WX_USER
+# The leak canaries: freed frames and heap blocks filled with a pattern,
+# every copy to user space checked for it (mm/poison.h, docs/testing.md).
 CFLAGS  += -DCONFIG_POISON
 endif
 LDFLAGS := -T linker.ld -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments

@@ -9,6 +9,7 @@
 #include "kernel/ksyms.h"
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
+#include "kernel/proc.h"
 #include "kernel/string.h"
 #include "mm/kstack.h"
 #include "mm/vm.h"
@@ -62,6 +63,37 @@ void backtrace(u64 rip, u64 rbp)
 	}
 }
 
+/* Whose kernel stack ends at top: a process's (a thread's), the boot
+ * stack, or one of the IST stacks the TSS holds. */
+static void stack_owner(u64 top, char *buf, size_t size)
+{
+	for_each_proc(p) {
+		if (p->kstack == top) {
+			snprintf(buf, size, "pid %d (%s)", p->pid, p->name);
+			return;
+		}
+	}
+	snprintf(buf, size, "%s", top == kstack_boot ? "the boot stack (kmain, the scheduler)"
+						     : "an exception stack (IST)");
+}
+
+/* A kernel stack overflow: the stack pointer ran into the guard page below
+ * a kernel stack. The #PF that follows cannot push its frame there, so the
+ * CPU raises #DF instead, which runs on its own IST stack (arch/idt.c) and
+ * lands here; CR2 still holds the guard address. Say so, and whose. */
+static void overflow_report(u64 cr2, u64 rsp)
+{
+	u64 top = kstack_guard_top(cr2);
+	if (!top)
+		top = kstack_guard_top(rsp);
+	if (!top)
+		return;
+	char owner[48];
+	stack_owner(top, owner, sizeof(owner));
+	printk("kernel stack overflow: RSP %016lx ran into the guard page below the kernel stack "
+	       "of %s (top %016lx)\n", rsp, owner, top);
+}
+
 static void print_regs(const struct trapframe *tf)
 {
 	printk("RIP: %04lx:%016lx %s\n", tf->cs, tf->rip, ksym_format(tf->rip));
@@ -87,8 +119,8 @@ void oops(struct trapframe *tf, u64 addr, const char *reason)
 	       *why ? " [" : "", why, *why ? "]" : "");
 	if (tf->vector == T_PF || tf->vector == T_DF) {
 		u64 cr2 = addr ? addr : read_cr2();
-		printk("CR2: %016lx (fault address)%s\n", cr2,
-		       kstack_guard_hit(cr2) ? ", in a kernel stack guard page: stack overflow" : "");
+		printk("CR2: %016lx (fault address)\n", cr2);
+		overflow_report(cr2, tf->rsp);
 	}
 	if (reason)
 		printk("%s, in %s\n", reason, ksym_format(tf->rip));

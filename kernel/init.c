@@ -19,6 +19,7 @@
 #include "kernel/sched.h"
 #include "kernel/string.h"
 #include "mm/kheap.h"
+#include "mm/wxcheck.h"
 
 #define MAX_INIT_ARGS 32
 
@@ -83,6 +84,10 @@ static void baseline(struct baseline *b)
 static void leak_check(const struct baseline *b)
 {
 	struct acct_mem now = acct_mem(b->ino);
+#ifdef CONFIG_WX_USER
+	pr_info("wx: %lu user address spaces audited as they went, none broke a rule\n",
+		wx_user_audits);
+#endif
 	if (now.frames == b->mem.frames && now.heap == b->mem.heap)
 		pr_info("faultline: leak check passed: frames and heap back to their baseline\n");
 	else

@@ -75,11 +75,16 @@ struct caught ktest_catch(void (*fn)(void *), void *arg)
 	return c;
 }
 
+void ktest_expected(const char *what)
+{
+	printk("# (fault expected by the test: %s)\n", what);
+}
+
 static void resume(void)
 {
 	struct jmpbuf *b = catcher;
 	catcher = NULL;
-	printk("# (fault expected by the test: resuming)\n");
+	ktest_expected("resuming");
 	kjmp_restore(b, 1);
 }
 
@@ -107,15 +112,21 @@ void ktest_panic(const char *msg)
 	}
 }
 
+/* Every test when none is named, except the fatal ones; else the one named. */
+static bool chosen(const struct ktest *t, const char *only)
+{
+	return *only ? strcmp(only, t->name) == 0 : !t->fatal;
+}
+
 void ktest_run(const char *only)
 {
 	int total = 0, nfailed = 0, n = 0;
 	for (const struct ktest *t = __start_ktests; t < __stop_ktests; t++)
-		total += !*only || strcmp(only, t->name) == 0;
+		total += chosen(t, only);
 	running = true;
 	printk("TAP version 13\n1..%d\n", total ? total : 1);
 	for (const struct ktest *t = __start_ktests; t < __stop_ktests; t++) {
-		if (*only && strcmp(only, t->name) != 0)
+		if (!chosen(t, only))
 			continue;
 		failed = false;
 		printk("# %s\n", t->name);

@@ -96,5 +96,6 @@ __attribute__((no_stack_protector)) void kmain(u64 info_phys)
 	screen_init(&bootinfo.fb, cmdline_number("fbmargin", FB_MARGIN));
 	fbdev_init(&bootinfo.fb);
 	banner();
-	call_on_stack(kstack_alloc(), kmain_stacked);
+	kstack_boot = kstack_alloc();
+	call_on_stack(kstack_boot, kmain_stacked);
 }

@@ -128,12 +128,12 @@ SYSCALL2(setrlimit, unsigned, resource, const struct rlimit64 __user *, new)
  * written back (libcap probes this way). */
 static long check_version(struct cap_header __user *hdr, u32 *version)
 {
-	if (get_user(*version, &hdr->version))
+	if (get_user(*version, ufield(hdr, version)))
 		return -EFAULT;
 	if (*version != LINUX_CAPABILITY_VERSION_1 && *version != LINUX_CAPABILITY_VERSION_2 &&
 	    *version != LINUX_CAPABILITY_VERSION_3) {
 		u32 v = LINUX_CAPABILITY_VERSION_3;
-		return put_user(v, &hdr->version) ? -EFAULT : -EINVAL;
+		return put_user(v, ufield(hdr, version)) ? -EFAULT : -EINVAL;
 	}
 	return 0;
 }
@@ -155,7 +155,7 @@ SYSCALL2(capget, struct cap_header __user *, hdr, struct cap_data __user *, data
 		return err == -EINVAL ? 0 : err;
 	if (err)
 		return err;
-	if (get_user(pid, &hdr->pid))
+	if (get_user(pid, ufield(hdr, pid)))
 		return -EFAULT;
 	if (pid < 0)
 		return -EINVAL;
@@ -178,7 +178,7 @@ SYSCALL2(capset, struct cap_header __user *, hdr, const struct cap_data __user *
 	long err = check_version(hdr, &version);
 	if (err)
 		return err;
-	if (get_user(pid, &hdr->pid))
+	if (get_user(pid, ufield(hdr, pid)))
 		return -EFAULT;
 	if (pid != 0 && pid != p->pid)
 		return -EPERM;

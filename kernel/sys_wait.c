@@ -167,9 +167,10 @@ static long put_siginfo(struct siginfo_chld __user *infop, const struct waitinfo
 {
 	if (!access_ok(infop, SIGINFO_SIZE))
 		return -EFAULT;
-	if (put_user(found ? SIGCHLD : 0, &infop->signo) || put_user(0, &infop->errno_) ||
-	    put_user(info->code, &infop->code) || put_user(info->pid, &infop->pid) ||
-	    put_user(info->uid, &infop->uid) || put_user(info->status, &infop->status))
+	if (put_user(found ? SIGCHLD : 0, ufield(infop, signo)) ||
+	    put_user(0, ufield(infop, errno_)) || put_user(info->code, ufield(infop, code)) ||
+	    put_user(info->pid, ufield(infop, pid)) || put_user(info->uid, ufield(infop, uid)) ||
+	    put_user(info->status, ufield(infop, status)))
 		return -EFAULT;
 	return 0;
 }

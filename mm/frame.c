@@ -33,6 +33,7 @@
 extern char _kernel_start[], _kernel_end[];
 
 static u64 *bitmap;
+static u64 *user_map;                   /* per frame: given out for user memory (frame_mark_user) */
 static u16 *refs;
 static u64 *priv;                       /* per frame: owner's tag (the swap cache's slot) */
 static void (*release_hook)(u64 pa, u64 tag);
@@ -105,12 +106,14 @@ void frame_init(void)
 	struct range res[4 + MAX_MODULES];
 	int nres = reserved_ranges(res);
 	u64 map_bytes = ALIGN_UP(nframes, 64) / 8;
-	u64 bytes = map_bytes + nframes * (sizeof(u16) + sizeof(u64));
+	u64 bytes = 2 * map_bytes + nframes * (sizeof(u16) + sizeof(u64));
 	u64 home = find_home(bytes, res, nres);
 	bitmap = phys_to_virt(home);
-	priv = phys_to_virt(home + map_bytes);
-	refs = phys_to_virt(home + map_bytes + nframes * sizeof(u64));
+	user_map = phys_to_virt(home + map_bytes);
+	priv = phys_to_virt(home + 2 * map_bytes);
+	refs = phys_to_virt(home + 2 * map_bytes + nframes * sizeof(u64));
 	memset(bitmap, 0xff, map_bytes);
+	memset(user_map, 0, map_bytes);
 	memset(refs, 0, nframes * sizeof(u16));
 	memset(priv, 0, nframes * sizeof(u64));
 
@@ -189,6 +192,7 @@ void frame_free_contig(u64 pa, size_t n)
 			release_hook((u64)f * PAGE_SIZE, priv[f]);
 		priv[f] = 0;
 		poison_fill(phys_to_virt((u64)f * PAGE_SIZE), PAGE_SIZE, POISON_FRAME);
+		user_map[f / 64] &= ~(1ul << (f % 64));
 		set_free(f);
 		nfree++;
 	}
@@ -225,6 +229,18 @@ void frame_for_each_private(void (*fn)(u64 pa, u64 tag))
 	for (size_t f = 0; f < nframes; f++)
 		if (priv[f])
 			fn((u64)f * PAGE_SIZE, priv[f]);
+}
+
+void frame_mark_user(u64 pa)
+{
+	size_t f = frame_index(pa);
+	user_map[f / 64] |= 1ul << (f % 64);
+}
+
+bool frame_is_user(u64 pa)
+{
+	size_t f = pa / PAGE_SIZE;
+	return pa == zero_pa || (f < nframes && (user_map[f / 64] & (1ul << (f % 64))));
 }
 
 u64 zero_frame(void) { return zero_pa; }

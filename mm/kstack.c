@@ -13,6 +13,8 @@
 
 #define MAX_FREE_SLOTS 4096 /* as many stacks as processes exist at once, at the most */
 
+u64 kstack_boot;
+
 static u64 next_slot = KSTACK_AREA;
 static u64 free_slots[MAX_FREE_SLOTS]; /* freed slots, reused first: no page tables pile up */
 static int nfree_slots;
@@ -69,7 +71,9 @@ size_t kstack_table_frames(void)
 	return n;
 }
 
-bool kstack_guard_hit(u64 va)
+u64 kstack_guard_top(u64 va)
 {
-	return va >= KSTACK_AREA && va < next_slot && (va - KSTACK_AREA) % SLOT_SIZE < PAGE_SIZE;
+	if (va < KSTACK_AREA || va >= next_slot || (va - KSTACK_AREA) % SLOT_SIZE >= PAGE_SIZE)
+		return 0;
+	return (va - KSTACK_AREA) / SLOT_SIZE * SLOT_SIZE + KSTACK_AREA + SLOT_SIZE;
 }

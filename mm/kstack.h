@@ -7,5 +7,8 @@
 
 u64 kstack_alloc(void);        /* returns the top (initial RSP); 0 when out of memory */
 void kstack_free(u64 top);
-bool kstack_guard_hit(u64 va); /* is va inside some stack's guard page? (oops hint) */
+/* The top of the stack whose guard page holds va, 0 if va is in no guard
+ * page: an oops names the stack that overflowed. */
+u64 kstack_guard_top(u64 va);
+extern u64 kstack_boot; /* the stack kmain moves to, which becomes the scheduler's */
 size_t kstack_table_frames(void); /* page-table frames the stack area holds (never given back) */

@@ -259,7 +259,10 @@ u64 user_frame_alloc(void)
 			/* With frames free, only fault injection fails one: the
 			 * request fails, as Linux's fail_page_alloc fails it
 			 * before any reclaim, and nobody is OOM-killed for it. */
-			return frame_alloc();
+			u64 pa = frame_alloc();
+			if (pa)
+				frame_mark_user(pa);
+			return pa;
 		}
 		if (reclaim(RECLAIM_BATCH))
 			continue;

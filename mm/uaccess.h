@@ -38,6 +38,13 @@
 #define __force_kernel(p) ((void *)(uintptr_t)(p))
 #define uptr(addr) ((void __user *)(uintptr_t)(addr))
 #define uaddr(p) ((u64)(uintptr_t)(p))
+/* The address of a field of the user struct p points to, made without a
+ * member access through p: p is whatever the user passed, and a member
+ * access through a pointer misaligned for its type is undefined behaviour
+ * (C11 6.3.2.3p7; the SANITIZE=1 build reports it) even when nothing is
+ * read there. Write ufield(p, f), never &p->f. */
+#define ufield(p, field)                                                              \
+	((__typeof__(&(p)->field))((const char __user *)(p) + offsetof(__typeof__(*(p)), field)))
 
 static inline bool access_ok(const void __user *p, size_t size)
 {

@@ -16,6 +16,7 @@
 #include "mm/swap.h"
 #include "kernel/fs/ramfs.h"
 #include "mm/fault.h"
+#include "mm/wxcheck.h"
 #include "mm/pfnmap.h"
 #include "mm/pte.h"
 #include "mm/shmem.h"
@@ -93,6 +94,9 @@ void mm_put(struct mm *mm)
 	*(mm->all_prev ? &mm->all_prev->all_next : &all_first) = mm->all_next;
 	*(mm->all_next ? &mm->all_next->all_prev : &all_last) = mm->all_prev;
 	nmms--;
+#ifdef CONFIG_WX_USER
+	wx_check_user(mm); /* the SANITIZE=1 build: every address space, as it goes */
+#endif
 	mm_free(mm);
 	kfree(mm);
 }

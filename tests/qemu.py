@@ -441,8 +441,10 @@ class Console:
 
 
 def is_fault(line):
-    """Whether a serial line is the kernel's report of its own fault."""
-    return "PANIC" in line or "KERNEL OOPS" in line
+    """Whether a serial line is the kernel's report of its own fault: an
+    oops, a panic, or (in the SANITIZE=1 build) undefined behaviour found by
+    kernel/ubsan.c, which the kernel survives but which is a bug all the same."""
+    return "PANIC" in line or "KERNEL OOPS" in line or "ubsan: " in line
 
 
 # `make run` boots QEMU by hand but wants the same accelerator choice and

@@ -16,9 +16,10 @@
  * approach it and the clock decides, so a wait never ends early. ppoll,
  * pselect6 and select write the time left back, as Linux does.
  *
- * The user's arrays go through uaccess, chunk by chunk, on every scan;
- * the work is bounded by nfds, which poll bounds by RLIMIT_NOFILE (EINVAL
- * above it) and select by the descriptor table. */
+ * The user's arrays are copied in once, before the first scan, and only
+ * the results go back: a scan never reads user memory again. The work is
+ * bounded by nfds, which poll bounds by RLIMIT_NOFILE (EINVAL above it) and
+ * select by the descriptor table. */
 #include "kernel/fs/file.h"
 #include "kernel/fs/poll.h"
 #include "kernel/proc.h"
@@ -27,10 +28,10 @@
 #include "kernel/syscall.h"
 #include "kernel/time.h"
 #include "kernel/wait.h"
+#include "mm/kheap.h"
 
 #define USEC_PER_SEC 1000000l
 #define NSEC_PER_MSEC 1000000l
-#define POLL_CHUNK 32               /* pollfds read onto the stack at a time */
 #define FD_WORDS ((NOFILE + 63) / 64)
 
 static const char poll_chan; /* every sleeping poller waits on its address */
@@ -154,9 +155,8 @@ struct pollfd {
 };
 
 struct poll_set {
-	struct pollfd __user *ufds;
+	struct pollfd *fds; /* the caller's array, copied in */
 	u32 nfds;
-	bool store; /* write each revents back (the last scan) */
 };
 
 /* do_pollfd: nothing for a negative fd, POLLNVAL for one not open, else
@@ -171,42 +171,47 @@ static u16 revents_of(const struct pollfd *p, struct poll_table *pt)
 	return (u16)(file_poll(f, pt) & ((u16)p->events | POLLERR | POLLHUP));
 }
 
-/* The entries with revents: how many, or -EFAULT. */
+/* The entries with revents: how many. Each pollfd's revents is set in the
+ * kernel's copy, which the caller writes back once the wait is over. */
 static long poll_scan(void *set, struct poll_table *pt)
 {
 	const struct poll_set *s = set;
-	struct pollfd buf[POLL_CHUNK];
 	long count = 0;
-	for (u32 i = 0; i < s->nfds; i += POLL_CHUNK) {
-		u32 n = MIN(s->nfds - i, POLL_CHUNK);
-		if (copy_from_user(buf, s->ufds + i, n * sizeof(buf[0])))
-			return -EFAULT;
-		for (u32 j = 0; j < n; j++) {
-			u16 r = revents_of(&buf[j], pt);
-			count += r != 0;
-			if (s->store && put_user(r, &s->ufds[i + j].revents))
-				return -EFAULT;
-		}
+	for (u32 i = 0; i < s->nfds; i++) {
+		s->fds[i].revents = (i16)revents_of(&s->fds[i], pt);
+		count += s->fds[i].revents != 0;
 	}
 	return count;
 }
 
+/* Only revents goes back: fd and events stay as the caller has them now. */
+static long store_revents(struct pollfd __user *ufds, const struct poll_set *s)
+{
+	for (u32 i = 0; i < s->nfds; i++)
+		if (put_user(s->fds[i].revents, ufield(ufds + i, revents)))
+			return -EFAULT;
+	return 0;
+}
+
 /* do_sys_poll: EINVAL for nfds over RLIMIT_NOFILE, EFAULT if the array
- * cannot be read; every revents is written at the end (EFAULT if it
- * cannot be), after an interrupted wait too. */
+ * cannot be read. The array is read once, before the first scan, and every
+ * scan works on that copy: the caller's changes during the wait are not
+ * seen (no double fetch, docs/uaccess.md). Every revents of the last scan
+ * is written at the end (EFAULT if it cannot be), after an interrupted
+ * wait too. */
 static long poll_fds(struct pollfd __user *ufds, u32 nfds, const struct timeout *t)
 {
 	if (nfds > myproc()->rlim[RLIMIT_NOFILE].cur)
 		return -EINVAL;
-	struct poll_set s = { ufds, nfds, false };
-	long n = wait_ready(poll_scan, &s, t);
-	if (n == -EFAULT)
-		return n;
-	s.store = true;
-	long stored = poll_scan(&s, &(struct poll_table){ .every_tick = false });
-	if (stored < 0)
-		return stored; /* EFAULT wins over EINTR */
-	return n < 0 ? n : stored;
+	size_t bytes = (size_t)nfds * sizeof(struct pollfd);
+	struct poll_set s = { nfds ? kmalloc(bytes) : NULL, nfds };
+	if (nfds && !s.fds)
+		return -ENOMEM;
+	long n = copy_from_user(s.fds, ufds, bytes) ? -EFAULT : wait_ready(poll_scan, &s, t);
+	if (n != -EFAULT && store_revents(ufds, &s))
+		n = -EFAULT; /* EFAULT wins over EINTR */
+	kfree(s.fds);
+	return n;
 }
 
 /* poll(fds, nfds, timeout): timeout in ms, negative for none. The count

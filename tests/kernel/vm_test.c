@@ -66,7 +66,8 @@ KTEST(kstack_guard_page)
 	u64 guard = top - KSTACK_SIZE - PAGE_SIZE;
 	KEXPECT(translate(kernel_pml4, top - 8, &pa, &flags));
 	KEXPECT(!translate(kernel_pml4, guard, &pa, &flags));
-	KEXPECT(kstack_guard_hit(top - KSTACK_SIZE - 8));
+	KEXPECT_EQ(kstack_guard_top(top - KSTACK_SIZE - 8), top);
+	KEXPECT_EQ(kstack_guard_top(top - 8), 0);
 	struct caught c = ktest_catch(write_byte, (void *)(top - KSTACK_SIZE - 8));
 	KEXPECT(c.faulted && c.vector == T_PF && c.error == PF_WRITE);
 	kstack_free(top);

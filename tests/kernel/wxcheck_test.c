@@ -1,9 +1,16 @@
-/* tests/kernel/wxcheck_test.c — the boot-time page-table audit finds what it
- * is there to find: a scratch PML4 gets a writable+executable page and a
- * user-accessible page in the kernel half, and one that a table above makes
- * harmless (XD on its PD entry), and wx_scan must name exactly the two. */
+/* tests/kernel/wxcheck_test.c — the page-table audits find what they are
+ * there to find. The kernel half: a scratch PML4 gets a writable+executable
+ * page and a user-accessible page in the kernel half, and one that a table
+ * above makes harmless (XD on its PD entry), and wx_scan must name exactly
+ * the two. A user address space: pages with more rights than their area,
+ * one outside any area and one mapping a page-table frame, beside a good
+ * one; wx_scan_user names each and wx_check_user panics on them. */
+#include "arch/cpu.h"
 #include "kernel/ktest.h"
+#include "kernel/string.h"
 #include "mm/frame.h"
+#include "mm/reclaim.h"
+#include "mm/vma.h"
 #include "mm/wxcheck.h"
 
 #define SCRATCH_VA 0xffff900000000000ul /* kernel half, far from real mappings */
@@ -64,4 +71,49 @@ KTEST(wxcheck_kernel_tables_clean)
 	KEXPECT(r.mappings > 0);
 	KEXPECT_EQ(r.wx, 0);
 	KEXPECT_EQ(r.user, 0);
+}
+
+#define USER_VA 0x40000000ul
+
+static void check_user(void *mm)
+{
+	wx_check_user(mm);
+}
+
+KTEST(wxcheck_user_finds_bad_mappings)
+{
+	struct mm *mm = mm_alloc();
+	KEXPECT_EQ(vma_map(mm, USER_VA, 4 * PAGE_SIZE, PROT_READ, VMA_ANON), 0);
+	u64 frames[4] = { user_frame_alloc(), user_frame_alloc(), user_frame_alloc(),
+			  user_frame_alloc() };
+	u64 ro = PTE_P | PTE_U | PTE_NX, stray = USER_VA + 16 * PAGE_SIZE;
+	KEXPECT_EQ(mappages(mm->pml4, USER_VA, frames[0], PAGE_SIZE, ro), 0); /* as the area says */
+	KEXPECT_EQ(mappages(mm->pml4, USER_VA + PAGE_SIZE, frames[1], PAGE_SIZE, ro | PTE_W), 0);
+	KEXPECT_EQ(mappages(mm->pml4, USER_VA + 2 * PAGE_SIZE, frames[2], PAGE_SIZE, ro & ~PTE_NX), 0);
+	KEXPECT_EQ(mappages(mm->pml4, USER_VA + 3 * PAGE_SIZE, virt_to_phys(mm->pml4), PAGE_SIZE, ro), 0);
+	KEXPECT_EQ(mappages(mm->pml4, stray, frames[3], PAGE_SIZE, ro), 0);
+
+	struct wx_report r;
+	wx_scan_user(mm, &r);
+	KEXPECT_EQ(r.mappings, 5);
+	KEXPECT_EQ(r.wx, cpu.nx ? 2 : 1); /* without NX every page executes: not the area's fault */
+	KEXPECT_EQ(r.first_wx, USER_VA + PAGE_SIZE);
+	KEXPECT_EQ(r.user, 1);
+	KEXPECT_EQ(r.first_user, USER_VA + 3 * PAGE_SIZE);
+	KEXPECT_EQ(r.stray, 1);
+	KEXPECT_EQ(r.first_stray, stray);
+
+	unmappages(mm->pml4, stray, PAGE_SIZE, false);
+	unmappages(mm->pml4, USER_VA + PAGE_SIZE, 2 * PAGE_SIZE, false);
+	struct caught c = ktest_catch(check_user, mm);
+	KEXPECT(c.panicked);
+	KEXPECT(str_starts_with(c.msg, "wx: user page 40003000 maps kernel memory"));
+
+	unmappages(mm->pml4, USER_VA + 3 * PAGE_SIZE, PAGE_SIZE, false); /* not the frame: a table */
+	c = ktest_catch(check_user, mm);
+	KEXPECT(!c.faulted); /* the good page alone */
+	unmappages(mm->pml4, USER_VA, PAGE_SIZE, false);
+	for (int i = 0; i < 4; i++)
+		frame_free(frames[i]);
+	mm_put(mm);
 }
