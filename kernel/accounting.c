@@ -87,10 +87,10 @@ struct acct_mem acct_mem(u64 ino0)
 	return mem_of(&t, ino0 != 0);
 }
 
-/* Leftover files are listed, not counted: they are named in the text and
- * their inodes, objects, frames and heap left out of the figures. The
- * kernel-stack area's page tables are kept for reuse (frames_back). */
-size_t acct_show(char *buf, size_t size, u64 ino0)
+/* Leftover files are not counted: their inodes, objects, frames and heap
+ * are left out of the figures (acct_show names them). The kernel-stack
+ * area's page tables are kept for reuse (frames_back). */
+void acct_counters(struct acct_counter c[NCOUNTERS])
 {
 	struct tree_tally t = { 0 };
 	ramfs_walk(tally, &t);
@@ -99,18 +99,29 @@ size_t acct_show(char *buf, size_t size, u64 ino0)
 	swap_stats(&s);
 	u64 pages, inodes, max;
 	ramfs_usage(&pages, &inodes, &max);
-	size_t n = (size_t)snprintf(buf, size,
-				    "frames %ld\nheap %ld\nswap_slots %lu\nprocs %d\nmms %d\ninodes %ld\n",
-				    m.frames, m.heap, (unsigned long)(s.total_pages - s.free_pages), nprocs,
-				    nmms, (long)inodes - (long)t.inodes);
-	for (int i = 0; i < NACCT && n < size; i++) {
+	c[0] = (struct acct_counter){ "frames", m.frames };
+	c[1] = (struct acct_counter){ "heap", m.heap };
+	c[2] = (struct acct_counter){ "swap_slots", (long)(s.total_pages - s.free_pages) };
+	c[3] = (struct acct_counter){ "procs", nprocs };
+	c[4] = (struct acct_counter){ "mms", nmms };
+	c[5] = (struct acct_counter){ "inodes", (long)inodes - (long)t.inodes };
+	for (int i = 0; i < NACCT; i++) {
 		long v = acct_pools[i];
 		if (i == ACCT_PAGE_TABLES)
 			v -= (long)kstack_table_frames();
 		if (i == ACCT_SHMEM)
 			v -= (long)t.objects;
-		n += (size_t)snprintf(buf + n, size - n, "%s %ld\n", pool_names[i], v);
+		c[NCOUNTERS - NACCT + i] = (struct acct_counter){ pool_names[i], v };
 	}
+}
+
+size_t acct_show(char *buf, size_t size, u64 ino0)
+{
+	struct acct_counter c[NCOUNTERS];
+	acct_counters(c);
+	size_t n = 0;
+	for (int i = 0; i < NCOUNTERS && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s %ld\n", c[i].name, c[i].value);
 	if (n < size)
 		n += (size_t)snprintf(buf + n, size - n, "next_ino %lu\n", (unsigned long)ramfs_next_ino());
 	if (ino0 && n < size) {

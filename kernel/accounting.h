@@ -33,6 +33,16 @@ struct acct_mem acct_mem(u64 ino0);
  * area's page tables): the leak check's figure, with kheap_in_use(). */
 size_t frames_back(void);
 
+/* Every counter the accounting file shows, by name: frames and heap as
+ * acct_mem has them, swap slots, processes, address spaces, inodes, then
+ * the pools above. */
+struct acct_counter {
+	const char *name;
+	long value;
+};
+#define NCOUNTERS (6 + NACCT)
+void acct_counters(struct acct_counter c[NCOUNTERS]);
+
 /* The accounting file's text: every counter as `name value`, then, if ino0,
  * one `leftover PATH BYTES` line per file made since inode ino0. The length. */
 size_t acct_show(char *buf, size_t size, u64 ino0);

@@ -67,32 +67,41 @@ static int shell_status(int wstatus)
 }
 
 struct baseline {
-	struct acct_mem mem;
+	struct acct_counter c[NCOUNTERS];
 	u64 ino;
 };
 
 static void baseline(struct baseline *b)
 {
-	*b = (struct baseline){ acct_mem(0), ramfs_next_ino() };
+	acct_counters(b->c);
+	b->ino = ramfs_next_ino();
 }
 
-/* Everything the processes had must be back: frames (counting those kept
- * for reuse as free) and heap bytes. Files the programs left in the ramfs,
- * and message queues they left named, are not leaks of the kernel's: they
- * are named, one line each, and the heap and frames they take are left out
- * of the figures (kernel/accounting.c). */
+/* Everything the processes had must be back: every counter of the
+ * accounting (frames, counting those kept for reuse as free, heap bytes,
+ * swap slots, page tables, files, pipes, VMAs ...), each named if it is
+ * not. Files the programs left in the ramfs, and message queues they left
+ * named, are not leaks of the kernel's: acct_mem names them, one line each,
+ * and what they take is left out of the figures (kernel/accounting.c). */
 static void leak_check(const struct baseline *b)
 {
-	struct acct_mem now = acct_mem(b->ino);
+	(void)acct_mem(b->ino); /* prints a line for each leftover file and queue */
+	struct acct_counter now[NCOUNTERS];
+	acct_counters(now);
 #ifdef CONFIG_WX_USER
 	pr_info("wx: %lu user address spaces audited as they went, none broke a rule\n",
 		wx_user_audits);
 #endif
-	if (now.frames == b->mem.frames && now.heap == b->mem.heap)
-		pr_info("faultline: leak check passed: frames and heap back to their baseline\n");
-	else
-		printk("faultline: leak check FAILED: %ld frames and %ld heap bytes not returned\n",
-		       now.frames - b->mem.frames, now.heap - b->mem.heap);
+	bool clean = true;
+	for (int i = 0; i < NCOUNTERS; i++) {
+		if (now[i].value == b->c[i].value)
+			continue;
+		printk("faultline: leak check FAILED: %s %ld before init, %ld after\n", now[i].name,
+		       b->c[i].value, now[i].value);
+		clean = false;
+	}
+	if (clean)
+		pr_info("faultline: leak check passed: every counter back to its baseline\n");
 }
 
 /* init could not be started: say why as a shell would (bash's 127 for a
