@@ -149,6 +149,11 @@ static void reparent_children(struct proc *p)
 		if (c->parent != p)
 			continue;
 		c->parent = init;
+		/* A clone child with another exit signal (0 included) becomes an
+		 * ordinary child of init, as Linux's reparent_leader makes it:
+		 * else init's wait, which takes no __WCLONE, could never reap it. */
+		if (c->leader == c)
+			c->exit_signal = SIGCHLD;
 		if (p == init || init->state == P_ZOMBIE)
 			signal_send(c, SIGKILL);
 	}

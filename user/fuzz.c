@@ -823,8 +823,9 @@ int main(int argc, char **argv)
 	}
 	whole_machine = getpid() == 1;
 	pid_t parent = getppid();
-	char self_path[PATH_MAX];
-	const char *argv0 = realpath(argv[0], self_path) ? self_path : argv[0];
+	/* Itself, wherever the scratch directory took the cwd (realpath would
+	 * need /proc/self/fd, which faultline has not). */
+	const char *argv0 = "/proc/self/exe";
 	struct sigaction sa = { .sa_handler = on_alarm }; /* wakes waitpid for the watchdog */
 	sigaction(SIGALRM, &sa, NULL);
 	struct itimerval tick = { { 1, 0 }, { 1, 0 } };

@@ -273,7 +273,9 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && atol(argv[1]) > 0)
 		time_limit_ms = atol(argv[1]) * 1000;
-	FILE *f = fopen("/etc/expect.txt", "r");
+	/* Close-on-exec: a program that seeks an inherited descriptor would
+	 * move our place in the list (the fuzzer did). */
+	FILE *f = fopen("/etc/expect.txt", "re");
 	if (!f) {
 		printf("Bail out! no /etc/expect.txt\n");
 		return 1;
