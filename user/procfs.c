@@ -7,8 +7,9 @@
  *
  * /proc's names are the kernel's: a program can neither add one (ENOENT,
  * even root's mkdir or open(O_CREAT): the fuzzer left /proc/d behind) nor
- * remove one (EPERM), and a rename into or out of it crosses filesystems
- * (EXDEV). */
+ * remove one (EPERM), a rename into or out of it crosses filesystems
+ * (EXDEV), and /proc itself, a mount point, can be neither moved nor
+ * removed (EBUSY: the fuzzer renamed it away). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -36,6 +37,12 @@ static void names_are_the_kernels(void)
 	fails(rename("/proc/self/status", "fl_status"), EXDEV, "rename /proc/self/status out");
 	tap_ok(mkdir("fl_dir", 0755) == 0, "mkdir fl_dir, to move");
 	fails(rename("fl_dir", "/proc/fl_dir"), EXDEV, "rename a directory into /proc");
+	rmdir("fl_dir");
+	/* /proc itself is a mount point on Linux: it stays where it is */
+	fails(rename("/proc", "/fl_proc"), EBUSY, "rename /proc away");
+	fails(rmdir("/proc"), EBUSY, "rmdir /proc");
+	tap_ok(mkdir("fl_dir", 0755) == 0, "mkdir fl_dir, to move");
+	fails(rename("fl_dir", "/proc"), EBUSY, "rename a directory over /proc");
 	rmdir("fl_dir");
 	struct stat st;
 	fails(stat("/proc/fl_d", &st), ENOENT, "nothing was made");

@@ -219,6 +219,8 @@ static int make_sys(struct inode *proc)
 
 static struct inode *proc_root; /* /proc */
 
+bool procfs_is_root(const struct inode *ip) { return ip && ip == proc_root; }
+
 bool procfs_contains(const struct inode *dir)
 {
 	for (; proc_root; dir = dir->parent) {

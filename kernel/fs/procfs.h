@@ -50,6 +50,9 @@ void procfs_forget(int pid); /* the process is reaped: /proc/PID goes */
  * such name to make (ENOENT, as Linux's procfs, whose directories have no
  * create or mkdir operations), and its unlink or rmdir of one is EPERM. */
 bool procfs_contains(const struct inode *dir);
+/* ip is /proc itself: on Linux a mount point, which rename and rmdir
+ * refuse with EBUSY (the fuzzer renamed it away, and /proc/self/exe with it). */
+bool procfs_is_root(const struct inode *ip);
 /* ip, found in dir, is /proc/PID or one of its files: its owner becomes the
  * process's euid and egid as they are now; anything else is left alone. */
 void procfs_revalidate(struct inode *dir, struct inode *ip);

@@ -132,7 +132,10 @@ static int remove_dir(const struct nameparts *np, UNUSED const void *arg)
 {
 	if (np->dots)
 		return np->len == 1 ? -EINVAL : np->len == 2 ? -ENOTEMPTY : -EBUSY;
-	if (procfs_contains(np->dir) && ramfs_find(np->dir, np->name, np->len))
+	struct inode *ip = ramfs_find(np->dir, np->name, np->len);
+	if (procfs_is_root(ip))
+		return -EBUSY;
+	if (ip && procfs_contains(np->dir))
 		return -EPERM;
 	return ramfs_remove(np->dir, np->name, np->len, true);
 }

@@ -169,6 +169,8 @@ static int rename_names(const struct nameparts *o, const struct nameparts *n, u3
 		return -EINVAL;
 	if (nd && S_ISDIR(nd->ip->mode) && o->dir != n->dir && contains(nd->ip, o->dir))
 		return flags & RENAME_EXCHANGE ? -EINVAL : -ENOTEMPTY;
+	if (procfs_is_root(od->ip) || (nd && procfs_is_root(nd->ip)))
+		return -EBUSY;
 	if (procfs_contains(o->dir) != procfs_contains(n->dir))
 		return -EXDEV; /* /proc is a filesystem of its own on Linux */
 	if (procfs_contains(o->dir))
