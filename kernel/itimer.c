@@ -25,7 +25,6 @@
 #include "kernel/time.h"
 
 #define USEC_PER_SEC 1000000l
-#define KTIME_MAX ((u64)INT64_MAX)
 
 struct itimerval {
 	struct timeval it_interval, it_value;
@@ -79,12 +78,9 @@ void itimer_run_cpu(struct proc *p)
 	fire(p, ITIMER_PROF, p->utime_ns + p->stime_ns);
 }
 
-/* timespec64_to_ns: saturating at KTIME_MAX. */
 static u64 timeval_ns(const struct timeval *tv)
 {
-	if ((u64)tv->tv_sec >= KTIME_MAX / NSEC_PER_SEC)
-		return KTIME_MAX;
-	return (u64)tv->tv_sec * NSEC_PER_SEC + (u64)tv->tv_usec * NSEC_PER_USEC;
+	return timespec_to_ns(tv->tv_sec, tv->tv_usec * NSEC_PER_USEC);
 }
 
 static struct timeval ns_timeval(u64 ns)

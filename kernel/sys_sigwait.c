@@ -90,7 +90,7 @@ SYSCALL4(rt_sigtimedwait, const u64 __user *, uset, void __user *, uinfo,
 			return -EFAULT;
 		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
 			return -EINVAL;
-		deadline = time_uptime_ns() + (u64)ts.tv_sec * NSEC_PER_SEC + (u64)ts.tv_nsec;
+		deadline = deadline_after(time_uptime_ns(), timespec_to_ns(ts.tv_sec, ts.tv_nsec));
 		deadline = deadline ? deadline : 1; /* 0 would mean "none" */
 	}
 	int sig = uts && !ts.tv_sec && !ts.tv_nsec ? (signal_dequeue(p, set, &info) ?: -EAGAIN)

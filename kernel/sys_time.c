@@ -133,9 +133,9 @@ static struct timespec to_timespec(u64 ns)
 	return (struct timespec){ (i64)(ns / NSEC_PER_SEC), (i64)(ns % NSEC_PER_SEC) };
 }
 
-static i64 to_ns(const struct timespec *t)
+static u64 to_ns(const struct timespec *t)
 {
-	return t->tv_sec * NSEC_PER_SEC + t->tv_nsec;
+	return timespec_to_ns(t->tv_sec, t->tv_nsec);
 }
 
 /* clock_gettime(id, tp): 0, EINVAL for an id that names no clock, EFAULT. */
@@ -211,7 +211,7 @@ static long sleep_until(const struct clock *c, u64 deadline, u64 *left)
 static long sleep_for(const struct clock *c, u64 ns, struct timespec __user *rem)
 {
 	u64 left;
-	long err = sleep_until(c, clock_ns(c) + ns, &left);
+	long err = sleep_until(c, deadline_after(clock_ns(c), ns), &left);
 	struct timespec r = to_timespec(left);
 	if (err && rem && copy_out(rem, &r, sizeof(r)))
 		return -EFAULT;
@@ -232,7 +232,7 @@ SYSCALL2(nanosleep, const struct timespec __user *, req, struct timespec __user 
 	struct timespec t;
 	struct clock c = clock_of(CLOCK_MONOTONIC);
 	long err = read_request(req, &t);
-	return err ? err : sleep_for(&c, (u64)to_ns(&t), rem);
+	return err ? err : sleep_for(&c, to_ns(&t), rem);
 }
 
 /* clock_nanosleep(id, flags, req, rem), with Linux's order of errors:
@@ -259,7 +259,7 @@ SYSCALL4(clock_nanosleep, int, id, int, flags, const struct timespec __user *, r
 		return -EOPNOTSUPP;
 	if (flags & TIMER_ABSTIME) {
 		u64 left;
-		return sleep_until(&c, (u64)to_ns(&t), &left);
+		return sleep_until(&c, to_ns(&t), &left);
 	}
-	return sleep_for(&c, (u64)to_ns(&t), rem);
+	return sleep_for(&c, to_ns(&t), rem);
 }

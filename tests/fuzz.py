@@ -159,7 +159,10 @@ BOX_MEMORY = 256 << 20
 CGROUP_V2 = "/sys/fs/cgroup"
 CGROUP_V1 = "/sys/fs/cgroup/memory"
 CALL_LINE = re.compile(r"(\d+) nr=(\S+) ")
-KERNEL_TROUBLE = re.compile(r"oops|panic|PANIC|leak check FAILED")
+# What fails a fuzz boot in the serial log: a fault, a failed leak check, and
+# in the SANITIZE=1 build a UBSan report or a leak canary copied out (whole
+# lines, so that the report names the site), as tests/run fails its boots.
+KERNEL_TROUBLE = re.compile(r"oops|panic|PANIC|leak check FAILED|(?:ubsan|canary): [^\r\n]*")
 
 
 def memory_cgroup():

@@ -21,6 +21,7 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -357,6 +358,51 @@ static void sleeps(void)
 	tap_ok(rem.tv_sec == 7 && rem.tv_nsec == 7, "an uninterrupted sleep leaves rem alone");
 }
 
+/* ---- sleeps too long for 64-bit nanoseconds ---------------------------------- */
+
+static void on_alarm(int sig) { (void)sig; }
+
+/* Linux turns a relative time into ns saturating at KTIME_MAX (2^63 - 1 ns,
+ * 292 years: timespec64_to_ktime) and adds it to now saturating again
+ * (ktime_add_safe): a request of more seconds than that is a wait for ever,
+ * ended here by a SIGALRM after 20 ms (EINTR), with what is left of the
+ * saturated wait in rem. It must not overflow into a short or past deadline
+ * and return at once. rt_sigtimedwait's timeout is the same kind. */
+static void long_sleeps(void)
+{
+	static const struct timespec huge[] = {
+		{ INT64_MAX, NS - 1 }, { 10000000000, 0 }, { 9223372036, 854775807 }, { 9223372037, 0 },
+	};
+	struct sigaction sa = { .sa_handler = on_alarm };
+	sigset_t usr1;
+
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigaction(SIGALRM, &sa, NULL);
+	for (size_t i = 0; i < sizeof huge / sizeof huge[0]; i++) {
+		for (int call = 0; call < 3; call++) {
+			static const char *const names[] = { "nanosleep", "clock_nanosleep(MONOTONIC)",
+							     "rt_sigtimedwait(SIGUSR1)" };
+			struct timespec rem = { 0, 0 };
+			long long t0 = now(CLOCK_MONOTONIC);
+
+			ualarm(20000, 0);
+			RUN(call == 0   ? syscall(SYS_nanosleep, &huge[i], &rem)
+			    : call == 1 ? nsleep(CLOCK_MONOTONIC, 0, &huge[i], &rem)
+					: syscall(SYS_rt_sigtimedwait, &usr1, NULL, &huge[i], 8));
+			long long took = now(CLOCK_MONOTONIC) - t0;
+			ualarm(0, 0);
+			tap_syscall(got, got_err, -1, EINTR, NULL, "%s of %lld s: interrupted by SIGALRM",
+				    names[call], (long long)huge[i].tv_sec);
+			tap_ok(took >= 15 * MS, "... after the alarm, not at once (%lld ms)", took / MS);
+			if (call < 2)
+				tap_ok(rem.tv_sec >= 9000000000, "... rem is the rest of a 292-year wait (%lld s)",
+				       (long long)rem.tv_sec);
+		}
+	}
+	signal(SIGALRM, SIG_DFL);
+}
+
 int main(void)
 {
 	every_id();
@@ -366,5 +412,6 @@ int main(void)
 	cpu_time();
 	other_process();
 	sleeps();
+	long_sleeps();
 	return done_testing();
 }

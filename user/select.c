@@ -11,8 +11,10 @@
  *  - pselect6: its mask is in force only during the wait (a blocked
  *    signal stays pending); sigsetsize other than 8 is EINVAL; the
  *    timespec is written back.
+ *  - every descriptor is found at its own bit, past the first 32 too.
  */
 #define _GNU_SOURCE
+#include <string.h>
 #include <sys/select.h>
 #include <time.h>
 
@@ -206,6 +208,36 @@ static void pselect_cases(void)
 	SYSCALL_CASE(-1, EINVAL, "pselect6 tv_nsec 1e9 -> EINVAL", SYS_pselect6, 0, NULL, NULL, NULL, &ts, NULL);
 }
 
+/* Each descriptor is its own bit of the set: the read end of a pipe
+ * holding a byte, moved to 31, 32 and 63 (the edges of a 32-bit word and
+ * the top of a 64-bit one; faultline's descriptors end at 63), is found
+ * there and nowhere else. A bit made with an int (1 << fd % 64) would be
+ * undefined from 31 on and the wrong bit from 32 on. */
+static void high_fd_cases(void)
+{
+	static const int fds[] = { 31, 32, 63 };
+	struct timeval tv = { 0, 0 };
+	int q[2];
+
+	if (pipe(q) || write(q[1], "x", 1) != 1)
+		bail("pipe");
+	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++) {
+		int fd = fds[i];
+		fd_set rd, want;
+
+		if (dup2(q[0], fd) != fd)
+			bail("dup2");
+		FD_ZERO(&rd);
+		FD_SET(fd, &rd);
+		want = rd;
+		tap_eq(sel(fd + 1, &rd, NULL, NULL, &tv), 1, "select on fd %d alone, readable -> 1", fd);
+		tap_ok(!memcmp(&rd, &want, sizeof rd), "... the set found has fd %d's bit and no other", fd);
+		close(fd);
+	}
+	close(q[0]);
+	close(q[1]);
+}
+
 int main(void)
 {
 	signal(SIGUSR1, SIG_IGN); /* pselect_cases' pending SIGUSR1 is thrown away once unblocked */
@@ -216,5 +248,6 @@ int main(void)
 	timeout_cases();
 	wake_cases();
 	pselect_cases();
+	high_fd_cases();
 	return done_testing();
 }

@@ -4,6 +4,7 @@
  * failing, the same reads end in the exception-table fixup (-EFAULT, a short
  * count) and the kernel lives on. Needs a mkswap'd disk as vdb (the test
  * harness attaches one); a raw disk as vda must be refused as swap. */
+#include "kernel/accounting.h"
 #include "kernel/drivers/blk.h"
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
@@ -68,6 +69,7 @@ KTEST(swap_read_error_is_efault_not_oops)
 	KEXPECT_EQ(copy_to_user(uptr(U), page, sizeof(page)), 0);
 	KEXPECT(page_out(p->mm, U));
 	blk_set_fail(d, true);
+	size_t frames = frames_back();
 	memset(page, 0x77, sizeof(page));
 	KEXPECT_EQ(copy_from_user(page, uptr(U), sizeof(page)), sizeof(page));
 	KEXPECT_EQ(page[0], 0); /* the uncopied tail (all of it) is zeroed */
@@ -75,6 +77,7 @@ KTEST(swap_read_error_is_efault_not_oops)
 	KEXPECT_EQ(get_user(v, (u64 __user *)uptr(U)), -EFAULT);
 	KEXPECT_EQ(v, 0);
 	KEXPECT(swapped_out(p, U)); /* still in swap: nothing was lost */
+	KEXPECT_EQ(frames_back(), frames); /* each failed read gave its frame back */
 	blk_set_fail(d, false);
 	KEXPECT_EQ(get_user(v, (u64 __user *)uptr(U)), 0);
 	KEXPECT_EQ(v, 0x5a5a5a5a5a5a5a5aul);
