@@ -119,12 +119,3 @@ static inline void msleep(long ms)
 	while (nanosleep(&ts, &ts))
 		;
 }
-
-/* One case: expr must return want, or fail with errno e when want is -1
- * (errno is read after expr, not before). */
-#define TRY(expr, want, e, ...) do {                                       \
-	errno = 0;                                                         \
-	long r_ = (long)(expr);                                            \
-	int e_ = errno;                                                    \
-	tap_syscall(r_, e_, want, e, NULL, __VA_ARGS__);                  \
-} while (0)

@@ -57,11 +57,3 @@ static inline int no_kernel_words(const void *buf, size_t n, const char *fmt, ..
 		tap_diag("word at +%zu is %#llx", bad * 8, (unsigned long long)w[bad]);
 	return bad == n / 8;
 }
-
-/* One case: expr must return want, or fail with errno e when want is -1. */
-#define TRY(expr, want, e, ...) do {                                       \
-	errno = 0;                                                         \
-	long r_ = (long)(expr);                                            \
-	int e_ = errno;                                                    \
-	tap_syscall(r_, e_, want, e, NULL, __VA_ARGS__);                  \
-} while (0)

@@ -164,6 +164,15 @@ static inline int tap_syscall(long got, int got_err, long want, int want_err,
 	tap_syscall(r_, e_, want, err, NULL, "%s", name);                  \
 } while (0)
 
+/* The same for any expression: expr must return want, or fail with errno
+ * e when want is -1 (errno is read after expr, not before). */
+#define TRY(expr, want, e, ...) do {                                       \
+	errno = 0;                                                         \
+	long r_ = (long)(expr);                                            \
+	int e_ = errno;                                                    \
+	tap_syscall(r_, e_, want, e, NULL, __VA_ARGS__);                  \
+} while (0)
+
 /* Gives up on the whole program when its setup fails: TAP's "Bail out!". */
 static inline void bail(const char *what)
 {
