@@ -12,17 +12,26 @@
 
 KTEST(poison_freed_heap_block)
 {
-	char *p = kmalloc(100);
+	/* Another block of p's frame stays in use, so that the frame is not
+	 * given back (and poisoned as a frame) when p is freed. */
+	enum { MAX = 40 };
+	char *p = kmalloc(100), *others[MAX];
+	int n = 0;
+	do
+		others[n] = kmalloc(100);
+	while (ALIGN_DOWN((u64)others[n++], PAGE_SIZE) != ALIGN_DOWN((u64)p, PAGE_SIZE) && n < MAX);
 	memset(p, 'x', 100);
 	kfree(p);
 	size_t off = 0;
-	/* The block's first 8 bytes are the free list's link now. */
+	/* The block's first 16 bytes are the free list's links now. */
 	KEXPECT(poison_find(p, 100, &off) && strcmp(poison_find(p, 100, &off), "freed-heap") == 0);
-	KEXPECT_EQ(off, 8);
+	KEXPECT_EQ(off, 16);
 	char *q = kmalloc(100); /* the same class: the block just freed */
 	KEXPECT_EQ(q, p);
 	KEXPECT(!poison_find(q, 128 - 16, &off));
 	kfree(q);
+	while (n)
+		kfree(others[--n]);
 }
 
 KTEST(poison_freed_frame)
