@@ -12,6 +12,7 @@
 #include "mm/frame.h"
 #include "mm/kheap.h"
 #include "mm/kstack.h"
+#include "mm/shmem.h"
 #include "mm/swap.h"
 #include "mm/vma.h"
 
@@ -28,7 +29,7 @@ static const char *const pool_names[NACCT] = {
  * data objects; and (if ino0) the files made since inode ino0, each named:
  * printed (buf NULL) or appended to buf as `leftover PATH BYTES`. */
 struct tree_tally {
-	size_t bytes, frames, inodes, objects;
+	size_t bytes, frames, inodes, objects, slots;
 	u64 ino0;
 	char *buf;
 	size_t size, len;
@@ -54,6 +55,7 @@ static void tally(struct inode *dir, struct dentry *de, bool first, void *arg)
 	t->frames += ramfs_entry_frames(de, first);
 	t->inodes += first;
 	t->objects += first && de->ip->shm;
+	t->slots += first && de->ip->shm ? shmem_swapped(de->ip->shm) : 0;
 	if (!first || !t->ino0 || de->ip->ino < t->ino0 || procfs_pid_entry(dir, de))
 		return;
 	static char name[PATH_MAX];
@@ -87,8 +89,8 @@ struct acct_mem acct_mem(u64 ino0)
 	return mem_of(&t, ino0 != 0);
 }
 
-/* Leftover files are not counted: their inodes, objects, frames and heap
- * are left out of the figures (acct_show names them). The kernel-stack
+/* Leftover files are not counted: their inodes, objects, frames, heap and
+ * swap slots are left out of the figures (acct_show names them). The kernel-stack
  * area's page tables are kept for reuse (frames_back). */
 void acct_counters(struct acct_counter c[NCOUNTERS])
 {
@@ -101,7 +103,8 @@ void acct_counters(struct acct_counter c[NCOUNTERS])
 	ramfs_usage(&pages, &inodes, &max);
 	c[0] = (struct acct_counter){ "frames", m.frames };
 	c[1] = (struct acct_counter){ "heap", m.heap };
-	c[2] = (struct acct_counter){ "swap_slots", (long)(s.total_pages - s.free_pages) };
+	c[2] = (struct acct_counter){ "swap_slots",
+				      (long)(s.total_pages - s.free_pages) - (long)t.slots };
 	c[3] = (struct acct_counter){ "procs", nprocs };
 	c[4] = (struct acct_counter){ "mms", nmms };
 	c[5] = (struct acct_counter){ "inodes", (long)inodes - (long)t.inodes };

@@ -35,6 +35,7 @@ struct shmem {
 	u64 root;            /* physical address of the top node, 0 while empty */
 	u64 frames;          /* frames held: resident pages and tree nodes */
 	u64 pages;           /* pages it holds, resident or paged out */
+	u64 swapped;         /* ... of them paged out: a swap slot each */
 	u64 *account;        /* ... also counted there (the ramfs's blocks in use), or NULL */
 	struct vma *vmas;    /* the areas mapping it, linked by shm_next */
 	struct shmem *next;  /* every object (swapoff looks for its pages in each) */
@@ -77,6 +78,7 @@ static void drop_entry(struct shmem *s, u64 *slot)
 {
 	if (slot_swapped(*slot)) {
 		swap_free(pte_to_swp(*slot));
+		s->swapped--;
 	} else {
 		frame_free(*slot);
 		pages_total--;
@@ -185,6 +187,7 @@ static int fill(struct shmem *s, u64 index, u64 *pa)
 	}
 	if (was) {
 		swap_free(pte_to_swp(was));
+		s->swapped--;
 		vmstat.pswpin++;
 		vmstat.pgmajfault++;
 	} else {
@@ -216,6 +219,7 @@ void shmem_swapped_out(struct shmem *s, u64 index, u64 e)
 	u64 *slot = slot_of(s, index, false);
 	frame_free(*slot);
 	*slot = swp_to_pte(e);
+	s->swapped++;
 	pages_total--;
 	s->frames--;
 }
@@ -264,4 +268,5 @@ void shmem_unlink(struct shmem *s, struct vma *v)
 struct vma *shmem_vmas(struct shmem *s) { return s->vmas; }
 u64 shmem_frames(const struct shmem *s) { return s->frames; }
 u64 shmem_pages(const struct shmem *s) { return s->pages; }
+u64 shmem_swapped(const struct shmem *s) { return s->swapped; }
 u64 shmem_pages_total(void) { return pages_total; }

@@ -39,4 +39,5 @@ void shmem_unlink(struct shmem *s, struct vma *v);
 struct vma *shmem_vmas(struct shmem *s);
 u64 shmem_frames(const struct shmem *s);    /* frames it holds: pages and tree nodes */
 u64 shmem_pages(const struct shmem *s);     /* pages it holds, resident or paged out */
+u64 shmem_swapped(const struct shmem *s);   /* ... of them paged out (swap slots held) */
 u64 shmem_pages_total(void);                /* pages held by all objects (sysinfo's sharedram) */
