@@ -107,6 +107,13 @@ def _kvm_problem(dev="/dev/kvm", cpuinfo="/proc/cpuinfo"):
     return None
 
 
+# Deterministic instruction counting (TCG only): with shift=0 the virtual
+# clock advances 2^0 = 1 ns per guest instruction, and the TSC is derived
+# from it, so rdtsc counts instructions; align=off keeps QEMU from sleeping
+# to hold the guest to wall time. bench/ and run-program --icount use it.
+ICOUNT_ARGS = ("-icount", "shift=0,align=off")
+
+
 def accel_args(accel, cpu=None):
     """KVM can only offer the host's own CPU; TCG emulates any, so take the
     one with every feature QEMU knows. CPU names another model, for a boot
