@@ -26,8 +26,7 @@
 #define TRIES 5          /* readings to take the best of */
 #define MEASUREMENTS 100 /* at most, until one was not spoilt by a wrap */
 
-static u64 tsc_boot, rate, mult; /* ns = (tsc - tsc_boot) * mult >> 32 */
-static u64 last_ns;
+static u64 rate;
 
 struct reading {
 	u64 tsc, spread; /* the TSC when the count was latched, and the uncertainty */
@@ -77,15 +76,6 @@ void tsc_init(void)
 		rate = measure();
 	if (!rate)
 		panic("tsc: the PIT's channel 2 never gave a measurement");
-	mult = (1000000000ul << 32) / rate;
-	tsc_boot = rdtsc();
-}
-
-u64 tsc_ns(void)
-{
-	u64 ns = (u64)(((unsigned __int128)(rdtsc() - tsc_boot) * mult) >> 32);
-	last_ns = MAX(last_ns, ns); /* one CPU, but QEMU may move between host CPUs */
-	return last_ns;
 }
 
 u64 tsc_hz(void)

@@ -3,5 +3,4 @@
 #include "kernel/types.h"
 
 void tsc_init(void);     /* measure the TSC's rate against the PIT; interrupts off */
-u64 tsc_ns(void);        /* nanoseconds since tsc_init; never goes backwards */
 u64 tsc_hz(void);        /* the measured rate, in counts per second */

@@ -9,13 +9,6 @@
 #include "kernel/time.h"
 #include "kernel/wait.h"
 
-#define NSEC_PER_SEC 1000000000l
-#define TICK_NS (NSEC_PER_SEC / HZ)
-
-struct timespec {
-	i64 tv_sec, tv_nsec;
-};
-
 /* Sleep until a signal with a handler (or a fatal one) comes. */
 static void wait_for_handler(struct proc *p)
 {

@@ -17,24 +17,15 @@
 #include "kernel/time.h"
 #include "kernel/wait.h"
 
-enum {
-	CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID,
-	CLOCK_MONOTONIC_RAW, CLOCK_REALTIME_COARSE, CLOCK_MONOTONIC_COARSE, CLOCK_BOOTTIME,
-	CLOCK_REALTIME_ALARM, CLOCK_BOOTTIME_ALARM, CLOCK_SGI_CYCLE, CLOCK_TAI,
-};
 enum { CPUCLOCK_PROF, CPUCLOCK_VIRT, CPUCLOCK_SCHED, CPUCLOCK_FD };
 #define CPUCLOCK_THREAD 4
 #define CPUCLOCK_SELF (-8) /* ~0 << 3: pid 0, the caller */
 #define TIMER_ABSTIME 1
 
-struct timespec {
-	i64 tv_sec, tv_nsec;
-};
-
 /* What a clock id names. */
 struct clock {
-	enum { WALL, COARSE, CPU, ALARM, NO_CLOCK, NO_SLEEP } kind;
-	u64 offset;      /* WALL, COARSE: added to the time since boot */
+	enum { TSC, CPU, ALARM, NO_CLOCK, NO_SLEEP } kind;
+	int id;          /* TSC: which (kernel/time.h's tsc_clock_ns) */
 	struct proc *p;  /* CPU: whose */
 	int pid;         /* ... and its pid, to notice when it is gone */
 	int which;       /* CPU: CPUCLOCK_* */
@@ -71,16 +62,9 @@ static struct clock cpu_clock(int id)
  * one (and faultline) answers EINVAL to read them, EOPNOTSUPP to sleep. */
 static struct clock clock_of(int id)
 {
-	u64 epoch = time_boot_epoch() * (u64)NSEC_PER_SEC;
+	if (tsc_clock(id))
+		return (struct clock){ .kind = TSC, .id = id };
 	switch (id) {
-	case CLOCK_REALTIME: case CLOCK_TAI: /* TAI: no leap-second offset set */
-		return (struct clock){ .kind = WALL, .offset = epoch };
-	case CLOCK_MONOTONIC: case CLOCK_BOOTTIME: case CLOCK_MONOTONIC_RAW:
-		return (struct clock){ .kind = WALL };
-	case CLOCK_REALTIME_COARSE:
-		return (struct clock){ .kind = COARSE, .offset = epoch };
-	case CLOCK_MONOTONIC_COARSE:
-		return (struct clock){ .kind = COARSE };
 	case CLOCK_PROCESS_CPUTIME_ID:
 		return cpu_clock(CPUCLOCK_SELF | CPUCLOCK_SCHED);
 	case CLOCK_THREAD_CPUTIME_ID:
@@ -93,37 +77,31 @@ static struct clock clock_of(int id)
 
 static bool readable(const struct clock *c)
 {
-	return c->kind == WALL || c->kind == COARSE || c->kind == CPU;
+	return c->kind == TSC || c->kind == CPU;
 }
 
 /* Only the hrtimer clocks and the CPU clocks can be slept on in Linux:
  * MONOTONIC_RAW, the coarse clocks and the thread CPU clock cannot. */
 static bool sleepable(int id, const struct clock *c)
 {
-	if (id == CLOCK_MONOTONIC_RAW || id == CLOCK_THREAD_CPUTIME_ID)
+	if (id == CLOCK_MONOTONIC_RAW || id == CLOCK_THREAD_CPUTIME_ID || coarse_clock(id))
 		return false;
-	return c->kind == WALL || c->kind == CPU || c->kind == ALARM || c->kind == NO_CLOCK;
+	return c->kind == TSC || c->kind == CPU || c->kind == ALARM || c->kind == NO_CLOCK;
 }
 
-/* The clock's reading in nanoseconds. The coarse clocks are the time at
- * the last tick, as Linux's are: the monotonic time rounded down. */
+/* The clock's reading in nanoseconds. */
 static u64 clock_ns(const struct clock *c)
 {
-	switch (c->kind) {
-	case WALL:
-		return c->offset + time_uptime_ns();
-	case COARSE:
-		return c->offset + time_uptime_ns() / TICK_NS * TICK_NS;
-	default:
-		return c->which == CPUCLOCK_VIRT ? cputime_user_ns(c->p) : cputime_total_ns(c->p);
-	}
+	if (c->kind == TSC)
+		return tsc_clock_ns(c->id, time_uptime_ns(), time_epoch_ns());
+	return c->which == CPUCLOCK_VIRT ? cputime_user_ns(c->p) : cputime_total_ns(c->p);
 }
 
 /* Linux: 1 ns for the hrtimer clocks and the scheduler's CPU clocks, a
  * tick for the coarse clocks and the tick-sampled PROF and VIRT clocks. */
 static u64 resolution_ns(const struct clock *c)
 {
-	if (c->kind == COARSE || (c->kind == CPU && c->which != CPUCLOCK_SCHED))
+	if ((c->kind == TSC && coarse_clock(c->id)) || (c->kind == CPU && c->which != CPUCLOCK_SCHED))
 		return TICK_NS;
 	return 1;
 }

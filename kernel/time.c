@@ -1,15 +1,20 @@
 /* kernel/time.c — the CMOS real-time clock, read once at boot, plus the
  * time since then from the calibrated TSC (arch/tsc.c): nanosecond
- * resolution, monotonic, and running on during a long system call. */
+ * resolution, monotonic, and running on during a long system call.
+ *
+ * The clock's state lives in the vvar page (kernel/vvar.h), which every
+ * process also maps read-only, so the vDSO computes the same time from the
+ * same numbers without entering the kernel. */
 #include "kernel/time.h"
 #include "arch/tsc.h"
 #include "arch/x86.h"
 #include "kernel/printk.h"
+#include "kernel/vvar.h"
 
 #define CMOS_ADDR 0x70
 #define CMOS_DATA 0x71
 
-static u64 boot_epoch;
+struct vvar vvar;
 
 static u8 cmos(u8 reg)
 {
@@ -40,22 +45,34 @@ void time_init(void)
 	u32 sec = bcd(cmos(0x00), binary), min = bcd(cmos(0x02), binary);
 	u32 hour = bcd(cmos(0x04) & 0x7f, binary), day = bcd(cmos(0x07), binary);
 	u32 mon = bcd(cmos(0x08), binary), year = bcd(cmos(0x09), binary) + 2000;
-	boot_epoch = days_since_epoch(year, mon, day) * 86400 + hour * 3600 + min * 60 + sec;
+	u64 epoch = days_since_epoch(year, mon, day) * 86400 + hour * 3600 + min * 60 + sec;
 	tsc_init();
+	vvar.seq++; /* odd: a reader retries (see kernel/vvar.h) */
+	asm volatile("" ::: "memory");
+	vvar.clock = (struct vvar_clock){ .tsc_boot = rdtsc(), .mult = (NSEC_PER_SEC << 32) / tsc_hz(),
+					  .epoch_ns = epoch * NSEC_PER_SEC };
+	asm volatile("" ::: "memory");
+	vvar.seq++;
 	pr_info("clock: TSC at %lu kHz, measured against the PIT\n", tsc_hz() / 1000);
 }
 
-u64 time_boot_epoch(void)
+u64 time_epoch_ns(void)
 {
-	return boot_epoch;
+	return vvar.clock.epoch_ns;
 }
 
+/* The kernel is the vvar page's only writer, so it reads the clock's
+ * fields without the sequence counter, and keeps each reading in last_ns:
+ * one CPU, but QEMU may move between host CPUs, and neither the system
+ * call nor the vDSO may then read less than was read before. */
 u64 time_uptime_ns(void)
 {
-	return tsc_ns();
+	u64 ns = vvar_uptime_ns(&vvar, &vvar.clock);
+	vvar.last_ns = ns;
+	return ns;
 }
 
 u64 time_realtime_ns(void)
 {
-	return boot_epoch * 1000000000ul + tsc_ns();
+	return time_epoch_ns() + time_uptime_ns();
 }

@@ -31,7 +31,53 @@ struct timeval {
 	i64 tv_sec, tv_usec;
 };
 
-void time_init(void);      /* read the RTC once at boot, calibrate the TSC */
-u64 time_boot_epoch(void); /* seconds since 1970 at boot */
+/* Linux's struct __kernel_timespec. */
+struct timespec {
+	i64 tv_sec, tv_nsec;
+};
+
+/* Linux's clock ids (include/uapi/linux/time.h). */
+enum {
+	CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID,
+	CLOCK_MONOTONIC_RAW, CLOCK_REALTIME_COARSE, CLOCK_MONOTONIC_COARSE, CLOCK_BOOTTIME,
+	CLOCK_REALTIME_ALARM, CLOCK_BOOTTIME_ALARM, CLOCK_SGI_CYCLE, CLOCK_TAI,
+};
+
+/* The clocks the TSC drives (kernel/vvar.h), which the system calls and
+ * the vDSO both read through tsc_clock_ns: the time since boot, plus the
+ * epoch for the wall clocks (TAI too: no leap-second offset is set), cut
+ * down to the last tick for the coarse ones, as Linux's are. */
+#define CLOCK_BIT(id) (1u << (id))
+#define TSC_CLOCKS (CLOCK_BIT(CLOCK_REALTIME) | CLOCK_BIT(CLOCK_MONOTONIC) |          \
+		    CLOCK_BIT(CLOCK_MONOTONIC_RAW) | CLOCK_BIT(CLOCK_REALTIME_COARSE) |  \
+		    CLOCK_BIT(CLOCK_MONOTONIC_COARSE) | CLOCK_BIT(CLOCK_BOOTTIME) |      \
+		    CLOCK_BIT(CLOCK_TAI))
+#define EPOCH_CLOCKS (CLOCK_BIT(CLOCK_REALTIME) | CLOCK_BIT(CLOCK_REALTIME_COARSE) | \
+		      CLOCK_BIT(CLOCK_TAI))
+#define COARSE_CLOCKS (CLOCK_BIT(CLOCK_REALTIME_COARSE) | CLOCK_BIT(CLOCK_MONOTONIC_COARSE))
+
+static inline bool tsc_clock(int id)
+{
+	return (u32)id < 32 && (TSC_CLOCKS & CLOCK_BIT(id));
+}
+
+static inline bool coarse_clock(int id)
+{
+	return (u32)id < 32 && (COARSE_CLOCKS & CLOCK_BIT(id));
+}
+
+/* TSC clock id's reading, in ns, when uptime ns have passed since boot
+ * and the epoch (CLOCK_REALTIME at boot) is epoch ns. */
+static inline u64 tsc_clock_ns(int id, u64 uptime, u64 epoch)
+{
+	if (coarse_clock(id))
+		uptime = uptime / TICK_NS * TICK_NS;
+	return (EPOCH_CLOCKS & CLOCK_BIT(id) ? epoch : 0) + uptime;
+}
+
+void time_init(void);      /* read the RTC once at boot, calibrate the TSC, fill the vvar page */
+u64 time_epoch_ns(void);   /* CLOCK_REALTIME at boot: ns since 1970 */
 u64 time_uptime_ns(void);  /* since boot, from the TSC: monotonic, ns resolution */
 u64 time_realtime_ns(void); /* CLOCK_REALTIME: ns since 1970 */
+struct vvar;
+extern struct vvar vvar;   /* the clock's state, which the vDSO reads too (kernel/vvar.h) */
