@@ -92,6 +92,25 @@ $(BUILD)/font.psf.gz: tools/debpkg | $(BUILD)/.deps
 $(BUILD)/font.c: $(BUILD)/font.psf.gz tools/mkfont
 	$(call say,MKFONT,$@)$(PYTHON) tools/mkfont $< $@
 
+# The vDSO (kernel/vdso.c, docs/memory.md): ring-3 code, so built apart
+# from the kernel with the same compiler as position-independent code
+# without a C library, and linked as a shared object that nothing needs to
+# relocate (a relocation would need a loader: refused). arch/vdso_image.asm
+# embeds it in the kernel.
+VDSO_CFLAGS := -std=gnu11 -O2 -fPIC -ffreestanding -nostdlib -fno-stack-protector \
+               -fno-asynchronous-unwind-tables -fno-unwind-tables -mgeneral-regs-only \
+               -Wall -Wextra -Werror -I.
+VDSO_LDFLAGS := -shared -Bsymbolic --hash-style=both --build-id=none -soname=linux-vdso.so.1 \
+                -z noexecstack --no-undefined -T arch/vdso/vdso.lds
+$(BUILD)/obj/arch/vdso/vdso.o: arch/vdso/vdso.c $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) $(VDSO_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/obj/arch/vdso/vdso.so: $(BUILD)/obj/arch/vdso/vdso.o arch/vdso/vdso.lds
+	$(call say,LD,$@)$(LD) $(VDSO_LDFLAGS) -o $@ $< && \
+	    if $(CROSS)readelf -r $@ | grep -q 'Relocation section'; then \
+	        echo "$@: the vDSO must need no relocation" >&2; rm -f $@; exit 1; fi
+$(BUILD)/obj/arch/vdso_image.o: $(BUILD)/obj/arch/vdso/vdso.so
+
 # Two links: the first finds where every function is, tools/ksyms turns that
 # into a symbol table, the second embeds it (without moving any function).
 $(BUILD)/ksyms0.c: tools/ksyms | $(BUILD)/.deps

@@ -9,7 +9,8 @@
  * after the highest segment. Every offset and size in the file is checked
  * before use: a malformed image is -ENOEXEC, never a crash. A dynamically
  * linked program (PT_INTERP) is refused: -ENOENT without its loader, as
- * on Linux. */
+ * on Linux. Every image also gets the vDSO and its vvar page
+ * (kernel/vdso.c), named to it by AT_SYSINFO_EHDR. */
 #include "kernel/exec.h"
 #include "arch/gdt.h"
 #include "arch/x86.h"
@@ -19,6 +20,7 @@
 #include "kernel/fs/ramfs.h"
 #include "kernel/random.h"
 #include "kernel/string.h"
+#include "kernel/vdso.h"
 #include "mm/kheap.h"
 
 #define STACK_TOP TASK_SIZE_MAX
@@ -30,6 +32,7 @@ enum {
 	AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
 	AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14,
 	AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_EXECFN = 31,
+	AT_SYSINFO_EHDR = 33,
 };
 
 static const struct elf64_phdr *phdrs(const u8 *image)
@@ -218,11 +221,13 @@ int exec_image(struct proc *p, const u8 *image, size_t size, const char *path,
 	struct mm *mm = mm_alloc();
 	if (!mm)
 		return -ENOMEM;
-	u64 entry = 0, phdr = 0, brk = 0, rsp = 0;
+	u64 entry = 0, phdr = 0, brk = 0, rsp = 0, vdso = 0;
 	int err = load_image(mm, image, size, &entry, &phdr, &brk);
+	if (!err)
+		err = vdso_map(mm, &vdso);
 	const struct elf64_ehdr *h = (const struct elf64_ehdr *)image;
-	const u64 aux[] = {
-		AT_PHDR, phdr, AT_PHENT, sizeof(struct elf64_phdr), AT_PHNUM, h->phnum,
+	const u64 aux[] = { /* Linux puts AT_SYSINFO_EHDR first (ARCH_DLINFO) */
+		AT_SYSINFO_EHDR, vdso, AT_PHDR, phdr, AT_PHENT, sizeof(struct elf64_phdr), AT_PHNUM, h->phnum,
 		AT_PAGESZ, PAGE_SIZE, AT_BASE, 0, AT_FLAGS, 0, AT_ENTRY, entry,
 		AT_UID, 0, AT_EUID, 0, AT_GID, 0, AT_EGID, 0, AT_SECURE, 0,
 		AT_HWCAP, hwcap(), AT_CLKTCK, 100,

@@ -29,6 +29,7 @@
 #include "kernel/drivers/tty.h"
 #include "kernel/drivers/screen.h"
 #include "kernel/time.h"
+#include "kernel/vdso.h"
 #include "mm/extable.h"
 #include "mm/reclaim.h"
 #include "mm/swap.h"
@@ -57,6 +58,7 @@ static void kmain_stacked(void)
 	ps2kbd_init();
 	tty_init();
 	time_init();
+	vdso_init();
 	syscall_init();
 	extable_init();
 	reclaim_init();

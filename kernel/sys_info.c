@@ -1,4 +1,4 @@
-/* kernel/sys_info.c — syscalls that only report: uname, getrandom, sysinfo. Each builds its answer in kernel memory
+/* kernel/sys_info.c — syscalls that only report: uname, getrandom, sysinfo, getcpu. Each builds its answer in kernel memory
  * and hands it over with one copy_to_user, so a bad pointer costs -EFAULT
  * and nothing else. */
 #include "kernel/random.h"
@@ -110,4 +110,17 @@ SYSCALL1(sysinfo, struct sysinfo __user *, info)
 		.mem_unit = 1,
 	};
 	return copy_out(info, &si, sizeof(si));
+}
+
+/* getcpu(cpu, node, cache): the CPU and NUMA node the caller runs on,
+ * each stored where its pointer is not NULL; 0 or -EFAULT. faultline has
+ * one of each, numbered 0 (the vDSO's __vdso_getcpu says the same). The
+ * cache is unused, as in Linux since 2.6.24. */
+SYSCALL3(getcpu, u32 __user *, cpu, u32 __user *, node, void __user *, cache)
+{
+	static const u32 zero;
+	(void)cache;
+	if (cpu && copy_out(cpu, &zero, sizeof(zero)))
+		return -EFAULT;
+	return node ? copy_out(node, &zero, sizeof(zero)) : 0;
 }

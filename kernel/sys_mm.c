@@ -321,8 +321,8 @@ static long protect_part(struct vma *v, u64 s, u64 e, void *prot)
 	struct vma now = *v;
 	now.prot = *(u32 *)prot;
 	u64 n = (e - s) / PAGE_SIZE;
-	if ((now.prot & PROT_WRITE) && v->nowrite)
-		return -EACCES; /* Linux: the area lacks VM_MAYWRITE */
+	if (((now.prot & PROT_WRITE) && v->nowrite) || ((now.prot & PROT_EXEC) && v->noexec))
+		return -EACCES; /* Linux: the area lacks VM_MAYWRITE or VM_MAYEXEC */
 	if ((now.prot & PROT_WRITE) && !may_expand(mymm(), &now, n) && may_expand(mymm(), v, n))
 		return -ENOMEM;
 	/* Linux's mprotect_fixup: a locked private area that becomes writable

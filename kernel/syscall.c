@@ -148,6 +148,7 @@
 	X(296, pwritev) \
 	X(297, rt_tgsigqueueinfo) \
 	X(302, prlimit64) \
+	X(309, getcpu) \
 	X(310, process_vm_readv) \
 	X(311, process_vm_writev) \
 	X(316, renameat2) \

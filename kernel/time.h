@@ -66,11 +66,12 @@ static inline bool coarse_clock(int id)
 	return (u32)id < 32 && (COARSE_CLOCKS & CLOCK_BIT(id));
 }
 
-/* TSC clock id's reading, in ns, when uptime ns have passed since boot
- * and the epoch (CLOCK_REALTIME at boot) is epoch ns. */
+/* TSC clock id's reading (tsc_clock(id) is true), in ns, when uptime ns
+ * have passed since boot and the epoch (CLOCK_REALTIME at boot) is epoch
+ * ns. The vDSO's hot path: the coarse clocks are the unlikely branch. */
 static inline u64 tsc_clock_ns(int id, u64 uptime, u64 epoch)
 {
-	if (coarse_clock(id))
+	if (__builtin_expect(COARSE_CLOCKS & CLOCK_BIT(id), 0))
 		uptime = uptime / TICK_NS * TICK_NS;
 	return (EPOCH_CLOCKS & CLOCK_BIT(id) ? epoch : 0) + uptime;
 }

@@ -15,6 +15,8 @@
  * frame of mm/frame.c, so nothing here counts references to them. */
 struct pfn_region {
 	u64 phys, size;            /* page aligned */
+	const char *name;          /* what /proc/PID/maps calls its areas ("[vdso]"), or NULL */
+	bool ram;                  /* the kernel's own memory (kernel/vdso.c), cached as RAM is */
 	void *kva;                 /* the kernel's own mapping of it */
 	unsigned maps;             /* user areas mapping some of it now */
 	void (*mapped)(bool any);  /* told when the first area appears and the last goes */

@@ -52,7 +52,7 @@ u64 user_pte(const struct vma *v, u64 pa)
 {
 	u64 flags = prot_to_pte(v->prot);
 	if (pfn_device(v, pa))
-		flags |= PTE_SPECIAL | pfn_cache_bits(); /* kept under PROT_NONE too */
+		flags |= PTE_SPECIAL | (v->pfn->ram ? 0 : pfn_cache_bits()); /* kept under PROT_NONE too */
 	if ((flags & PTE_W) && !write_in_place(v, pa))
 		flags &= ~PTE_W;
 	return pa | flags;

@@ -40,6 +40,7 @@ struct vma {
 	bool shared;           /* MAP_SHARED (Linux's VM_SHARED): writes go to the pages every mapper sees */
 	bool nowrite;          /* shared, of a file not open for writing (Linux's !VM_MAYWRITE):
 	                          mprotect may not add PROT_WRITE */
+	bool noexec;           /* Linux's !VM_MAYEXEC (the vvar page): mprotect may not add PROT_EXEC */
 	struct shmem *shm;     /* the object whose pages it maps (shared memory, a file), or NULL */
 	struct vma *shm_next;  /* the object's other areas: its reverse map (mm/rmap.c) */
 	bool dontfork;         /* MADV_DONTFORK: fork leaves this area out of the child */

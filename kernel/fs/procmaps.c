@@ -57,7 +57,8 @@ static void file_name(const struct inode *ip, char *buf, size_t size)
 		snprintf(buf, size, " (deleted)");
 }
 
-/* What Linux prints after the inode: the file, [heap], [stack], the
+/* What Linux prints after the inode: the file, [heap], [stack], [vvar]
+ * and [vdso] (kernel/vdso.c), the
  * program for its own segments (faultline copies them from the file into
  * anonymous memory, so they have no offset, device or inode), shared
  * anonymous memory as "/dev/zero (deleted)" (Linux's shmem name), or
@@ -75,6 +76,8 @@ static void area_name(const struct proc *p, const struct vma *v, char *buf, size
 		snprintf(buf, size, "%s", p->exe);
 	else if (v->shm)
 		snprintf(buf, size, "/dev/zero (deleted)");
+	else if (v->pfn && v->pfn->name)
+		snprintf(buf, size, "%s", v->pfn->name);
 }
 
 /* One line: "start-end perms offset major:minor inode", then the name in
