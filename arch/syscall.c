@@ -48,8 +48,9 @@ bool sysret_safe(const struct trapframe *tf)
 bool syscall_dispatch(struct trapframe *tf)
 {
 	u32 nr = (u32)tf->rax;
-	cputime_charge(myproc(), true);
-	myproc()->syscall_nr = (long)tf->rax;
+	struct proc *p = myproc();
+	cputime_charge(p, true);
+	p->syscall_nr = (long)tf->rax;
 	syscall_fn fn = nr < syscall_count ? syscall_table[nr] : NULL;
 	tf->rax = fn ? (u64)fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9) : (u64)-ENOSYS;
 	return_to_user();

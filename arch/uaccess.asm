@@ -49,16 +49,31 @@ copy_user_raw:
     jmp .bytes
 
 ; unsigned long clear_user_raw(void *dst, unsigned long n): bytes not cleared.
+; As copy_user_raw: large clears store quadwords with rep stosq; if that
+; faults, RCX holds the quadwords not stored (a faulting store writes
+; nothing, even one that straddles into the bad page), and the rest is
+; redone byte by byte, which stops at the exact bad byte.
 global clear_user_raw
 clear_user_raw:
     mov rcx, rsi
     xor eax, eax
     STAC
+    cmp rcx, 64
+    jb .bytes
+    mov rdx, rcx
+    and edx, 7                          ; the tail after the quadwords
+    shr rcx, 3
+    USER .quad_fault, rep stosq
+    mov rcx, rdx
+.bytes:
     USER .done, rep stosb
 .done:
     CLAC
     mov rax, rcx
     ret
+.quad_fault:
+    lea rcx, [rdx + rcx * 8]            ; quadwords left, in bytes, plus the tail
+    jmp .bytes
 
 ; long strnlen_user_raw(const char *s, unsigned long max)
 ; Index of the first NUL in s[0..max), max if there is none, -1 on a fault.

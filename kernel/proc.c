@@ -25,11 +25,6 @@ static struct proc *first, *last; /* the list, oldest first: pids only grow */
 static int nextpid = 1;
 int nprocs;
 
-struct proc *myproc(void)
-{
-	return percpu.proc;
-}
-
 struct proc *proc_first(void)
 {
 	return first;

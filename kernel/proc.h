@@ -4,6 +4,7 @@
  * reference-counted objects, so that clone can share them (CLONE_VM,
  * CLONE_FILES, CLONE_FS). */
 #pragma once
+#include "arch/percpu.h"
 #include "arch/trapframe.h"
 #include "kernel/itimer.h"
 #include "kernel/signal.h"
@@ -133,7 +134,12 @@ struct proc {
 	u8 fxstate[512] __attribute__((aligned(16))); /* x87/SSE registers (FXSAVE image) */
 };
 
-struct proc *myproc(void); /* the process running on this CPU, NULL in kernel threads */
+/* The process running on this CPU, NULL in kernel threads. Inline: every
+ * system call asks several times, and a call costs more than the load. */
+static inline struct proc *myproc(void)
+{
+	return percpu.proc;
+}
 struct proc *proc_first(void);     /* the oldest process (init while it lives), or NULL */
 struct proc *proc_find(int pid);   /* a process or zombie with this pid, or NULL */
 struct proc *proc_from(int pid);   /* the first one with a pid >= pid, or NULL */

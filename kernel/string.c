@@ -3,10 +3,17 @@
  * which can survive a fault. */
 #include "kernel/string.h"
 
+/* memcpy and memset move quadwords (rep movsq, rep stosq), then the 0..7
+ * bytes left (rep movsb, rep stosb). A string instruction steps once per
+ * element, so eight bytes a step is fewer steps than one: on CPUs without
+ * fast byte strings (ERMS) and under QEMU's TCG that is faster. An
+ * unaligned start is allowed: x86 string instructions take any address. */
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *d = dst;
-	asm volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+	size_t quads = n / 8, tail = n % 8;
+	asm volatile("rep movsq" : "+D"(d), "+S"(src), "+c"(quads) : : "memory");
+	asm volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(tail) : : "memory");
 	return dst;
 }
 
@@ -24,7 +31,10 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	void *d = dst;
-	asm volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	u64 pattern = (u8)c * 0x0101010101010101ul; /* the byte in all eight lanes */
+	size_t quads = n / 8, tail = n % 8;
+	asm volatile("rep stosq" : "+D"(d), "+c"(quads) : "a"(pattern) : "memory");
+	asm volatile("rep stosb" : "+D"(d), "+c"(tail) : "a"(pattern) : "memory");
 	return dst;
 }
 

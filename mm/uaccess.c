@@ -20,11 +20,16 @@ unsigned long copy_to_user(void __user *to, const void *from, unsigned long n)
 	return copy_user_raw(__force_kernel(to), from, n);
 }
 
+unsigned long copy_from_user_keep(void *to, const void __user *from, unsigned long n)
+{
+	if (!access_ok(from, n))
+		return n;
+	return copy_user_raw(to, __force_kernel(from), n);
+}
+
 unsigned long copy_from_user(void *to, const void __user *from, unsigned long n)
 {
-	unsigned long left = n;
-	if (access_ok(from, n))
-		left = copy_user_raw(to, __force_kernel(from), n);
+	unsigned long left = copy_from_user_keep(to, from, n);
 	if (left)
 		memset((char *)to + (n - left), 0, left);
 	return left;

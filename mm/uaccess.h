@@ -54,6 +54,10 @@ static inline bool access_ok(const void __user *p, size_t size)
 
 unsigned long copy_to_user(void __user *to, const void *from, unsigned long n);
 unsigned long copy_from_user(void *to, const void __user *from, unsigned long n);
+/* copy_from_user without the zero-fill: bytes it could not copy are left as
+ * they were. For a destination that already holds data, a file's page
+ * (Linux's copy_page_from_iter_atomic, on raw_copy_from_user). */
+unsigned long copy_from_user_keep(void *to, const void __user *from, unsigned long n);
 unsigned long clear_user(void __user *to, unsigned long n);
 long strnlen_user(const char __user *s, long n);
 long strncpy_from_user(char *dst, const char __user *src, long n);

@@ -246,4 +246,19 @@ static inline void path_edges(const char *name, long (*call)(void *p))
 	check(-1, EFAULT, 0, 0, NULL, case_name(name, "4095 chars without NUL, then unmapped"));
 	RUN(call(rw + PAGE - 16));
 	check(-1, EFAULT, 0, 0, NULL, case_name(name, "16 chars without NUL, then unmapped"));
+
+	/* A kernel may copy a name in pieces (faultline first copies 128
+	 * bytes): each side of the seam the name is whole, or faults. */
+	for (size_t len = 127; len <= 129; len++) {
+		char what[64];
+		memset(rw, '/', PAGE);
+		memcpy(rw + len - flen, file_path, flen + 1);
+		RUN(call(rw));
+		snprintf(what, sizeof what, "%zu-char path", len);
+		check(0, 0, 0, 0, NULL, case_name(name, what));
+		memset(rw, 'a', PAGE);
+		RUN(call(rw + PAGE - len));
+		snprintf(what, sizeof what, "%zu chars without NUL, then unmapped", len);
+		check(-1, EFAULT, 0, 0, NULL, case_name(name, what));
+	}
 }

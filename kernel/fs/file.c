@@ -18,9 +18,8 @@
 /* The open flags a file keeps, and F_GETFL shows: Linux drops O_CREAT,
  * O_EXCL, O_TRUNC and O_CLOEXEC, which only mattered to the open. */
 #define FILE_FLAGS (O_ACCMODE | O_APPEND | O_NONBLOCK | O_LARGEFILE | O_DIRECTORY)
-#define WRITE_CHUNK 512  /* user bytes staged on the stack per ramfs_write */
 
-enum uio_op { TO_USER, FROM_USER, CLEAR_USER };
+enum uio_op { TO_USER, FROM_USER, FROM_USER_KEEP, CLEAR_USER };
 
 static size_t uio_move(struct uio *u, char *kbuf, size_t n, enum uio_op op)
 {
@@ -34,9 +33,10 @@ static size_t uio_move(struct uio *u, char *kbuf, size_t n, enum uio_op op)
 		}
 		size_t chunk = MIN(n - done, u->iov->iov_len - u->seg_off);
 		char __user *p = (char __user *)u->iov->iov_base + u->seg_off;
-		size_t left = op == TO_USER     ? copy_to_user(p, kbuf + done, chunk)
-			      : op == FROM_USER ? copy_from_user(kbuf + done, p, chunk)
-						: clear_user(p, chunk);
+		size_t left = op == TO_USER          ? copy_to_user(p, kbuf + done, chunk)
+			      : op == FROM_USER      ? copy_from_user(kbuf + done, p, chunk)
+			      : op == FROM_USER_KEEP ? copy_from_user_keep(kbuf + done, p, chunk)
+						     : clear_user(p, chunk);
 		chunk -= left;
 		done += chunk;
 		u->seg_off += chunk;
@@ -56,6 +56,28 @@ size_t uio_copy_out(struct uio *u, const void *src, size_t n)
 
 size_t uio_copy_in(struct uio *u, void *dst, size_t n) { return uio_move(u, dst, n, FROM_USER); }
 size_t uio_clear(struct uio *u, size_t n) { return uio_move(u, NULL, n, CLEAR_USER); }
+
+/* Into a file's page: a fault leaves the bytes past it as they were. */
+static size_t uio_copy_into_page(struct uio *u, void *dst, size_t n)
+{
+	return uio_move(u, dst, n, FROM_USER_KEEP);
+}
+
+/* Whether there is a next user byte and it can be read (a fault sets
+ * u->fault). The byte is read again by the copy that follows. */
+static bool uio_readable(struct uio *u)
+{
+	while (u->resid && !u->fault && u->seg_off == u->iov->iov_len) {
+		u->iov++;
+		u->seg_off = 0;
+	}
+	if (!u->resid || u->fault)
+		return false;
+	u8 c;
+	if (get_user(c, (const u8 __user *)u->iov->iov_base + u->seg_off))
+		u->fault = true;
+	return !u->fault;
+}
 
 /* Linux's rule for a fault part way: the bytes before it are the result. */
 long uio_result(const struct uio *u, size_t done)
@@ -184,6 +206,32 @@ static long read_pages(struct inode *ip, struct uio *u, u64 *pos)
 	return uio_result(u, done);
 }
 
+/* A regular file's bytes, copied from user memory straight into its pages:
+ * one copy, with no staging buffer between. A page is allocated only once
+ * the next user byte is known to be readable, so a buffer that faults at
+ * once leaves the file as it was (Linux 6.18's tmpfs adds a page then:
+ * docs/ipc.md); a fault part way keeps the bytes before it (Linux's
+ * generic_perform_write) and the page's bytes past it as they were; a
+ * full filesystem after some bytes is a short write. Growing the file past
+ * its end first zeroes what lay past the old end in its last page. */
+static long write_pages(struct inode *ip, struct uio *u, u64 off)
+{
+	size_t done = 0;
+	while (uio_readable(u)) {
+		u64 pa, at = off + done, in_page = at % PAGE_SIZE;
+		int err = at > ip->size ? ramfs_zero_tail(ip, ip->size) : 0;
+		if (!err)
+			err = ramfs_page(ip, at / PAGE_SIZE, true, &pa);
+		if (err)
+			return done ? (long)done : err;
+		size_t got = uio_copy_into_page(u, (char *)phys_to_virt(pa) + in_page, PAGE_SIZE - in_page);
+		frame_free(pa);
+		done += got;
+		ip->size = MAX(ip->size, at + got);
+	}
+	return uio_result(u, done);
+}
+
 long file_read(struct file *f, struct uio *u, u64 *pos)
 {
 	struct inode *ip = f->ip;
@@ -221,21 +269,10 @@ long file_write(struct file *f, struct uio *u, u64 *pos)
 		return blk_file_rw(f->blk, u, pos, true);
 	bool append = (f->flags & O_APPEND && !(u->rwf & RWF_NOAPPEND)) || u->rwf & RWF_APPEND;
 	u64 off = append ? ip->size : *pos;
-	char buf[WRITE_CHUNK];
-	size_t done = 0;
-	while (u->resid && !u->fault) {
-		size_t got = uio_copy_in(u, buf, sizeof(buf));
-		long err = ramfs_write(ip, off + done, buf, got);
-		if (err < 0) {
-			if (!done)
-				return err;
-			break;
-		}
-		done += got;
-	}
-	if (done)
-		*pos = off + done;
-	return uio_result(u, done);
+	long n = write_pages(ip, u, off);
+	if (n > 0)
+		*pos = off + (u64)n;
+	return n;
 }
 
 /* tmpfs keeps no holes we could report: all data up to the size. */

@@ -153,14 +153,30 @@ int path_start(int dirfd, const char *path, struct inode **out)
 	return !err && !S_ISDIR((*out)->mode) ? -ENOTDIR : err;
 }
 
+/* Most paths are short. They are copied first into SHORT_PATH bytes on the
+ * stack and then into a heap block of their own length: a PATH_MAX block is
+ * two frames the heap zeroes, 8,000 instructions of clearing for an
+ * 18-byte name. A longer path goes on where the first part stopped, into a
+ * PATH_MAX block; each user byte is still read once (no double fetch). */
+#define SHORT_PATH 128
+
 /* Linux's getname: EFAULT, then ENAMETOOLONG when no NUL comes within
  * PATH_MAX bytes, then ENOENT for the empty path. */
 int path_from_user(const char __user *upath, char **out)
 {
-	char *buf = kmalloc(PATH_MAX);
+	char first[SHORT_PATH];
+	long len = strncpy_from_user(first, upath, SHORT_PATH);
+	/* Allocated even when the copy faulted: Linux's ENOMEM comes first. */
+	char *buf = kmalloc(len == SHORT_PATH ? PATH_MAX : len >= 0 ? (size_t)len + 1 : 1);
 	if (!buf)
 		return -ENOMEM;
-	long len = strncpy_from_user(buf, upath, PATH_MAX);
+	if (len >= 0 && len < SHORT_PATH) {
+		memcpy(buf, first, (size_t)len + 1);
+	} else if (len == SHORT_PATH) {
+		memcpy(buf, first, SHORT_PATH);
+		long rest = strncpy_from_user(buf + SHORT_PATH, upath + SHORT_PATH, PATH_MAX - SHORT_PATH);
+		len = rest < 0 ? rest : SHORT_PATH + rest;
+	}
 	int err = len < 0 ? -EFAULT : len == PATH_MAX ? -ENAMETOOLONG : len == 0 ? -ENOENT : 0;
 	if (err) {
 		kfree(buf);

@@ -403,7 +403,7 @@ long ramfs_read(struct inode *ip, u64 off, void *buf, size_t n)
 /* Bytes [from, end of its page) become zeros, if that page exists: what
  * lies past the end of a file is never seen when it grows again (Linux
  * zeroes the partial page on truncate). */
-static int zero_tail(struct inode *ip, u64 from)
+int ramfs_zero_tail(struct inode *ip, u64 from)
 {
 	u64 pa;
 	if (from % PAGE_SIZE == 0)
@@ -423,7 +423,7 @@ long ramfs_write(struct inode *ip, u64 off, const void *buf, size_t n)
 {
 	if (n == 0)
 		return 0;
-	int err = off > ip->size ? zero_tail(ip, ip->size) : 0;
+	int err = off > ip->size ? ramfs_zero_tail(ip, ip->size) : 0;
 	size_t done = 0, chunk;
 	for (; done < n && !err; done += chunk) {
 		u64 at = off + done, pa;
@@ -448,7 +448,7 @@ int ramfs_truncate(struct inode *ip, u64 len)
 		rmap_unmap_object(ip->shm, keep);
 		shmem_truncate(ip->shm, keep);
 	}
-	int err = zero_tail(ip, MIN(len, ip->size));
+	int err = ramfs_zero_tail(ip, MIN(len, ip->size));
 	if (!err)
 		ip->size = len;
 	return err;

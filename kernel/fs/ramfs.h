@@ -104,6 +104,9 @@ struct dentry *ramfs_entry_of(struct inode *dir, struct inode *ip);
 long ramfs_read(struct inode *ip, u64 off, void *buf, size_t n);
 long ramfs_write(struct inode *ip, u64 off, const void *buf, size_t n);
 int ramfs_truncate(struct inode *ip, u64 len);
+/* Bytes [from, end of its page) of a regular file become zeros, if that page
+ * exists: done before the file grows past from (0 or -EIO). */
+int ramfs_zero_tail(struct inode *ip, u64 from);
 /* The frame of page index of a regular file in *pa, held for the caller
  * (frame_free it when done: reclaim leaves a held page alone), or 0 for a
  * hole; with alloc a hole gets a zeroed page (-ENOSPC when the filesystem

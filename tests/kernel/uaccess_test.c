@@ -80,6 +80,12 @@ KTEST(uaccess_partial_copy_is_byte_exact)
 			stale += kbuf[i] != 0; /* the uncopied tail is zeroed, not left stale */
 		KEXPECT_EQ(stale, 0);
 		KEXPECT_EQ(clear_user(uptr(at), 256), 256 - before);
+		memset(kbuf, 0xaa, 256); /* every byte up to the hole was cleared */
+		KEXPECT_EQ(copy_from_user(kbuf, uptr(at), before), 0);
+		stale = 0;
+		for (size_t i = 0; i < before; i++)
+			stale += kbuf[i] != 0;
+		KEXPECT_EQ(stale, 0);
 	}
 	KEXPECT_EQ(copy_to_user(uptr(RO), kref, 16), 16); /* read-only: nothing copied */
 	leave_user_space();
