@@ -7,6 +7,7 @@
  * it. After init, nothing is left to run: under QEMU the machine exits, on
  * hardware it halts. */
 #include "kernel/init.h"
+#include "arch/x86.h"
 #include "kernel/accounting.h"
 #include "kernel/cmdline.h"
 #include "kernel/errno.h"
@@ -144,6 +145,7 @@ void run_init(void)
 	if (err)
 		cannot_run(path, err);
 	failinject_start(proc_find(1)); /* init runs: from here on every allocation may fail */
+	boot_tsc_first_user = rdtsc(); /* init is the only process: the scheduler runs it next */
 	scheduler();
 	struct proc *init = proc_find(1);
 	int status = init && init->state == P_ZOMBIE ? shell_status(init->exit_status) : -1;

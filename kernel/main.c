@@ -41,6 +41,8 @@
 #define VERSION "0.1"
 #define FB_MARGIN 16 /* pixels: what overscan crops on most monitors, and less */
 
+u64 boot_tsc_kmain, boot_tsc_first_user;
+
 static void banner(void)
 {
 	pr_info("faultline: booted via %s by %s (faultline %s)\n", bootinfo.uefi ? "UEFI" : "BIOS",
@@ -79,6 +81,7 @@ static void kmain_stacked(void)
  * (it never returns, but a protected frame would be checked on the way out). */
 __attribute__((no_stack_protector)) void kmain(u64 info_phys)
 {
+	boot_tsc_kmain = rdtsc();
 	serial_init();
 	bootinfo_parse(info_phys);
 	cmdline_init(bootinfo.cmdline);

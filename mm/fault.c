@@ -74,7 +74,9 @@ static int wp_fault(struct mm *mm, struct vma *v, u64 va, pte_t *pte)
 	u64 pa = PTE_ADDR(old);
 	bool device = pfn_device(v, pa);
 	if (!v->shared && (device || pa == zero_frame() || frame_refs(pa) > 1)) {
-		u64 copy = user_frame_alloc();
+		/* Only the zero page's replacement needs zeroing: every other
+		 * copy is overwritten whole below before it is mapped. */
+		u64 copy = pa == zero_frame() ? user_frame_alloc() : user_frame_alloc_unzeroed();
 		if (!copy)
 			return SIGKILL;
 		vma_anon_prepare(v);
@@ -84,7 +86,7 @@ static int wp_fault(struct mm *mm, struct vma *v, u64 va, pte_t *pte)
 		}
 		if (device) /* MAP_PRIVATE of device memory: the copy leaves the device alone */
 			pfn_copy(v, pa, phys_to_virt(copy));
-		else if (pa != zero_frame()) /* a fresh frame is zeroed already */
+		else if (pa != zero_frame()) /* the zero page's replacement is zeroed already */
 			memcpy(phys_to_virt(copy), phys_to_virt(pa), PAGE_SIZE);
 		if (!device)
 			frame_free(pa); /* one sharer fewer (nothing for the zero page) */

@@ -5,9 +5,15 @@
 void frame_init(void);
 u64 frame_alloc(void);             /* a zeroed frame's physical address, 0 when none left */
 u64 frame_alloc_contig(size_t n);  /* n physically contiguous zeroed frames, or 0 */
+/* A frame NOT zeroed, or 0: only for a caller that writes all of it
+ * before it is mapped or read (a copy-on-write copy, a swap-in read). */
+u64 frame_alloc_unzeroed(void);
 void frame_free(u64 pa);           /* drops a reference; panics on a double free */
 void frame_get(u64 pa);            /* one more page table maps it (copy-on-write sharing) */
 unsigned frame_refs(u64 pa);
+/* Not the zero page, one reference and no private tag: the frame is this
+ * mapping's alone, and may be written in place (mm/pte.c's rule). */
+bool frame_exclusive(u64 pa);
 u64 zero_frame(void);               /* the shared zero page: never freed, never written */
 /* A tag an owner may hang on a frame (the swap cache keeps the frame's swap
  * slot there), and what to do with the tag when the last reference goes. */

@@ -39,31 +39,37 @@ u64 prot_to_pte(u32 prot)
 	return PTE_P | PTE_U | ((prot & PROT_WRITE) ? PTE_W : 0) | ((prot & PROT_EXEC) ? 0 : PTE_NX);
 }
 
-static bool write_in_place(const struct vma *v, u64 pa)
+static bool write_in_place(const struct vma *v, u64 pa, bool device)
 {
 	if (v->shared)
 		return true;
-	if (pfn_device(v, pa))
+	if (device)
 		return false; /* a private copy is made on the first write */
-	return pa != zero_frame() && frame_refs(pa) == 1 && !frame_private(pa);
+	return frame_exclusive(pa);
 }
 
 u64 user_pte(const struct vma *v, u64 pa)
 {
 	u64 flags = prot_to_pte(v->prot);
-	if (pfn_device(v, pa))
+	bool device = pfn_device(v, pa);
+	if (device)
 		flags |= PTE_SPECIAL | (v->pfn->ram ? 0 : pfn_cache_bits()); /* kept under PROT_NONE too */
-	if ((flags & PTE_W) && !write_in_place(v, pa))
+	if ((flags & PTE_W) && !write_in_place(v, pa, device))
 		flags &= ~PTE_W;
 	return pa | flags;
 }
 
 void pte_update(struct mm *mm, const struct vma *v, u64 va, pte_t *pte, u64 pa)
 {
-	u64 kept = (*pte & PTE_P) && PTE_ADDR(*pte) == pa ? *pte & (PTE_A | PTE_D) : 0;
+	pte_t old = *pte;
+	u64 kept = (old & PTE_P) && PTE_ADDR(old) == pa ? old & (PTE_A | PTE_D) : 0;
 	u64 e = user_pte(v, pa);
 	*pte = (e & PTE_P) ? e | kept : e;
-	mm_flush(mm, va);
+	/* The TLB never holds a translation whose entry was not present
+	 * (Intel SDM 4.10.2.3), so filling an empty or PROT_NONE entry — every
+	 * first touch of a page — has nothing stale to flush. */
+	if (old & PTE_P)
+		mm_flush(mm, va);
 }
 
 void mm_flush(struct mm *mm, u64 va)

@@ -247,7 +247,8 @@ bool frames_to_spare(void)
 	return frames_free() > LOW_WATERMARK / 2;
 }
 
-u64 user_frame_alloc(void)
+/* A frame for user memory, zeroed or not (frame_alloc_unzeroed's rule). */
+static u64 user_frame(bool zeroed)
 {
 	struct proc *me = myproc();
 	for (;;) {
@@ -259,7 +260,7 @@ u64 user_frame_alloc(void)
 			/* With frames free, only fault injection fails one: the
 			 * request fails, as Linux's fail_page_alloc fails it
 			 * before any reclaim, and nobody is OOM-killed for it. */
-			u64 pa = frame_alloc();
+			u64 pa = zeroed ? frame_alloc() : frame_alloc_unzeroed();
 			if (pa)
 				frame_mark_user(pa);
 			return pa;
@@ -274,10 +275,20 @@ u64 user_frame_alloc(void)
 	}
 }
 
+u64 user_frame_alloc(void)
+{
+	return user_frame(true);
+}
+
+u64 user_frame_alloc_unzeroed(void)
+{
+	return user_frame(false);
+}
+
 int swap_in(struct mm *mm, struct vma *v, u64 va, pte_t *pte, bool write)
 {
 	swp_entry_t e = pte_to_swp(*pte);
-	u64 pa = user_frame_alloc();
+	u64 pa = user_frame_alloc_unzeroed(); /* the read fills all of it, or it is freed unmapped */
 	if (!pa)
 		return -ENOMEM;
 	if (swap_read(e, phys_to_virt(pa)) < 0) {

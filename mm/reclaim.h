@@ -12,6 +12,9 @@ struct vmstat {
 extern struct vmstat vmstat;
 
 u64 user_frame_alloc(void);          /* reclaims when memory is low; 0 when even OOM could not help */
+/* The same, not zeroed: for a frame written whole before it is mapped
+ * (mm/frame.h's frame_alloc_unzeroed). */
+u64 user_frame_alloc_unzeroed(void);
 /* Whether user_frame_alloc hands out frames without reclaim now: after a
  * failed allocation, true means the failure was injected, not exhaustion. */
 bool frames_to_spare(void);

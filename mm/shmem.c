@@ -19,6 +19,7 @@
 #include "mm/shmem.h"
 #include "kernel/accounting.h"
 #include "kernel/errno.h"
+#include "kernel/string.h"
 #include "mm/frame.h"
 #include "mm/kheap.h"
 #include "mm/layout.h"
@@ -168,7 +169,8 @@ static u64 *slot_of(struct shmem *s, u64 index, bool alloc)
 /* Put a frame into an empty slot, or read the paged-out page back into it. */
 static int fill(struct shmem *s, u64 index, u64 *pa)
 {
-	u64 frame = user_frame_alloc(); /* may reclaim and sleep: look at the slot again after */
+	/* Not zeroed yet: a page read back from swap is overwritten whole. */
+	u64 frame = user_frame_alloc_unzeroed(); /* may reclaim and sleep: look at the slot again after */
 	u64 *slot = slot_of(s, index, true);
 	u64 was = slot ? *slot : 0;
 	if (!frame || !slot) {
@@ -191,6 +193,7 @@ static int fill(struct shmem *s, u64 index, u64 *pa)
 		vmstat.pswpin++;
 		vmstat.pgmajfault++;
 	} else {
+		memset(phys_to_virt(frame), 0, PAGE_SIZE); /* a new page of the object reads as zeroes */
 		count_pages(s, 1);
 	}
 	*slot = *pa = frame;

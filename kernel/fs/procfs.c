@@ -13,6 +13,7 @@
 #include "kernel/errno.h"
 #include "kernel/fs/file.h"
 #include "kernel/fs/path.h"
+#include "kernel/init.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/string.h"
@@ -62,14 +63,25 @@ static void vmstat_show(char *buf, size_t size)
 	swap_show_counters(buf + n, size - n);
 }
 
+/* /proc/sys/debug/boot_tsc (faultline's own): `KMAIN FIRST_USER`, the TSC
+ * at kmain's entry and just before init first runs (kernel/init.h). Under
+ * QEMU's -icount the TSC counts instructions, so the difference is the
+ * kernel's boot in instructions (bench/ prints it; docs/boot.md). */
+static void boot_tsc_show(char *buf, size_t size)
+{
+	snprintf(buf, size, "%lu %lu\n", boot_tsc_kmain, boot_tsc_first_user);
+}
+
 static const struct {
 	const char *name;
 	u32 rdev;
 	void (*show)(char *buf, size_t size); /* NUL-terminated text */
+	bool debug; /* in /proc/sys/debug, not /proc */
 } files[] = {
-	{ "meminfo", PROC_MEMINFO, meminfo_show },
-	{ "swaps", PROC_SWAPS, swaps_show },
-	{ "vmstat", PROC_VMSTAT, vmstat_show },
+	{ "meminfo", PROC_MEMINFO, meminfo_show, false },
+	{ "swaps", PROC_SWAPS, swaps_show, false },
+	{ "vmstat", PROC_VMSTAT, vmstat_show, false },
+	{ "boot_tsc", PROC_SYS_BOOT_TSC, boot_tsc_show, true },
 };
 
 /* The text is on this reader's stack, where the fault a copy out may take
@@ -185,6 +197,7 @@ static const struct {
 	{ PROC_PID_PAGEMAP, &procpagemap_ops }, { PROC_PID_STAT, &procpid_ops },
 	{ PROC_PID_STATUS, &procpid_ops }, { PROC_PID_CMDLINE, &procpid_ops },
 	{ PROC_PID_UACCESS_TRACE, &procpid_ops }, { PROC_SYS_ACCOUNTING, &acct_ops },
+	{ PROC_SYS_BOOT_TSC, &procfs_ops },
 };
 
 const struct devops *procfs_dev(u32 rdev)
@@ -203,7 +216,19 @@ static int ensure(struct inode *dir, const char *name, u32 mode, u32 rdev, struc
 	return *out ? 0 : ramfs_create(dir, name, len, mode, rdev, out);
 }
 
-/* /proc/sys/debug/uaccess_trace and accounting */
+/* The read-only text files of files[]: those in /proc/sys/debug when
+ * 'debug', else those of /proc itself. */
+static int make_files(struct inode *dir, bool debug)
+{
+	struct inode *ip;
+	int err = 0;
+	for (size_t i = 0; !err && i < ARRAY_SIZE(files); i++)
+		if (files[i].debug == debug)
+			err = ensure(dir, files[i].name, S_IFCHR | 0444, files[i].rdev, &ip);
+	return err;
+}
+
+/* /proc/sys/debug: uaccess_trace, accounting and boot_tsc */
 static int make_sys(struct inode *proc)
 {
 	struct inode *sys, *debug, *ip;
@@ -214,6 +239,8 @@ static int make_sys(struct inode *proc)
 		err = ensure(debug, "uaccess_trace", S_IFCHR | 0644, PROC_SYS_UACCESS_TRACE, &ip);
 	if (!err)
 		err = ensure(debug, "accounting", S_IFCHR | 0644, PROC_SYS_ACCOUNTING, &ip);
+	if (!err)
+		err = make_files(debug, true);
 	return err;
 }
 
@@ -235,7 +262,7 @@ bool procfs_contains(const struct inode *dir)
 /* The initramfs usually brings /proc; a file it put there itself stays. */
 void procfs_init(void)
 {
-	struct inode *dir, *ip;
+	struct inode *dir;
 	int err = path_lookup(ramfs_root(), "/proc", &dir);
 	if (err == -ENOENT)
 		err = ramfs_create(ramfs_root(), "proc", 4, S_IFDIR | 0555, 0, &dir);
@@ -245,8 +272,8 @@ void procfs_init(void)
 		err = procpid_init(dir);
 	if (!err)
 		err = make_sys(dir);
-	for (size_t i = 0; !err && i < ARRAY_SIZE(files); i++)
-		err = ensure(dir, files[i].name, S_IFCHR | 0444, files[i].rdev, &ip);
+	if (!err)
+		err = make_files(dir, false);
 	if (err)
 		printk("procfs: cannot make /proc: error %d\n", -err);
 }

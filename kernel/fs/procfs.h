@@ -2,8 +2,9 @@
  * ramfs whose driver writes the text afresh on every read: there is no
  * second filesystem to mount. Three drivers share the major:
  *   kernel/fs/procfs.c   the system's files: meminfo, swaps, vmstat, the
- *                        switch /proc/sys/debug/uaccess_trace and the
- *                        kernel's resource counters /proc/sys/debug/accounting;
+ *                        switch /proc/sys/debug/uaccess_trace, the
+ *                        kernel's resource counters /proc/sys/debug/accounting
+ *                        and its boot time /proc/sys/debug/boot_tsc;
  *   kernel/fs/procpid.c  the directories /proc/PID and /proc/self, and the
  *                        per-process text files stat, status, cmdline,
  *                        uaccess_trace;
@@ -26,6 +27,7 @@
 #define PROC_PID_CMDLINE MKDEV(PROC_MAJOR, 9)
 #define PROC_PID_UACCESS_TRACE MKDEV(PROC_MAJOR, 10)
 #define PROC_SYS_ACCOUNTING MKDEV(PROC_MAJOR, 16) /* /proc/sys/debug/accounting */
+#define PROC_SYS_BOOT_TSC MKDEV(PROC_MAJOR, 17) /* /proc/sys/debug/boot_tsc */
 
 /* The driver of a /proc device number, or NULL (dev.c asks for PROC_MAJOR's). */
 const struct devops *procfs_dev(u32 rdev);

@@ -79,6 +79,22 @@ KTEST(frame_contig)
 	KEXPECT_EQ(frames_free(), baseline);
 }
 
+/* The search reads the bitmap a word at a time: a frame freed among frames
+ * in use, in the middle of a word, is found again by the next allocation
+ * (the lowest free frame at or after the hint, which a free moves back). */
+KTEST(frame_freed_frame_found_in_its_word)
+{
+	u64 pa[3];
+	for (int i = 0; i < 3; i++)
+		pa[i] = frame_alloc();
+	frame_free(pa[1]);
+	u64 again = frame_alloc();
+	KEXPECT_EQ(again, pa[1]);
+	frame_free(again);
+	frame_free(pa[0]);
+	frame_free(pa[2]);
+}
+
 static void free_twice(void *arg)
 {
 	frame_free((u64)arg);

@@ -1,7 +1,8 @@
 /* tests/kernel/poison_test.c — the leak canaries (SANITIZE=1 builds): a
  * freed heap block and a freed frame hold their allocator's pattern, the
  * search finds it at its offset and says whose it was, ordinary data is no
- * hit, and memory handed out again is zeroed over the poison. */
+ * hit, memory handed out again is zeroed over the poison, and a frame
+ * handed out unzeroed holds poison. */
 #ifdef CONFIG_POISON
 #include "kernel/ktest.h"
 #include "kernel/string.h"
@@ -45,6 +46,24 @@ KTEST(poison_freed_frame)
 		strcmp(poison_find(w, PAGE_SIZE, &off), "freed-frame") == 0);
 	KEXPECT_EQ(off, 0);
 	KEXPECT_EQ(w[PAGE_SIZE / 8 - 1], POISON_FRAME);
+}
+
+/* A frame taken without zeroing (a copy-on-write copy, a swap-in read) is
+ * handed out full of poison, not of whatever it held: a byte its caller
+ * failed to overwrite would be a canary, never silent old data. */
+KTEST(poison_unzeroed_frame)
+{
+	u64 pa = frame_alloc();
+	u64 *w = phys_to_virt(pa);
+	memset(w, 0x5a, PAGE_SIZE); /* old data a careless reuse could show */
+	frame_free(pa);
+	u64 again = frame_alloc_unzeroed(); /* the lowest free frame: the one just freed */
+	KEXPECT_EQ(again, pa);
+	size_t bad = 0;
+	for (size_t i = 0; i < PAGE_SIZE / 8; i++)
+		bad += w[i] != POISON_FRAME;
+	KEXPECT_EQ(bad, 0);
+	frame_free(again);
 }
 
 KTEST(poison_ordinary_data_no_hit)
