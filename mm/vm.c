@@ -47,15 +47,18 @@ static pte_t *descend(pte_t *entry, u64 va, bool alloc)
 	return phys_to_virt(pa);
 }
 
-pte_t *walk(pte_t *pml4, u64 va, bool alloc)
+pte_t *walk_pt(pte_t *pml4, u64 va, bool alloc)
 {
 	pte_t *table = pml4;
-	for (int level = 4; level > 1; level--) {
+	for (int level = 4; level > 1 && table; level--)
 		table = descend(&table[pt_index(va, level)], va, alloc);
-		if (!table)
-			return NULL;
-	}
-	return &table[pt_index(va, 1)];
+	return table;
+}
+
+pte_t *walk(pte_t *pml4, u64 va, bool alloc)
+{
+	pte_t *pt = walk_pt(pml4, va, alloc);
+	return pt ? pt_slot(pt, va) : NULL;
 }
 
 u64 walk_next(pte_t *pml4, u64 va)
@@ -148,6 +151,8 @@ static void free_level(pte_t *table, int level, bool leaves)
 {
 	for (int i = 0; i < 512; i++) {
 		pte_t e = table[i];
+		if (!e)
+			continue; /* most entries: nothing below, nothing to give back */
 		if (level > 1 && (e & PTE_P) && !(e & PTE_PS))
 			free_level(phys_to_virt(PTE_ADDR(e)), level - 1, leaves);
 		else if (level == 1 && leaves)
