@@ -129,8 +129,12 @@ static struct vma **link_at(struct mm *mm, u64 addr)
 
 struct vma *vma_from(struct mm *mm, u64 addr)
 {
-	struct vma *v = vma_find(mm, addr);
-	return v ? v : *link_at(mm, addr);
+	/* One lookup: the area with the highest start <= addr holds addr, or
+	 * else the next in the list is the first one above it. */
+	struct vma *v = vmatree_floor(mm->vma_tree, addr);
+	if (!v)
+		return mm->vmas;
+	return addr < v->end ? v : v->next;
 }
 
 void vma_link(struct mm *mm, struct vma *v)
@@ -145,11 +149,10 @@ void vma_link(struct mm *mm, struct vma *v)
 		shmem_link(v->shm, v);
 }
 
-/* Make 'at' an area boundary: cut the area around it in two, the old one
+/* Make 'at' an area boundary: cut v, the area around it (or NULL), in two, the old one
  * keeping the lower part. A 'limited' cut is refused at the map count limit. */
-static int cut(struct mm *mm, u64 at, bool limited)
+static int cut_area(struct mm *mm, struct vma *v, u64 at, bool limited)
 {
-	struct vma *v = vma_find(mm, at);
 	if (!v || v->start == at)
 		return 0;
 	if (limited && mm->map_count >= MAX_MAP_COUNT)
@@ -165,6 +168,12 @@ static int cut(struct mm *mm, u64 at, bool limited)
 	vmatree_resize(mm->vma_tree, v);
 	vma_link(mm, hi);
 	return 0;
+}
+
+/* The same for the area around 'at', looked up. */
+static int cut(struct mm *mm, u64 at, bool limited)
+{
+	return cut_area(mm, vma_find(mm, at), at, limited);
 }
 
 static u64 anon_seq;
@@ -242,7 +251,7 @@ int vma_unmap(struct mm *mm, u64 start, u64 len)
 	struct vma *v = vma_find(mm, start);
 	if (v && v->start < start && end < v->end && mm->map_count >= MAX_MAP_COUNT)
 		return -ENOMEM; /* a hole in the middle: one area more */
-	int err = cut(mm, start, false);
+	int err = cut_area(mm, v, start, false); /* v holds start: no second lookup */
 	if (!err)
 		err = cut(mm, end, false);
 	if (err)
@@ -295,7 +304,10 @@ int vma_insert(struct mm *mm, const struct vma *proto)
 {
 	if (mm->map_count > MAX_MAP_COUNT)
 		return -ENOMEM;
-	int err = vma_unmap(mm, proto->start, proto->end - proto->start);
+	/* A new area usually goes into a hole (mmap found it free): one lookup
+	 * says so, where vma_unmap would take four to find nothing. */
+	int err = vma_free_gap(mm, proto->start, proto->end) ? 0 :
+		  vma_unmap(mm, proto->start, proto->end - proto->start);
 	struct vma *v = err ? NULL : vma_alloc();
 	if (!v)
 		return -ENOMEM;
