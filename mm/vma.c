@@ -418,18 +418,29 @@ u64 mm_frame(struct mm *mm, u64 va, bool write, bool force)
 	return pte && *pte && !pte_is_swap(*pte) ? PTE_ADDR(*pte) : 0;
 }
 
-int mm_write(struct mm *mm, u64 va, const void *src, u64 n)
+int mm_fill(struct mm *mm, u64 va, u64 n, long (*copy)(void *arg, u64 done, void *dst, u64 len),
+	    void *arg)
 {
-	const u8 *s = src;
-	while (n) {
-		u64 off = va % PAGE_SIZE, chunk = MIN(n, PAGE_SIZE - off);
-		u64 pa = mm_frame(mm, va - off, true, true);
+	for (u64 done = 0, chunk; done < n; done += chunk) {
+		u64 off = (va + done) % PAGE_SIZE;
+		chunk = MIN(n - done, PAGE_SIZE - off);
+		u64 pa = mm_frame(mm, va + done - off, true, true);
 		if (!pa)
 			return -ENOMEM;
-		memcpy((u8 *)phys_to_virt(pa) + off, s, chunk);
-		va += chunk;
-		s += chunk;
-		n -= chunk;
+		long err = copy(arg, done, (u8 *)phys_to_virt(pa) + off, chunk);
+		if (err < 0)
+			return (int)err;
 	}
 	return 0;
+}
+
+static long copy_from_buffer(void *src, u64 done, void *dst, u64 len)
+{
+	memcpy(dst, (const u8 *)src + done, len);
+	return 0;
+}
+
+int mm_write(struct mm *mm, u64 va, const void *src, u64 n)
+{
+	return mm_fill(mm, va, n, copy_from_buffer, (void *)src);
 }
