@@ -62,20 +62,20 @@ static int share_page(pte_t *dpte, struct mm *src, struct vma *v, u64 va, pte_t 
 	return 0;
 }
 
-/* Share the used entries of [va, end), which lies inside one of the
- * parent's page tables, spt: one walk finds the child's table (made when
- * the first used entry needs it, as walk() would make it), and the rest is
- * a loop over the 512 entries, not a walk from the root for each page. */
-static int share_table(struct mm *dst, struct mm *src, struct vma *v, pte_t *spt, u64 va, u64 end)
+/* Share the used entries first .. last - 1 of spt, the parent's page table
+ * that maps from base: one walk finds the child's table (made when the
+ * first used entry needs it, as walk() would make it), and the rest is a
+ * loop over the table's entries (skipping empty ones eight at a time), not
+ * a walk from the root for each page. */
+static int share_table(struct mm *dst, struct mm *src, struct vma *v, pte_t *spt, u64 base,
+		       int first, int last)
 {
 	pte_t *dpt = NULL;
-	for (; va < end; va += PAGE_SIZE) {
-		pte_t *spte = pt_slot(spt, va);
-		if (!*spte)
-			continue;
+	for (int i = next_used(spt, first, last); i < last; i = next_used(spt, i + 1, last)) {
+		u64 va = base + (u64)i * PAGE_SIZE;
 		if (!dpt && !(dpt = walk_pt(dst->pml4, va, true)))
 			return -ENOMEM;
-		int err = share_page(pt_slot(dpt, va), src, v, va, spte);
+		int err = share_page(&dpt[i], src, v, va, &spt[i]);
 		if (err)
 			return err;
 	}
@@ -99,8 +99,9 @@ int mm_fork(struct mm *dst, struct mm *src)
 				va = walk_next(src->pml4, va);
 				continue;
 			}
-			u64 end = MIN(pt_end(va), v->end);
-			err = share_table(dst, src, v, spt, va, end);
+			u64 base = ALIGN_DOWN(va, HUGE_PAGE_SIZE), end = MIN(pt_end(va), v->end);
+			err = share_table(dst, src, v, spt, base, (int)((va - base) / PAGE_SIZE),
+					  (int)((end - base) / PAGE_SIZE));
 			va = end;
 		}
 	}

@@ -143,11 +143,11 @@ bool translate(pte_t *pml4, u64 va, u64 *pa, u64 *flags)
 	return false;
 }
 
-/* The first used (nonzero) entry of table[i..n), or n; n is a multiple of
- * 8. Most entries of a user table are empty, so a teardown would spend its
- * time stepping over them: they are tested eight at a time (one OR over a
- * 64-byte cache line), and a table costs about 64 steps, not 512. */
-static int next_used(const pte_t *table, int i, int n)
+/* Most entries of a user table are empty, so a loop over them (teardown,
+ * fork) would spend its time stepping over them: they are tested eight at
+ * a time (one OR over a 64-byte cache line, which never leaves the table),
+ * and a sparse table costs about 64 steps, not 512. */
+int next_used(const pte_t *table, int i, int n)
 {
 	for (; i < n; i++) {
 		const pte_t *l = &table[i];
