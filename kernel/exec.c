@@ -35,9 +35,32 @@ enum {
 	AT_SYSINFO_EHDR = 33,
 };
 
-static const struct elf64_phdr *phdrs(const u8 *image)
+#define MAX_PHNUM 64 /* program headers a valid image may have */
+
+/* An image being loaded: its bytes are in a kernel buffer (exec_image, for
+ * the kernel tests) or in a regular file (execve). A file's segments are
+ * read straight into the new pages, as Linux maps them from the page cache:
+ * a kernel copy of the whole file first would cost a cleared allocation and
+ * one more copy of every byte. Only the headers are copied out, once. */
+struct image {
+	const u8 *bytes;    /* the image in memory, or NULL: read ip */
+	struct inode *ip;
+	size_t size;
+	struct elf64_ehdr eh;
+	struct elf64_phdr *ph; /* eh.phnum of them (kmalloc) */
+};
+
+/* n bytes at off (inside size: checked before) into buf; 0, or -EIO when
+ * the file gave fewer (it shrank meanwhile: Linux's elf_read), or the
+ * file's error. */
+static long image_read(const struct image *img, u64 off, void *buf, size_t n)
 {
-	return (const struct elf64_phdr *)(image + ((const struct elf64_ehdr *)image)->phoff);
+	if (img->bytes) {
+		memcpy(buf, img->bytes + off, n);
+		return 0;
+	}
+	long got = ramfs_read(img->ip, off, buf, n);
+	return got < 0 ? got : (size_t)got == n ? 0 : -EIO;
 }
 
 static bool valid_header(const struct elf64_ehdr *h, size_t size)
@@ -45,7 +68,7 @@ static bool valid_header(const struct elf64_ehdr *h, size_t size)
 	return size >= sizeof(*h) && memcmp(h->ident, "\177ELF", 4) == 0 && h->ident[4] == 2 &&
 	       h->ident[5] == 1 && (h->type == ET_EXEC || h->type == ET_DYN) &&
 	       h->machine == EM_X86_64 && h->phentsize == sizeof(struct elf64_phdr) &&
-	       h->phnum > 0 && h->phnum <= 64 && h->phoff <= size &&
+	       h->phnum > 0 && h->phnum <= MAX_PHNUM && h->phoff <= size &&
 	       h->phnum * sizeof(struct elf64_phdr) <= size - h->phoff;
 }
 
@@ -63,9 +86,33 @@ static u32 segment_prot(u32 flags)
 	       ((flags & PF_X) ? PROT_EXEC : 0);
 }
 
+/* The header, checked, and the program headers into img->ph (kfree it
+ * whatever the result): 0, -ENOEXEC, -ENOMEM or the file's error. */
+static long read_headers(struct image *img)
+{
+	img->ph = NULL;
+	if (img->size < sizeof(img->eh) || image_read(img, 0, &img->eh, sizeof(img->eh)) < 0 ||
+	    !valid_header(&img->eh, img->size))
+		return -ENOEXEC;
+	size_t n = img->eh.phnum * sizeof(struct elf64_phdr);
+	img->ph = kmalloc(n);
+	return img->ph ? image_read(img, img->eh.phoff, img->ph, n) : -ENOMEM;
+}
+
+struct segment_bytes {
+	const struct image *img;
+	u64 offset; /* where the segment's bytes start in the image */
+};
+
+static long copy_segment(void *arg, u64 done, void *dst, u64 len)
+{
+	const struct segment_bytes *sb = arg;
+	return image_read(sb->img, sb->offset + done, dst, len);
+}
+
 /* Map one PT_LOAD and copy its file bytes in. Segments may not share a page:
  * each page has one set of permissions. */
-static int load_segment(struct mm *mm, const u8 *image, const struct elf64_phdr *ph, u64 bias)
+static int load_segment(struct mm *mm, const struct image *img, const struct elf64_phdr *ph, u64 bias)
 {
 	u64 va = ph->vaddr + bias;
 	u64 start = ALIGN_DOWN(va, PAGE_SIZE), end = ALIGN_UP(va + ph->memsz, PAGE_SIZE);
@@ -74,8 +121,19 @@ static int load_segment(struct mm *mm, const u8 *image, const struct elf64_phdr 
 			return -ENOEXEC;
 	int err = vma_map(mm, start, end - start, segment_prot(ph->flags), VMA_IMAGE);
 	if (!err)
-		err = mm_write(mm, va, image + ph->offset, ph->filesz);
+		err = mm_fill(mm, va, ph->filesz, copy_segment, &(struct segment_bytes){ img, ph->offset });
 	return err;
+}
+
+/* The loader a PT_INTERP names: -ENOENT if there is none, else -ENOEXEC
+ * (faultline runs none). */
+static int loader_error(const char *name)
+{
+	struct inode *loader;
+	if (path_lookup(ramfs_root(), name, &loader))
+		return -ENOENT;
+	ramfs_put(loader);
+	return -ENOEXEC;
 }
 
 /* A PT_INTERP image (a dynamically linked program) asks for its loader by
@@ -84,40 +142,42 @@ static int load_segment(struct mm *mm, const u8 *image, const struct elf64_phdr 
  * errno for "dynamically linked, and the loader is missing"). faultline
  * runs no dynamic loader, so a loader that does exist is -ENOEXEC.
  * 0 for an image without PT_INTERP. */
-static int interpreter_error(const u8 *image, size_t size)
+static int interpreter_error(const struct image *img)
 {
-	const struct elf64_ehdr *h = (const struct elf64_ehdr *)image;
-	for (int i = 0; i < h->phnum; i++) {
-		const struct elf64_phdr *ph = &phdrs(image)[i];
+	for (int i = 0; i < img->eh.phnum; i++) {
+		const struct elf64_phdr *ph = &img->ph[i];
 		if (ph->type != PT_INTERP)
 			continue;
-		if (ph->filesz < 2 || ph->filesz > PATH_MAX || ph->offset > size ||
-		    ph->filesz > size - ph->offset || image[ph->offset + ph->filesz - 1] != '\0')
+		if (ph->filesz < 2 || ph->filesz > PATH_MAX || ph->offset > img->size ||
+		    ph->filesz > img->size - ph->offset)
 			return -ENOEXEC;
-		struct inode *loader;
-		if (path_lookup(ramfs_root(), (const char *)image + ph->offset, &loader))
-			return -ENOENT;
-		ramfs_put(loader);
-		return -ENOEXEC;
+		char *name = kmalloc(ph->filesz);
+		if (!name)
+			return -ENOMEM;
+		long err = image_read(img, ph->offset, name, ph->filesz);
+		if (!err)
+			err = name[ph->filesz - 1] != '\0' ? -ENOEXEC : loader_error(name);
+		kfree(name);
+		return (int)err;
 	}
 	return 0;
 }
 
 /* Load every segment; *entry, *phdr_va and *brk describe the result. */
-static int load_image(struct mm *mm, const u8 *image, size_t size, u64 *entry, u64 *phdr_va, u64 *brk)
+static int load_image(struct mm *mm, const struct image *img, u64 *entry, u64 *phdr_va, u64 *brk)
 {
-	const struct elf64_ehdr *h = (const struct elf64_ehdr *)image;
+	const struct elf64_ehdr *h = &img->eh;
 	u64 bias = h->type == ET_DYN ? PIE_BASE : 0;
 	bool entry_ok = false;
 	*brk = 0;
 	*phdr_va = 0;
 	for (int i = 0; i < h->phnum; i++) {
-		const struct elf64_phdr *ph = &phdrs(image)[i];
+		const struct elf64_phdr *ph = &img->ph[i];
 		if (ph->type != PT_LOAD)
 			continue;
-		if (!valid_load(ph, size, bias))
+		if (!valid_load(ph, img->size, bias))
 			return -ENOEXEC;
-		int err = load_segment(mm, image, ph, bias);
+		int err = load_segment(mm, img, ph, bias);
 		if (err)
 			return err;
 		if (h->phoff >= ph->offset && h->phoff - ph->offset < ph->filesz)
@@ -210,22 +270,20 @@ static u64 hwcap(void)
 	return d; /* Linux's AT_HWCAP on x86 is CPUID.1:EDX */
 }
 
-int exec_image(struct proc *p, const u8 *image, size_t size, const char *path,
-	       const char *const *argv, const char *const *envp)
+static int exec_load(struct proc *p, const struct image *img, const char *path,
+		     const char *const *argv, const char *const *envp)
 {
-	if (!valid_header((const struct elf64_ehdr *)image, size))
-		return -ENOEXEC;
-	int bad_interp = interpreter_error(image, size);
+	int bad_interp = interpreter_error(img);
 	if (bad_interp)
 		return bad_interp;
 	struct mm *mm = mm_alloc();
 	if (!mm)
 		return -ENOMEM;
 	u64 entry = 0, phdr = 0, brk = 0, rsp = 0, vdso = 0;
-	int err = load_image(mm, image, size, &entry, &phdr, &brk);
+	int err = load_image(mm, img, &entry, &phdr, &brk);
 	if (!err)
 		err = vdso_map(mm, &vdso);
-	const struct elf64_ehdr *h = (const struct elf64_ehdr *)image;
+	const struct elf64_ehdr *h = &img->eh;
 	const u64 aux[] = { /* Linux puts AT_SYSINFO_EHDR first (ARCH_DLINFO) */
 		AT_SYSINFO_EHDR, vdso, AT_PHDR, phdr, AT_PHENT, sizeof(struct elf64_phdr), AT_PHNUM, h->phnum,
 		AT_PAGESZ, PAGE_SIZE, AT_BASE, 0, AT_FLAGS, 0, AT_ENTRY, entry,
@@ -258,14 +316,25 @@ int exec_image(struct proc *p, const u8 *image, size_t size, const char *path,
 	return 0;
 }
 
+/* Load img, its source and size set, into p. */
+static int exec_from(struct proc *p, struct image img, const char *path, const char *const *argv,
+		     const char *const *envp)
+{
+	long err = read_headers(&img);
+	if (!err)
+		err = exec_load(p, &img, path, argv, envp);
+	kfree(img.ph);
+	return (int)err;
+}
+
+int exec_image(struct proc *p, const u8 *image, size_t size, const char *path,
+	       const char *const *argv, const char *const *envp)
+{
+	return exec_from(p, (struct image){ .bytes = image, .size = size }, path, argv, envp);
+}
+
 int exec_file(struct proc *p, struct inode *ip, const char *path, const char *const *argv,
 	      const char *const *envp)
 {
-	u8 *image = kmalloc(MAX(ip->size, 1));
-	if (!image)
-		return -ENOMEM;
-	long n = ramfs_read(ip, 0, image, ip->size);
-	int err = n < 0 ? (int)n : exec_image(p, image, (size_t)n, path, argv, envp);
-	kfree(image);
-	return err;
+	return exec_from(p, (struct image){ .ip = ip, .size = ip->size }, path, argv, envp);
 }

@@ -19,7 +19,7 @@ struct inode;
 int exec_open(const char *path, struct inode **ip, char **name);
 int exec_image(struct proc *p, const u8 *image, size_t size, const char *path,
 	       const char *const *argv, const char *const *envp);
-/* exec_image of a regular file's contents (read into a kernel copy: the
- * file's pages are not contiguous): 0, -ENOEXEC, -ENOMEM, -EIO. */
+/* exec_image of a regular file's contents, its segments read straight
+ * into the new pages: 0, -ENOEXEC, -ENOMEM, -EIO. */
 int exec_file(struct proc *p, struct inode *ip, const char *path, const char *const *argv,
 	      const char *const *envp);

@@ -38,13 +38,10 @@ static int copy_vmas(struct mm *dst, const struct mm *src)
 }
 
 /* Share one private page (present, kept under PROT_NONE, or in swap) with
- * the child. A swap slot whose count is full is read back in, and the
- * frame shared instead. */
-static int share_page(struct mm *dst, struct mm *src, struct vma *v, u64 va, pte_t *spte)
+ * the child, whose entry is dpte. A swap slot whose count is full is read
+ * back in, and the frame shared instead. */
+static int share_page(pte_t *dpte, struct mm *src, struct vma *v, u64 va, pte_t *spte)
 {
-	pte_t *dpte = walk(dst->pml4, va, true);
-	if (!dpte)
-		return -ENOMEM;
 	if (pte_is_swap(*spte)) {
 		if (swap_dup(pte_to_swp(*spte))) { /* both now refer to the slot */
 			*dpte = *spte;
@@ -65,6 +62,26 @@ static int share_page(struct mm *dst, struct mm *src, struct vma *v, u64 va, pte
 	return 0;
 }
 
+/* Share the used entries first .. last - 1 of spt, the parent's page table
+ * that maps from base: one walk finds the child's table (made when the
+ * first used entry needs it, as walk() would make it), and the rest is a
+ * loop over the table's entries (skipping empty ones eight at a time), not
+ * a walk from the root for each page. */
+static int share_table(struct mm *dst, struct mm *src, struct vma *v, pte_t *spt, u64 base,
+		       int first, int last)
+{
+	pte_t *dpt = NULL;
+	for (int i = next_used(spt, first, last); i < last; i = next_used(spt, i + 1, last)) {
+		u64 va = base + (u64)i * PAGE_SIZE;
+		if (!dpt && !(dpt = walk_pt(dst->pml4, va, true)))
+			return -ENOMEM;
+		int err = share_page(&dpt[i], src, v, va, &spt[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 int mm_fork(struct mm *dst, struct mm *src)
 {
 	dst->brk_start = src->brk_start;
@@ -76,10 +93,16 @@ int mm_fork(struct mm *dst, struct mm *src)
 	for (struct vma *v = src->vmas; v && !err; v = v->next) {
 		if (v->shared || v->dontfork)
 			continue;
-		for (u64 va = v->start; va < v->end && !err; va = walk_next(src->pml4, va)) {
-			pte_t *spte = walk(src->pml4, va, false);
-			if (spte && *spte)
-				err = share_page(dst, src, v, va, spte);
+		for (u64 va = v->start; va < v->end && !err;) {
+			pte_t *spt = walk_pt(src->pml4, va, false);
+			if (!spt) { /* no table: skip what it, or the missing level above, would map */
+				va = walk_next(src->pml4, va);
+				continue;
+			}
+			u64 base = ALIGN_DOWN(va, HUGE_PAGE_SIZE), end = MIN(pt_end(va), v->end);
+			err = share_table(dst, src, v, spt, base, (int)((va - base) / PAGE_SIZE),
+					  (int)((end - base) / PAGE_SIZE));
+			va = end;
 		}
 	}
 	return err;

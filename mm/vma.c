@@ -129,8 +129,12 @@ static struct vma **link_at(struct mm *mm, u64 addr)
 
 struct vma *vma_from(struct mm *mm, u64 addr)
 {
-	struct vma *v = vma_find(mm, addr);
-	return v ? v : *link_at(mm, addr);
+	/* One lookup: the area with the highest start <= addr holds addr, or
+	 * else the next in the list is the first one above it. */
+	struct vma *v = vmatree_floor(mm->vma_tree, addr);
+	if (!v)
+		return mm->vmas;
+	return addr < v->end ? v : v->next;
 }
 
 void vma_link(struct mm *mm, struct vma *v)
@@ -145,11 +149,10 @@ void vma_link(struct mm *mm, struct vma *v)
 		shmem_link(v->shm, v);
 }
 
-/* Make 'at' an area boundary: cut the area around it in two, the old one
+/* Make 'at' an area boundary: cut v, the area around it (or NULL), in two, the old one
  * keeping the lower part. A 'limited' cut is refused at the map count limit. */
-static int cut(struct mm *mm, u64 at, bool limited)
+static int cut_area(struct mm *mm, struct vma *v, u64 at, bool limited)
 {
-	struct vma *v = vma_find(mm, at);
 	if (!v || v->start == at)
 		return 0;
 	if (limited && mm->map_count >= MAX_MAP_COUNT)
@@ -165,6 +168,12 @@ static int cut(struct mm *mm, u64 at, bool limited)
 	vmatree_resize(mm->vma_tree, v);
 	vma_link(mm, hi);
 	return 0;
+}
+
+/* The same for the area around 'at', looked up. */
+static int cut(struct mm *mm, u64 at, bool limited)
+{
+	return cut_area(mm, vma_find(mm, at), at, limited);
 }
 
 static u64 anon_seq;
@@ -242,7 +251,7 @@ int vma_unmap(struct mm *mm, u64 start, u64 len)
 	struct vma *v = vma_find(mm, start);
 	if (v && v->start < start && end < v->end && mm->map_count >= MAX_MAP_COUNT)
 		return -ENOMEM; /* a hole in the middle: one area more */
-	int err = cut(mm, start, false);
+	int err = cut_area(mm, v, start, false); /* v holds start: no second lookup */
 	if (!err)
 		err = cut(mm, end, false);
 	if (err)
@@ -295,7 +304,10 @@ int vma_insert(struct mm *mm, const struct vma *proto)
 {
 	if (mm->map_count > MAX_MAP_COUNT)
 		return -ENOMEM;
-	int err = vma_unmap(mm, proto->start, proto->end - proto->start);
+	/* A new area usually goes into a hole (mmap found it free): one lookup
+	 * says so, where vma_unmap would take four to find nothing. */
+	int err = vma_free_gap(mm, proto->start, proto->end) ? 0 :
+		  vma_unmap(mm, proto->start, proto->end - proto->start);
 	struct vma *v = err ? NULL : vma_alloc();
 	if (!v)
 		return -ENOMEM;
@@ -406,18 +418,29 @@ u64 mm_frame(struct mm *mm, u64 va, bool write, bool force)
 	return pte && *pte && !pte_is_swap(*pte) ? PTE_ADDR(*pte) : 0;
 }
 
-int mm_write(struct mm *mm, u64 va, const void *src, u64 n)
+int mm_fill(struct mm *mm, u64 va, u64 n, long (*copy)(void *arg, u64 done, void *dst, u64 len),
+	    void *arg)
 {
-	const u8 *s = src;
-	while (n) {
-		u64 off = va % PAGE_SIZE, chunk = MIN(n, PAGE_SIZE - off);
-		u64 pa = mm_frame(mm, va - off, true, true);
+	for (u64 done = 0, chunk; done < n; done += chunk) {
+		u64 off = (va + done) % PAGE_SIZE;
+		chunk = MIN(n - done, PAGE_SIZE - off);
+		u64 pa = mm_frame(mm, va + done - off, true, true);
 		if (!pa)
 			return -ENOMEM;
-		memcpy((u8 *)phys_to_virt(pa) + off, s, chunk);
-		va += chunk;
-		s += chunk;
-		n -= chunk;
+		long err = copy(arg, done, (u8 *)phys_to_virt(pa) + off, chunk);
+		if (err < 0)
+			return (int)err;
 	}
 	return 0;
+}
+
+static long copy_from_buffer(void *src, u64 done, void *dst, u64 len)
+{
+	memcpy(dst, (const u8 *)src + done, len);
+	return 0;
+}
+
+int mm_write(struct mm *mm, u64 va, const void *src, u64 n)
+{
+	return mm_fill(mm, va, n, copy_from_buffer, (void *)src);
 }

@@ -132,3 +132,9 @@ u64 mm_frame(struct mm *mm, u64 va, bool write, bool force);
 /* Write kernel bytes into another address space through the direct map,
  * creating its pages as needed (exec builds a new image this way). */
 int mm_write(struct mm *mm, u64 va, const void *src, u64 n);
+/* The same with the bytes from copy(arg, done, dst, len), which puts the len
+ * bytes that follow the first 'done' into dst (the frame, through the
+ * direct map), piece by piece within pages: exec reads a file's segments
+ * straight into the new pages with it. 0, copy's negative errno, or -ENOMEM. */
+int mm_fill(struct mm *mm, u64 va, u64 n, long (*copy)(void *arg, u64 done, void *dst, u64 len),
+	    void *arg);

@@ -41,6 +41,7 @@ struct pipe {
 	struct inode inode; /* what fstat shows: S_IFIFO | 0600, as pipefs makes it */
 	struct pipe_buf bufs[PIPE_SLOTS];
 	u32 head, tail;
+	u64 spare;            /* a page a read emptied, kept for the next write, or 0 */
 	bool busy;            /* a side is copying: see pipe_lock */
 	int readers, writers; /* open files of each end */
 };
@@ -49,6 +50,26 @@ static bool pipe_empty(const struct pipe *p) { return p->head == p->tail; }
 static bool pipe_full(const struct pipe *p) { return p->head - p->tail >= PIPE_SLOTS; }
 static struct pipe_buf *slot(struct pipe *p, u32 n) { return &p->bufs[n % PIPE_SLOTS]; }
 static char *buf_data(const struct pipe_buf *b) { return (char *)phys_to_virt(b->page) + b->off; }
+
+/* A read that empties a buffer keeps its page for the next write, as
+ * Linux's anon_pipe_buf_release keeps pipe->tmp_page: a ping-pong of small
+ * messages then costs no frame allocation (a 4 KiB clear) and no free (a
+ * 4 KiB poison fill) per message. The stale bytes in it are never read: a
+ * buffer only exposes [off, off + len), what the write put there. */
+static void page_put(struct pipe *p, u64 page)
+{
+	if (p->spare)
+		frame_free(page);
+	else
+		p->spare = page;
+}
+
+static u64 page_get(struct pipe *p)
+{
+	u64 page = p->spare;
+	p->spare = 0;
+	return page ? page : user_frame_alloc();
+}
 
 /* A copy may sleep (a user page fault that waits for memory to be freed),
  * so each side holds the pipe while it copies, as Linux holds pipe->mutex:
@@ -118,7 +139,7 @@ static size_t take(struct pipe *p, struct uio *u)
 		b->len -= n;
 		done += n;
 		if (!b->len) {
-			frame_free(b->page);
+			page_put(p, b->page);
 			p->tail++;
 		}
 	}
@@ -168,15 +189,15 @@ static long merge(struct pipe *p, struct uio *u)
 }
 
 /* The next page of u into a new buffer (the ring has a free slot): its
- * size, -EFAULT if the copy faulted (the page is dropped), or -ENOMEM. */
+ * size, -EFAULT if the copy faulted (the page goes back), or -ENOMEM. */
 static long add_page(struct pipe *p, struct uio *u)
 {
-	u64 page = user_frame_alloc();
+	u64 page = page_get(p);
 	if (!page)
 		return -ENOMEM;
 	size_t n = uio_copy_in(u, phys_to_virt(page), PAGE_SIZE);
 	if (u->fault) {
-		frame_free(page);
+		page_put(p, page);
 		return -EFAULT;
 	}
 	*slot(p, p->head++) = (struct pipe_buf){ page, 0, (u32)n };
@@ -254,6 +275,8 @@ void pipe_close(struct file *f)
 	if (!p->readers && !p->writers) {
 		for (; !pipe_empty(p); p->tail++)
 			frame_free(slot(p, p->tail)->page);
+		if (p->spare)
+			frame_free(p->spare);
 		kfree(p);
 		acct_add(ACCT_PIPES, -1);
 	}
