@@ -65,7 +65,9 @@ static void swap_on(void)
 {
 	for (int tries = 0; tries < 100 && access("/dev/vda", F_OK) != 0; tries++)
 		usleep(10000);
-	if (access("/dev/vda", F_OK) == 0 && swapon("/dev/vda", 0) != 0)
+	if (access("/dev/vda", F_OK) != 0)
+		printf("init: no /dev/vda: no swap\n");
+	else if (swapon("/dev/vda", 0) != 0)
 		printf("init: swapon /dev/vda: %m\n");
 }
 
