@@ -227,10 +227,12 @@ fuzz: $(KERNEL) $(USER_BUILD)/fuzz $(SWAP_DISKS)
 
 # clangd reads this to know how every file is compiled: the kernel's
 # sources, and each user program with musl-gcc and its own flags.
-compile_commands.json: $(CSRC) $(USER_SRCS) Makefile user/build.mk tools/compile-commands
+compile_commands.json: $(CSRC) $(USER_SRCS) $(BENCH_SRCS) Makefile user/build.mk bench/build.mk \
+		       tools/compile-commands
 	$(PYTHON) tools/compile-commands --cc $(CC) --flags "$(CFLAGS)" $(CSRC) \
 	    $(foreach src,$(USER_SRCS),--cc $(USER_CC) \
-	      --flags "$(USER_CFLAGS) $(USER_LDFLAGS_$(basename $(notdir $(src))))" $(src)) > $@
+	      --flags "$(USER_CFLAGS) $(USER_LDFLAGS_$(basename $(notdir $(src))))" $(src)) \
+	    $(foreach src,$(BENCH_SRCS),--cc $(USER_CC) --flags "$(USER_CFLAGS)" $(src)) > $@
 
 clean:
 	rm -rf $(BUILD) compile_commands.json
@@ -248,6 +250,7 @@ help:
 	@echo 'make test-gdb        only the gdb helpers, against a debug boot'
 	@echo 'make test-linux      the ring-3 tests on this Linux (the reference)'
 	@echo 'make bench           instructions per operation on faultline (QEMU -icount), a table'
+	@echo 'make bench-progs     build the benchmark programs (build/bench/NAME)'
 	@echo 'make bench-linux     the same beside Debian'"'"'s Linux in the same QEMU (docs/performance.md)'
 	@echo 'make test-inject     the ring-3 tests under fault injection [INJECT=frame|heap|pgtable|blkio] [T=NAME] [FAIL_SEED=N]'
 	@echo 'make user-progs      build the ring-3 programs (build/user/NAME)'

@@ -13,6 +13,7 @@
 BENCH_BUILD := build/bench
 BENCH_NAMES := syscall copy mem proc swap
 BENCH_PROGS := $(BENCH_NAMES:%=$(BENCH_BUILD)/%)
+BENCH_SRCS  := $(BENCH_NAMES:%=bench/%.c) bench/linux_init.c
 BENCH_SWAP  := $(BUILD)/swap-fast.img
 
 bench_saved_goal := $(.DEFAULT_GOAL)
