@@ -58,6 +58,7 @@ ISO     := $(BUILD)/faultline.iso
 
 .DEFAULT_GOAL := all
 include user/build.mk
+include bench/build.mk
 
 all: $(KERNEL) $(ISO)
 iso: $(ISO)
@@ -193,9 +194,10 @@ gdb: $(KERNEL)
 
 # The quick host-side checks run first (a few seconds, one short boot
 # each): the gdb helpers against a debug boot, and tests/friction.
-test: all user-progs $(USER_BUILD)/sbin/runner $(DISKS)
+test: all user-progs $(USER_BUILD)/sbin/runner $(DISKS) $(BENCH_PROGS)
 	@tools/need test
 	$(if $(T),,$(PYTHON) tests/friction --accel $(ACCEL))
+	$(if $(T),,$(PYTHON) tools/bench smoke --kernel $(KERNEL) $(BENCH_BUILD)/syscall)
 	$(if $(T),,$(PYTHON) tests/gdb-check --accel $(ACCEL))
 	$(PYTHON) tests/run --kernel $(KERNEL) --iso $(ISO) --accel $(ACCEL) $(if $(T),-t $(T))
 
@@ -244,10 +246,12 @@ fuzz: $(KERNEL) $(USER_BUILD)/fuzz $(SWAP_DISKS)
 
 # clangd reads this to know how every file is compiled: the kernel's
 # sources, and each user program with musl-gcc and its own flags.
-compile_commands.json: $(CSRC) $(USER_SRCS) Makefile user/build.mk tools/compile-commands
+compile_commands.json: $(CSRC) $(USER_SRCS) $(BENCH_SRCS) Makefile user/build.mk bench/build.mk \
+		       tools/compile-commands
 	$(PYTHON) tools/compile-commands --cc $(CC) --flags "$(CFLAGS)" $(CSRC) \
 	    $(foreach src,$(USER_SRCS),--cc $(USER_CC) \
-	      --flags "$(USER_CFLAGS) $(USER_LDFLAGS_$(basename $(notdir $(src))))" $(src)) > $@
+	      --flags "$(USER_CFLAGS) $(USER_LDFLAGS_$(basename $(notdir $(src))))" $(src)) \
+	    $(foreach src,$(BENCH_SRCS),--cc $(USER_CC) --flags "$(USER_CFLAGS)" $(src)) > $@
 
 clean:
 	rm -rf $(BUILD) compile_commands.json
@@ -264,6 +268,9 @@ help:
 	@echo 'make list-tests      the names T= takes'
 	@echo 'make test-gdb        only the gdb helpers, against a debug boot'
 	@echo 'make test-linux      the ring-3 tests on this Linux (the reference)'
+	@echo 'make bench           instructions per operation on faultline (QEMU -icount), a table'
+	@echo 'make bench-progs     build the benchmark programs (build/bench/NAME)'
+	@echo 'make bench-linux     the same beside Debian'"'"'s Linux in the same QEMU (docs/performance.md)'
 	@echo 'make test-inject     the ring-3 tests under fault injection [INJECT=frame|heap|pgtable|blkio] [T=NAME] [FAIL_SEED=N]'
 	@echo 'make user-progs      build the ring-3 programs (build/user/NAME)'
 	@echo 'make fuzz-mm SEEDS=N [FIRST=K] [OPS=M]   mmfuzz seeds on Linux and faultline'

@@ -124,14 +124,32 @@ def accel_args(accel, cpu=None):
 def qemu_command(image, firmware, media, memory, accel, cpu, vars_copy,
                  disks, extra_args, monitor=None):
     """The full QEMU argument list for one boot."""
-    monitor_arg = f"unix:{monitor},server=on,wait=off" if monitor else "none"
-    cmd = ["qemu-system-x86_64", *accel_args(accel, cpu), "-m", memory,
-           "-display", "none", "-serial", "stdio", "-monitor", monitor_arg,
-           "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-           # No NIC: a failed disk boot would otherwise sit in PXE for minutes.
-           "-nic", "none"]
+    cmd = _machine_args(memory, accel, cpu, monitor)
+    cmd += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     cmd += _firmware_args(firmware, vars_copy) + _media_args(image, media)
     return cmd + disk_args(disks) + list(extra_args)
+
+
+def _machine_args(memory, accel, cpu=None, monitor=None):
+    """The machine every boot gets, faultline's or Linux's: CPU, memory,
+    headless, serial on stdio, no reboot."""
+    monitor_arg = f"unix:{monitor},server=on,wait=off" if monitor else "none"
+    return ["qemu-system-x86_64", *accel_args(accel, cpu), "-m", memory,
+            "-display", "none", "-serial", "stdio", "-monitor", monitor_arg,
+            "-no-reboot",
+            # No NIC: a failed disk boot would otherwise sit in PXE for minutes.
+            "-nic", "none"]
+
+
+def boot_kernel(kernel, initrd, append, *, memory="256M", accel="tcg", disks=(),
+                extra_args=(), timeout=600, on_line=None):
+    """Boot a Linux kernel image straight from QEMU (-kernel, -initrd,
+    -append: no firmware disk, no GRUB) on the same machine as boot();
+    tools/bench's reference run of Debian's Linux. Returns a Boot tuple."""
+    cmd = _machine_args(memory, accel) + ["-kernel", kernel, "-initrd", initrd,
+                                          "-append", append]
+    return _run(cmd + disk_args(disks) + list(extra_args), timeout,
+                on_line or (lambda line: None), None)
 
 
 def _firmware_args(firmware, vars_copy):

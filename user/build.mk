@@ -57,8 +57,9 @@ $(USER_BUILD)/%: user/%.c $(wildcard user/*.h) mm/poison.h user/build.mk
 
 user-progs: $(USER_PROGS)
 
-test-linux: $(USER_PROGS)
+test-linux: $(USER_PROGS) $(BENCH_PROGS)
 	tests/run-linux
+	tools/bench smoke --host $(BENCH_PROGS)
 
 .PHONY: user-progs test-linux
 .DEFAULT_GOAL := $(user_saved_goal)

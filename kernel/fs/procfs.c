@@ -1,7 +1,8 @@
 /* kernel/fs/procfs.c — the system's /proc files: what memory and swap hold,
  * and the counters of faults and reclaim, in Linux's formats so that the
  * scripts and habits that read Linux's /proc read these too; the switch
- * /proc/sys/debug/uaccess_trace; and which driver serves which /proc
+ * /proc/sys/debug/uaccess_trace; the place of copy_limits (copylimits.c's);
+ * and which driver serves which /proc
  * device number (the per-process files are procpid.c's, procmem.c's and
  * procmaps.c's). Each read writes the
  * whole text again and hands out the part from the file's offset on. Linux's
@@ -198,6 +199,7 @@ static const struct {
 	{ PROC_PID_STATUS, &procpid_ops }, { PROC_PID_CMDLINE, &procpid_ops },
 	{ PROC_PID_UACCESS_TRACE, &procpid_ops }, { PROC_SYS_ACCOUNTING, &acct_ops },
 	{ PROC_SYS_BOOT_TSC, &procfs_ops },
+	{ PROC_SYS_COPY_LIMITS, &copylimits_ops },
 };
 
 const struct devops *procfs_dev(u32 rdev)
@@ -228,7 +230,7 @@ static int make_files(struct inode *dir, bool debug)
 	return err;
 }
 
-/* /proc/sys/debug: uaccess_trace, accounting and boot_tsc */
+/* /proc/sys/debug: uaccess_trace, accounting, boot_tsc and copy_limits */
 static int make_sys(struct inode *proc)
 {
 	struct inode *sys, *debug, *ip;
@@ -241,6 +243,8 @@ static int make_sys(struct inode *proc)
 		err = ensure(debug, "accounting", S_IFCHR | 0644, PROC_SYS_ACCOUNTING, &ip);
 	if (!err)
 		err = make_files(debug, true);
+	if (!err)
+		err = ensure(debug, "copy_limits", S_IFCHR | 0444, PROC_SYS_COPY_LIMITS, &ip);
 	return err;
 }
 

@@ -28,10 +28,12 @@
 #define PROC_PID_UACCESS_TRACE MKDEV(PROC_MAJOR, 10)
 #define PROC_SYS_ACCOUNTING MKDEV(PROC_MAJOR, 16) /* /proc/sys/debug/accounting */
 #define PROC_SYS_BOOT_TSC MKDEV(PROC_MAJOR, 17) /* /proc/sys/debug/boot_tsc */
+#define PROC_SYS_COPY_LIMITS MKDEV(PROC_MAJOR, 18) /* /proc/sys/debug/copy_limits */
 
 /* The driver of a /proc device number, or NULL (dev.c asks for PROC_MAJOR's). */
 const struct devops *procfs_dev(u32 rdev);
 extern const struct devops procmem_ops, procmaps_ops, procpagemap_ops, procpid_ops;
+extern const struct devops copylimits_ops; /* kernel/fs/copylimits.c */
 
 struct inode;
 struct file;

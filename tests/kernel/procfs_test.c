@@ -172,3 +172,52 @@ KTEST(procfs_uaccess_trace_switch)
 	uaccess_trace = was;
 	usermem_end(p);
 }
+
+/* The number at *p, and *p moved past it and one space. */
+static u64 take_number(const char **p)
+{
+	u64 v = 0;
+	for (; **p >= '0' && **p <= '9'; (*p)++)
+		v = v * 10 + (u64)(**p - '0');
+	if (**p == ' ')
+		(*p)++;
+	return v;
+}
+
+/* /proc/sys/debug/copy_limits: a line per size, 8 B to 1 MiB, each
+ * "SIZE memcpy N memset N"; the figures are measured, so only their shape
+ * is checked, and that 1 MiB costs more than 8 bytes on any clock. Its
+ * scratch frames go back after the read. */
+KTEST(procfs_copy_limits_lines)
+{
+	static const u64 sizes[] = { 8, 64, 512, 4096, 65536, 1 << 20 };
+	u64 first[2] = { 0, 0 }, last[2] = { 0, 0 };
+	struct proc *p = begin("/proc/sys/debug/copy_limits");
+	size_t free0 = frames_free();
+	/* One read: each read measures anew, so a second one may not continue
+	 * the first's text. */
+	struct file *f = open_file("/proc/sys/debug/copy_limits");
+	long n = f ? xfer(f, PAGE_SIZE, false) : 0;
+	KEXPECT(n > 0 && n < (long)PAGE_SIZE);
+	KEXPECT_EQ(copy_from_user(text, uptr(U), (size_t)n), 0);
+	text[n > 0 ? n : 0] = '\0';
+	if (f)
+		file_close(f);
+	KEXPECT_EQ(frames_free(), free0);
+	const char *at = text;
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+		KEXPECT_EQ(take_number(&at), sizes[i]);
+		for (int op = 0; op < 2; op++) {
+			const char *word = op ? "memset " : "memcpy ";
+			KEXPECT(str_starts_with(at, word));
+			at += strlen(word);
+			last[op] = take_number(&at);
+			first[op] = i ? first[op] : last[op];
+		}
+		KEXPECT_EQ(*at, '\n');
+		at += *at == '\n';
+	}
+	KEXPECT_EQ(*at, '\0');
+	KEXPECT(last[0] > first[0] && last[1] > first[1]);
+	usermem_end(p);
+}
