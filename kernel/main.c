@@ -12,6 +12,7 @@
 #include "arch/pit.h"
 #include "arch/serial.h"
 #include "arch/syscall.h"
+#include "arch/tsc.h"
 #include "arch/x86.h"
 #include "kernel/drivers/blk.h"
 #include "kernel/bootinfo.h"
@@ -82,6 +83,7 @@ static void kmain_stacked(void)
 __attribute__((no_stack_protector)) void kmain(u64 info_phys)
 {
 	boot_tsc_kmain = rdtsc();
+	tsc_calibrate_begin(); /* time_init takes the second reading: the boot fills the window */
 	serial_init();
 	bootinfo_parse(info_phys);
 	cmdline_init(bootinfo.cmdline);

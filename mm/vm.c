@@ -149,15 +149,17 @@ bool translate(pte_t *pml4, u64 va, u64 *pa, u64 *flags)
  * and a sparse table costs about 64 steps, not 512. */
 int next_used(const pte_t *table, int i, int n)
 {
-	for (; i < n; i++) {
-		const pte_t *l = &table[i];
-		if (i % 8 == 0 && !(l[0] | l[1] | l[2] | l[3] | l[4] | l[5] | l[6] | l[7])) {
-			i += 7; /* the whole line is empty */
-			continue;
-		}
+	for (; i < n && i % 8; i++) /* up to a line's start, one by one */
 		if (table[i])
 			return i;
+	for (; i + 8 <= n; i += 8) { /* whole lines: stop at one with an entry */
+		const pte_t *l = &table[i];
+		if (l[0] | l[1] | l[2] | l[3] | l[4] | l[5] | l[6] | l[7])
+			break;
 	}
+	for (; i < n; i++) /* that line (or the last few entries) */
+		if (table[i])
+			return i;
 	return n;
 }
 
