@@ -72,6 +72,11 @@ u64 time_uptime_ns(void)
 	return ns;
 }
 
+u64 time_cycles_ns(u64 cycles)
+{
+	return vvar_cycles_ns(&vvar.clock, cycles);
+}
+
 u64 time_realtime_ns(void)
 {
 	return time_epoch_ns() + time_uptime_ns();

@@ -80,5 +80,6 @@ void time_init(void);      /* read the RTC once at boot, calibrate the TSC, fill
 u64 time_epoch_ns(void);   /* CLOCK_REALTIME at boot: ns since 1970 */
 u64 time_uptime_ns(void);  /* since boot, from the TSC: monotonic, ns resolution */
 u64 time_realtime_ns(void); /* CLOCK_REALTIME: ns since 1970 */
+u64 time_cycles_ns(u64 cycles); /* a count of TSC cycles (a span, not a time) in ns */
 struct vvar;
 extern struct vvar vvar;   /* the clock's state, which the vDSO reads too (kernel/vvar.h) */

@@ -52,13 +52,20 @@ static inline struct vvar_clock vvar_clock_read(const volatile struct vvar *v)
 	return c;
 }
 
+/* A span of TSC cycles in ns: cycles * mult / 2^32, the product taken in
+ * 128 bits so that no span the TSC can count overflows it. */
+static inline u64 vvar_cycles_ns(const struct vvar_clock *c, u64 cycles)
+{
+	return (u64)(((unsigned __int128)cycles * c->mult) >> 32);
+}
+
 /* Nanoseconds since boot now, never less than any reading the kernel has
  * made (last_ns: the kernel stores each of its readings there; a reader
  * that cannot write takes the larger of the two). The TSC of one CPU does
  * not go backwards, so a later reading, by either path, is never less. */
 static inline u64 vvar_uptime_ns(const volatile struct vvar *v, const struct vvar_clock *c)
 {
-	u64 ns = (u64)(((unsigned __int128)(rdtsc() - c->tsc_boot) * c->mult) >> 32);
+	u64 ns = vvar_cycles_ns(c, rdtsc() - c->tsc_boot);
 	u64 last = v->last_ns;
 	return ns > last ? ns : last;
 }
