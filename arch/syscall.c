@@ -33,11 +33,14 @@ void syscall_init(void)
 /* SYSRET restores RIP from RCX and RFLAGS from R11 and cannot restore RF or
  * a pending TF; and the RIP must be a user address below TASK_SIZE_MAX, which
  * also rules out every non-canonical one. Anything else returns with IRETQ,
- * like Linux's do_syscall_64. */
+ * like Linux's do_syscall_64. Every return from a system call asks, so
+ * the equalities are folded into one word (any difference leaves a bit
+ * set) and one test, instead of a compare and a branch each. */
 bool sysret_safe(const struct trapframe *tf)
 {
-	return tf->rcx == tf->rip && tf->r11 == tf->rflags && tf->rip < TASK_SIZE_MAX &&
-	       tf->cs == USER_CS && tf->ss == USER_DS && !(tf->rflags & (RFLAGS_RF | RFLAGS_TF));
+	u64 differ = (tf->rcx ^ tf->rip) | (tf->r11 ^ tf->rflags) | (tf->cs ^ USER_CS) |
+		     (tf->ss ^ USER_DS) | (tf->rflags & (RFLAGS_RF | RFLAGS_TF));
+	return !differ && tf->rip < TASK_SIZE_MAX;
 }
 
 /* The number is the low 32 bits of RAX, unsigned, as Linux's do_syscall_64
