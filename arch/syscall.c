@@ -47,7 +47,9 @@ bool sysret_safe(const struct trapframe *tf)
  * reads it: RAX = (1 << 32) | 39 is getpid, 0xffffffff is -ENOSYS. The
  * whole RAX is kept (Linux's orig_ax) for a restart after a signal; a
  * delivered signal changes RIP and RCX no longer matches, so the way back
- * is IRETQ (sysret_safe). */
+ * is IRETQ (sysret_safe). tf is the process's frame (p->tf: the top of its
+ * kernel stack, where syscall_entry builds it), also after an execve, which
+ * rewrites it in place: so it is tested as it is, without reloading p. */
 bool syscall_dispatch(struct trapframe *tf)
 {
 	u32 nr = (u32)tf->rax;
@@ -57,5 +59,5 @@ bool syscall_dispatch(struct trapframe *tf)
 	syscall_fn fn = nr < syscall_count ? syscall_table[nr] : NULL;
 	tf->rax = fn ? (u64)fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9) : (u64)-ENOSYS;
 	return_to_user();
-	return sysret_safe(myproc()->tf);
+	return sysret_safe(tf);
 }
