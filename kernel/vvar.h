@@ -73,6 +73,7 @@ static inline u64 vvar_clock_ns(const volatile struct vvar *v, int id)
 		asm volatile("" ::: "memory");
 		uptime = vvar_cycles_ns(c->mult, rdtsc() - c->tsc_boot);
 		offset = c->offset_ns[(u32)id];
+		asm("" : "+r"(uptime)); /* computed here, not after the loop: fewer registers live */
 		asm volatile("" ::: "memory");
 	} while (v->seq != seq);
 	if (__builtin_expect(COARSE_CLOCKS & CLOCK_BIT(id), 0))
