@@ -33,18 +33,23 @@ void syscall_init(void)
 /* SYSRET restores RIP from RCX and RFLAGS from R11 and cannot restore RF or
  * a pending TF; and the RIP must be a user address below TASK_SIZE_MAX, which
  * also rules out every non-canonical one. Anything else returns with IRETQ,
- * like Linux's do_syscall_64. */
+ * like Linux's do_syscall_64. Every return from a system call asks, so
+ * the equalities are folded into one word (any difference leaves a bit
+ * set) and one test, instead of a compare and a branch each. */
 bool sysret_safe(const struct trapframe *tf)
 {
-	return tf->rcx == tf->rip && tf->r11 == tf->rflags && tf->rip < TASK_SIZE_MAX &&
-	       tf->cs == USER_CS && tf->ss == USER_DS && !(tf->rflags & (RFLAGS_RF | RFLAGS_TF));
+	u64 differ = (tf->rcx ^ tf->rip) | (tf->r11 ^ tf->rflags) | (tf->cs ^ USER_CS) |
+		     (tf->ss ^ USER_DS) | (tf->rflags & (RFLAGS_RF | RFLAGS_TF));
+	return !differ && tf->rip < TASK_SIZE_MAX;
 }
 
 /* The number is the low 32 bits of RAX, unsigned, as Linux's do_syscall_64
  * reads it: RAX = (1 << 32) | 39 is getpid, 0xffffffff is -ENOSYS. The
  * whole RAX is kept (Linux's orig_ax) for a restart after a signal; a
  * delivered signal changes RIP and RCX no longer matches, so the way back
- * is IRETQ (sysret_safe). */
+ * is IRETQ (sysret_safe). tf is the process's frame (p->tf: the top of its
+ * kernel stack, where syscall_entry builds it), also after an execve, which
+ * rewrites it in place: so it is tested as it is, without reloading p. */
 bool syscall_dispatch(struct trapframe *tf)
 {
 	u32 nr = (u32)tf->rax;
@@ -54,5 +59,5 @@ bool syscall_dispatch(struct trapframe *tf)
 	syscall_fn fn = nr < syscall_count ? syscall_table[nr] : NULL;
 	tf->rax = fn ? (u64)fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9) : (u64)-ENOSYS;
 	return_to_user();
-	return sysret_safe(myproc()->tf);
+	return sysret_safe(tf);
 }

@@ -4,24 +4,11 @@
  * the previous reading goes to utime or stime, by the side it was spent on.
  * So CLOCK_PROCESS_CPUTIME_ID counts only time the process really ran, a
  * sleeping process gets nothing, and the count is exact to the clock's
- * resolution (Linux with CONFIG_VIRT_CPU_ACCOUNTING works the same way). */
+ * resolution (Linux with CONFIG_VIRT_CPU_ACCOUNTING works the same way).
+ * The counts are TSC cycles (kernel/cputime.h says why); the readers here
+ * turn them into nanoseconds with the clock's own formula (kernel/vvar.h). */
 #include "kernel/cputime.h"
 #include "kernel/time.h"
-
-void cputime_start(struct proc *p)
-{
-	p->cpu_stamp = time_uptime_ns();
-}
-
-void cputime_charge(struct proc *p, bool user)
-{
-	u64 now = time_uptime_ns();
-	if (user)
-		p->utime_ns += now - p->cpu_stamp;
-	else
-		p->stime_ns += now - p->cpu_stamp;
-	p->cpu_stamp = now;
-}
 
 /* The running process has not been charged for the kernel time of the
  * call that asks. */
@@ -34,11 +21,11 @@ static void charge_caller(struct proc *p)
 u64 cputime_user_ns(struct proc *p)
 {
 	charge_caller(p);
-	return p->utime_ns;
+	return time_cycles_ns(p->utime_cyc);
 }
 
 u64 cputime_total_ns(struct proc *p)
 {
 	charge_caller(p);
-	return p->utime_ns + p->stime_ns;
+	return time_cycles_ns(p->utime_cyc + p->stime_cyc);
 }

@@ -74,11 +74,8 @@ void itimer_taken(struct proc *p)
 
 void itimer_run_cpu(struct proc *p)
 {
-	const struct itimer *t = p->leader->itimers;
-	if (!t[ITIMER_VIRTUAL].armed && !t[ITIMER_PROF].armed)
-		return; /* the common case: one test, not two calls */
-	fire(p, ITIMER_VIRTUAL, p->utime_ns);
-	fire(p, ITIMER_PROF, p->utime_ns + p->stime_ns);
+	fire(p, ITIMER_VIRTUAL, time_cycles_ns(p->utime_cyc));
+	fire(p, ITIMER_PROF, time_cycles_ns(p->utime_cyc + p->stime_cyc));
 }
 
 static u64 timeval_ns(const struct timeval *tv)

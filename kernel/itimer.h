@@ -24,6 +24,7 @@ void itimer_run_real(struct proc *p, u64 now);
  * (Linux's dequeue_signal). */
 void itimer_taken(struct proc *p);
 
-/* p on its way back to ring 3, its CPU time just charged: fires its
- * VIRTUAL and PROF timers if they are due. */
+/* p on its way back to ring 3, its CPU time just charged, one of its CPU
+ * timers armed (return_to_user tests that first, kernel/sched.h): fires
+ * its VIRTUAL and PROF timers if they are due. */
 void itimer_run_cpu(struct proc *p);

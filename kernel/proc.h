@@ -128,8 +128,9 @@ struct proc {
 	u64 caps;                     /* effective capabilities (kernel/sys_limits.c) */
 	u64 caps_permitted;           /* the most caps may become again (capset, setuid to 0) */
 	struct ids ids;
-	u64 utime_ns, stime_ns;       /* CPU time used in ring 3 and in the kernel (kernel/cputime.c) */
-	u64 cpu_stamp;                /* when it was last charged */
+	u64 utime_cyc, stime_cyc;     /* CPU time used in ring 3 and in the kernel, in TSC cycles
+	                                 (kernel/cputime.h) */
+	u64 cpu_stamp;                /* the TSC when it was last charged */
 	struct itimer itimers[NITIMERS]; /* setitimer, alarm (kernel/itimer.c); not inherited by fork */
 	u8 fxstate[512] __attribute__((aligned(16))); /* x87/SSE registers (FXSAVE image) */
 };

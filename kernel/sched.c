@@ -119,10 +119,3 @@ void yield(void)
 	sched();
 }
 
-void return_to_user(void)
-{
-	struct proc *p = myproc();
-	cputime_charge(p, false);
-	itimer_run_cpu(p);
-	signal_deliver(p);
-}

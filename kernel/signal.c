@@ -469,21 +469,10 @@ static void handle(struct proc *p, int sig, const struct ksiginfo *info)
 	p->sigmask |= (ka.mask | ((ka.flags & SA_NODEFER) ? 0 : sigbit(sig))) & ~UNBLOCKABLE;
 }
 
-/* Whether signal_deliver has anything to do: a signal it may take, a stop,
- * a kill, a mask to restore, or a system call to restart. Most returns to
- * ring 3 have none, and this check is much cheaper than the loop below
- * (Linux tests one flag, TIF_SIGPENDING, that it keeps up to date). */
-static bool signal_work(const struct proc *p)
-{
-	long r = (long)p->tf->rax;
-	bool restart = r == -ERESTARTSYS || r == -ERESTARTNOINTR || r == -ERESTARTNOHAND;
-	return ((p->pending.set | p->leader->shared.set) & ~p->sigmask) || p->stop_pending ||
-	       p->killed || p->restore_sigmask || (restart && p->syscall_nr != -1);
-}
-
-/* Out of line on purpose: its frame (a siginfo, the stack protector's
- * canary) is paid for only when there is work. */
-static __attribute__((noinline)) void deliver_pending(struct proc *p)
+/* Only called when signal_work(p) says there is something to do
+ * (return_to_user, kernel/sched.h): the loop, its siginfo and its frame
+ * are paid for only then. */
+void signal_deliver(struct proc *p)
 {
 	long nr = p->syscall_nr;
 	p->syscall_nr = -1;
@@ -510,12 +499,4 @@ static __attribute__((noinline)) void deliver_pending(struct proc *p)
 		p->restore_sigmask = false;
 		p->sigmask = p->saved_sigmask;
 	}
-}
-
-void signal_deliver(struct proc *p)
-{
-	if (signal_work(p))
-		deliver_pending(p);
-	else
-		p->syscall_nr = -1;
 }

@@ -172,9 +172,9 @@ bool signal_pending(const struct proc *p);
  * number, or 0 if none. */
 int signal_dequeue(struct proc *p, u64 set, struct ksiginfo *info);
 
-/* On the way back to ring 3 (return_to_user): finish an interrupted system
- * call (EINTR or a restart) and build a frame for each deliverable signal
- * with a handler. */
+/* On the way back to ring 3 (return_to_user, only when signal_work says
+ * there is something to do): finish an interrupted system call (EINTR or
+ * a restart) and build a frame for each deliverable signal with a handler. */
 void signal_deliver(struct proc *p);
 
 /* A ring-3 exception becomes sig with si_code 'code' and si_addr 'addr'

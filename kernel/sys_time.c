@@ -25,7 +25,7 @@ enum { CPUCLOCK_PROF, CPUCLOCK_VIRT, CPUCLOCK_SCHED, CPUCLOCK_FD };
 /* What a clock id names. */
 struct clock {
 	enum { TSC, CPU, ALARM, NO_CLOCK, NO_SLEEP } kind;
-	int id;          /* TSC: which (kernel/time.h's tsc_clock_ns) */
+	int id;          /* TSC: which (kernel/vvar.h's vvar_clock_ns) */
 	struct proc *p;  /* CPU: whose */
 	int pid;         /* ... and its pid, to notice when it is gone */
 	int which;       /* CPU: CPUCLOCK_* */
@@ -93,7 +93,7 @@ static bool sleepable(int id, const struct clock *c)
 static u64 clock_ns(const struct clock *c)
 {
 	if (c->kind == TSC)
-		return tsc_clock_ns(c->id, time_uptime_ns(), time_epoch_ns());
+		return time_clock_ns(c->id);
 	return c->which == CPUCLOCK_VIRT ? cputime_user_ns(c->p) : cputime_total_ns(c->p);
 }
 

@@ -49,8 +49,10 @@ void time_init(void)
 	tsc_init();
 	vvar.seq++; /* odd: a reader retries (see kernel/vvar.h) */
 	asm volatile("" ::: "memory");
-	vvar.clock = (struct vvar_clock){ .tsc_boot = rdtsc(), .mult = (NSEC_PER_SEC << 32) / tsc_hz(),
-					  .epoch_ns = epoch * NSEC_PER_SEC };
+	vvar.clock = (struct vvar_clock){ .tsc_boot = rdtsc(), .mult = (NSEC_PER_SEC << 32) / tsc_hz() };
+	for (int id = 0; id < NCLOCK_IDS; id++)
+		if (EPOCH_CLOCKS & CLOCK_BIT(id))
+			vvar.clock.offset_ns[id] = epoch * NSEC_PER_SEC;
 	asm volatile("" ::: "memory");
 	vvar.seq++;
 	pr_info("clock: TSC at %lu kHz, measured against the PIT\n", tsc_hz() / 1000);
@@ -58,18 +60,23 @@ void time_init(void)
 
 u64 time_epoch_ns(void)
 {
-	return vvar.clock.epoch_ns;
+	return vvar.clock.offset_ns[CLOCK_REALTIME];
 }
 
-/* The kernel is the vvar page's only writer, so it reads the clock's
- * fields without the sequence counter, and keeps each reading in last_ns:
- * one CPU, but QEMU may move between host CPUs, and neither the system
- * call nor the vDSO may then read less than was read before. */
+/* The same reader as the vDSO's, so the two paths are one clock. */
+u64 time_clock_ns(int id)
+{
+	return vvar_clock_ns(&vvar, id);
+}
+
 u64 time_uptime_ns(void)
 {
-	u64 ns = vvar_uptime_ns(&vvar, &vvar.clock);
-	vvar.last_ns = ns;
-	return ns;
+	return time_clock_ns(CLOCK_MONOTONIC);
+}
+
+u64 time_cycles_ns(u64 cycles)
+{
+	return vvar_cycles_ns(vvar.clock.mult, cycles);
 }
 
 u64 time_realtime_ns(void)

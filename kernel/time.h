@@ -44,7 +44,7 @@ enum {
 };
 
 /* The clocks the TSC drives (kernel/vvar.h), which the system calls and
- * the vDSO both read through tsc_clock_ns: the time since boot, plus the
+ * the vDSO both read through vvar_clock_ns: the time since boot, plus the
  * epoch for the wall clocks (TAI too: no leap-second offset is set), cut
  * down to the last tick for the coarse ones, as Linux's are. */
 #define CLOCK_BIT(id) (1u << (id))
@@ -66,19 +66,11 @@ static inline bool coarse_clock(int id)
 	return (u32)id < 32 && (COARSE_CLOCKS & CLOCK_BIT(id));
 }
 
-/* TSC clock id's reading (tsc_clock(id) is true), in ns, when uptime ns
- * have passed since boot and the epoch (CLOCK_REALTIME at boot) is epoch
- * ns. The vDSO's hot path: the coarse clocks are the unlikely branch. */
-static inline u64 tsc_clock_ns(int id, u64 uptime, u64 epoch)
-{
-	if (__builtin_expect(COARSE_CLOCKS & CLOCK_BIT(id), 0))
-		uptime = uptime / TICK_NS * TICK_NS;
-	return (EPOCH_CLOCKS & CLOCK_BIT(id) ? epoch : 0) + uptime;
-}
-
 void time_init(void);      /* read the RTC once at boot, calibrate the TSC, fill the vvar page */
+u64 time_clock_ns(int id); /* TSC clock id's reading (tsc_clock(id) is true), in ns */
 u64 time_epoch_ns(void);   /* CLOCK_REALTIME at boot: ns since 1970 */
 u64 time_uptime_ns(void);  /* since boot, from the TSC: monotonic, ns resolution */
 u64 time_realtime_ns(void); /* CLOCK_REALTIME: ns since 1970 */
+u64 time_cycles_ns(u64 cycles); /* a count of TSC cycles (a span, not a time) in ns */
 struct vvar;
 extern struct vvar vvar;   /* the clock's state, which the vDSO reads too (kernel/vvar.h) */

@@ -12,17 +12,31 @@
  * new multiplier is a time far off), so the fields that change together
  * sit behind a sequence counter, as Linux's vdso_data does: the writer
  * makes seq odd, changes them, makes seq even again; a reader notes seq,
- * reads, and starts over if seq was odd or has moved since. last_ns is
- * one aligned 64-bit word, which x86 reads and writes whole, so it needs
- * no counter. */
+ * reads, and starts over if seq was odd or has moved since.
+ *
+ * A reading is never less than an earlier one without any clamp: one
+ * CPU's TSC does not go back, faultline runs on one CPU, and a virtual
+ * CPU's TSC does not go back either (QEMU's TCG derives it from a
+ * monotonic clock; KVM offsets the host's TSC so that it does not go back
+ * when the virtual CPU moves between host CPUs). A formula that only
+ * multiplies a later count by the same factor cannot give less. */
 #pragma once
 #include "arch/x86.h"
+#include "kernel/time.h"
 #include "kernel/types.h"
 
+/* The TSC clocks' ids run from CLOCK_REALTIME (0) to CLOCK_TAI (11). */
+#define NCLOCK_IDS (CLOCK_TAI + 1)
+
 /* What turns a TSC reading into the time: ns since boot =
- * (tsc - tsc_boot) * mult / 2^32; CLOCK_REALTIME adds epoch_ns. */
+ * (tsc - tsc_boot) * mult / 2^32, and clock id reads that plus
+ * offset_ns[id]: the epoch (CLOCK_REALTIME at boot) for the wall clocks,
+ * 0 for the others. A table indexed by the id, so that a reading adds one
+ * load instead of testing which kind of clock it is (issue 13 counts the
+ * vDSO's instructions). */
 struct vvar_clock {
-	u64 tsc_boot, mult, epoch_ns;
+	u64 tsc_boot, mult;
+	u64 offset_ns[NCLOCK_IDS];
 };
 
 /* Page aligned, so a whole page of its own: nothing else of the kernel's
@@ -30,35 +44,39 @@ struct vvar_clock {
 struct vvar {
 	u32 seq;                /* odd while the kernel changes clock */
 	struct vvar_clock clock;
-	u64 last_ns;            /* the latest time since boot the kernel has read: never less */
 } __attribute__((aligned(4096)));
 
-/* A consistent copy of the clock's fields (the reader's side of seq).
- * barrier: the compiler must read seq before and after the fields, not
- * move those reads (x86 itself keeps loads in order). */
-static inline struct vvar_clock vvar_clock_read(const volatile struct vvar *v)
+/* A span of TSC cycles in ns: cycles * mult / 2^32, the product taken in
+ * 128 bits so that no span the TSC can count overflows it. */
+static inline u64 vvar_cycles_ns(u64 mult, u64 cycles)
 {
-	struct vvar_clock c;
+	return (u64)(((unsigned __int128)cycles * mult) >> 32);
+}
+
+/* Clock id's reading now, in ns (tsc_clock(id) is true), from fields read
+ * consistently (the reader's side of seq). barrier: the compiler must read
+ * seq before and after the fields, not move those reads (x86 itself keeps
+ * loads in order). Only seq is read as volatile: the barriers already
+ * hold the fields' reads between those of seq, and plain reads let the
+ * compiler take them as operands of the subtraction, the multiplication
+ * and the addition instead of loading each into a register first. The
+ * coarse clocks are cut down to the last tick since boot, as Linux's are;
+ * they are the unlikely branch. */
+static inline u64 vvar_clock_ns(const volatile struct vvar *v, int id)
+{
+	const struct vvar_clock *c = (const struct vvar_clock *)&v->clock;
+	u64 uptime, offset;
 	u32 seq;
 	do {
 		while ((seq = v->seq) & 1)
 			asm volatile("pause");
 		asm volatile("" ::: "memory");
-		c.tsc_boot = v->clock.tsc_boot;
-		c.mult = v->clock.mult;
-		c.epoch_ns = v->clock.epoch_ns;
+		uptime = vvar_cycles_ns(c->mult, rdtsc() - c->tsc_boot);
+		offset = c->offset_ns[(u32)id];
+		asm("" : "+r"(uptime)); /* computed here, not after the loop: fewer registers live */
 		asm volatile("" ::: "memory");
 	} while (v->seq != seq);
-	return c;
-}
-
-/* Nanoseconds since boot now, never less than any reading the kernel has
- * made (last_ns: the kernel stores each of its readings there; a reader
- * that cannot write takes the larger of the two). The TSC of one CPU does
- * not go backwards, so a later reading, by either path, is never less. */
-static inline u64 vvar_uptime_ns(const volatile struct vvar *v, const struct vvar_clock *c)
-{
-	u64 ns = (u64)(((unsigned __int128)(rdtsc() - c->tsc_boot) * c->mult) >> 32);
-	u64 last = v->last_ns;
-	return ns > last ? ns : last;
+	if (__builtin_expect(COARSE_CLOCKS & CLOCK_BIT(id), 0))
+		uptime = uptime / TICK_NS * TICK_NS;
+	return offset + uptime;
 }
