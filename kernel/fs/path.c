@@ -153,50 +153,67 @@ int path_start(int dirfd, const char *path, struct inode **out)
 	return !err && !S_ISDIR((*out)->mode) ? -ENOTDIR : err;
 }
 
-/* Most paths are short. They are copied first into SHORT_PATH bytes on the
- * stack and then into a heap block of their own length: a PATH_MAX block is
- * two frames the heap zeroes, 8,000 instructions of clearing for an
- * 18-byte name. A longer path goes on where the first part stopped, into a
- * PATH_MAX block; each user byte is still read once (no double fetch). */
-#define SHORT_PATH 128
-
 /* Linux's getname: EFAULT, then ENAMETOOLONG when no NUL comes within
- * PATH_MAX bytes, then ENOENT for the empty path. */
-int path_from_user(const char __user *upath, char **out)
+ * PATH_MAX bytes, then ENOENT for the empty path. Most paths are short and
+ * stay in pn->short_name, on the caller's stack: no heap block to take,
+ * clear and free (a PATH_MAX block was two frames the heap zeroes, 8,000
+ * instructions for an 18-byte name). A longer path goes on where the first
+ * part stopped, into a PATH_MAX block; each user byte is still read once
+ * (no double fetch). */
+int pathname_get(const char __user *upath, struct pathname *pn)
 {
-	char first[SHORT_PATH];
-	long len = strncpy_from_user(first, upath, SHORT_PATH);
-	/* Allocated even when the copy faulted: Linux's ENOMEM comes first. */
-	char *buf = kmalloc(len == SHORT_PATH ? PATH_MAX : len >= 0 ? (size_t)len + 1 : 1);
-	if (!buf)
-		return -ENOMEM;
-	if (len >= 0 && len < SHORT_PATH) {
-		memcpy(buf, first, (size_t)len + 1);
-	} else if (len == SHORT_PATH) {
-		memcpy(buf, first, SHORT_PATH);
+	long len = strncpy_from_user(pn->short_name, upath, SHORT_PATH);
+	pn->name = pn->short_name;
+	if (len == SHORT_PATH) {
+		char *buf = kmalloc(PATH_MAX);
+		if (!buf)
+			return -ENOMEM;
+		memcpy(buf, pn->short_name, SHORT_PATH);
 		long rest = strncpy_from_user(buf + SHORT_PATH, upath + SHORT_PATH, PATH_MAX - SHORT_PATH);
 		len = rest < 0 ? rest : SHORT_PATH + rest;
+		pn->name = buf;
 	}
 	int err = len < 0 ? -EFAULT : len == PATH_MAX ? -ENAMETOOLONG : len == 0 ? -ENOENT : 0;
-	if (err) {
-		kfree(buf);
+	if (err)
+		pathname_put(pn);
+	return err;
+}
+
+void pathname_put(struct pathname *pn)
+{
+	if (pn->name != pn->short_name)
+		kfree(pn->name);
+}
+
+int path_from_user(const char __user *upath, char **out)
+{
+	struct pathname pn;
+	int err = pathname_get(upath, &pn);
+	if (err)
 		return err;
+	if (pn.name != pn.short_name) {
+		*out = pn.name; /* already a heap block of its own */
+		return 0;
 	}
-	*out = buf;
+	size_t n = strlen(pn.name) + 1;
+	*out = kmalloc(n);
+	if (!*out)
+		return -ENOMEM;
+	memcpy(*out, pn.name, n);
 	return 0;
 }
 
 static int walk_at(int dirfd, const char __user *upath, bool follow, struct inode **out)
 {
-	char *path;
+	struct pathname pn;
 	struct inode *start;
-	int err = path_from_user(upath, &path);
+	int err = pathname_get(upath, &pn);
 	if (err)
 		return err;
-	err = path_start(dirfd, path, &start);
+	err = path_start(dirfd, pn.name, &start);
 	if (!err)
-		err = path_walk(start, path, follow, out);
-	kfree(path);
+		err = path_walk(start, pn.name, follow, out);
+	pathname_put(&pn);
 	return err;
 }
 
@@ -207,18 +224,18 @@ int path_at(int dirfd, const char __user *upath, struct inode **out)
 
 int path_change_at(int dirfd, const char __user *upath, name_op op, const void *arg)
 {
-	char *path;
+	struct pathname pn;
 	struct inode *start;
 	struct nameparts np;
-	int err = path_from_user(upath, &path);
+	int err = pathname_get(upath, &pn);
 	if (err)
 		return err;
-	err = path_start(dirfd, path, &start);
+	err = path_start(dirfd, pn.name, &start);
 	if (!err)
-		err = path_parent(start, path, &np);
+		err = path_parent(start, pn.name, &np);
 	if (!err)
 		err = op(&np, arg);
-	kfree(path);
+	pathname_put(&pn);
 	return err;
 }
 

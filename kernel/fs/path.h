@@ -37,7 +37,21 @@ int path_resolve(struct inode *start, const char *path, bool follow, int *links,
 /* Syscall helpers: where a relative path starts, and copying one in. */
 int path_cwd(struct inode **out);
 int path_start(int dirfd, const char *path, struct inode **out);
-int path_from_user(const char __user *upath, char **out); /* kfree(*out) when done */
+/* A path name copied in from user space (Linux's struct filename, whose
+ * short names live inside it too): name points to short_name, or for a
+ * path of SHORT_PATH bytes or more to a PATH_MAX heap block. */
+#define SHORT_PATH 128
+struct pathname {
+	char *name;
+	char short_name[SHORT_PATH];
+};
+/* 0, -EFAULT, -ENAMETOOLONG, -ENOENT (empty) or -ENOMEM; after 0,
+ * pathname_put when done. */
+int pathname_get(const char __user *upath, struct pathname *pn);
+void pathname_put(struct pathname *pn);
+/* The same errors, the name in a heap block of its own that the caller
+ * keeps (kfree(*out) when done). */
+int path_from_user(const char __user *upath, char **out);
 /* All three: what (dirfd, upath) names, the final symlink followed. */
 int path_at(int dirfd, const char __user *upath, struct inode **out);
 /* The same for the *at calls with flags: AT_SYMLINK_NOFOLLOW leaves a final

@@ -282,17 +282,17 @@ static long open_at(int dirfd, const char __user *upath, int flags, u32 mode)
 {
 	if ((flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
 		return -EINVAL;
-	char *path;
-	int err = path_from_user(upath, &path);
+	struct pathname pn;
+	int err = pathname_get(upath, &pn);
 	if (err)
 		return err;
 	struct inode *start, *ip;
 	struct file *f;
 	int fd = fd_reserve(0);
-	err = fd < 0 ? fd : path_start(dirfd, path, &start);
+	err = fd < 0 ? fd : path_start(dirfd, pn.name, &start);
 	if (!err)
-		err = lookup_open(start, path, flags, mode, &ip);
-	kfree(path);
+		err = lookup_open(start, pn.name, flags, mode, &ip);
+	pathname_put(&pn);
 	if (!err)
 		err = open_inode(ip, flags | O_LARGEFILE, &f);
 	if (err)
