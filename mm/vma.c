@@ -139,10 +139,12 @@ struct vma *vma_from(struct mm *mm, u64 addr)
 
 void vma_link(struct mm *mm, struct vma *v)
 {
-	struct vma **pp = link_at(mm, v->start);
+	/* The tree's insert passes the area just below v: its list link is
+	 * the one to splice into, with no lookup of its own. */
+	struct vma *prev = vmatree_insert(&mm->vma_tree, v);
+	struct vma **pp = prev ? &prev->next : &mm->vmas;
 	v->next = *pp;
 	*pp = v;
-	vmatree_insert(&mm->vma_tree, v);
 	mm->map_count++;
 	v->mm = mm;
 	if (v->shm)
@@ -164,8 +166,7 @@ static int cut_area(struct mm *mm, struct vma *v, u64 at, bool limited)
 	hi->start = at;
 	hi->file_off += at - v->start;
 	vma_hold(hi);
-	v->end = at;
-	vmatree_resize(mm->vma_tree, v);
+	v->end = at; /* no tree update of its own: linking hi repairs it (vmatree_insert) */
 	vma_link(mm, hi);
 	return 0;
 }
@@ -225,14 +226,12 @@ void vma_merge(struct mm *mm, u64 start, u64 end)
 			v = n;
 			continue;
 		}
-		vmatree_remove(&mm->vma_tree, n);
+		vmatree_absorb(&mm->vma_tree, v, n); /* v->end = n->end */
 		v->next = n->next;
-		v->end = n->end;
 		if (!v->anon) {
 			v->anon = n->anon;
 			v->anon_forked = n->anon_forked;
 		}
-		vmatree_resize(mm->vma_tree, v);
 		mm->map_count--;
 		vma_free(n);
 	}
