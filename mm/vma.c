@@ -120,6 +120,13 @@ struct vma *vma_find(struct mm *mm, u64 addr)
 	return v && addr < v->end ? v : NULL;
 }
 
+/* The VMA containing addr, or NULL: guess if it does (an area the caller
+ * just dealt with), else one looked up. */
+static struct vma *find_near(struct mm *mm, struct vma *guess, u64 addr)
+{
+	return guess && guess->start <= addr && addr < guess->end ? guess : vma_find(mm, addr);
+}
+
 /* The list link that leads to the first area starting at or above addr. */
 static struct vma **link_at(struct mm *mm, u64 addr)
 {
@@ -251,11 +258,16 @@ int vma_unmap(struct mm *mm, u64 start, u64 len)
 	if (v && v->start < start && end < v->end && mm->map_count >= MAX_MAP_COUNT)
 		return -ENOMEM; /* a hole in the middle: one area more */
 	int err = cut_area(mm, v, start, false); /* v holds start: no second lookup */
-	if (!err)
-		err = cut(mm, end, false);
 	if (err)
 		return err;
-	for (struct vma **pp = link_at(mm, start); *pp && (*pp)->start < end;) {
+	/* Nor a lookup for what the cut leaves known: if v began below start,
+	 * its upper part now starts there, linked right after v; and that part
+	 * (or whichever area starts at start) usually holds end as well. */
+	struct vma **pp = v && v->start < start ? &v->next : link_at(mm, start);
+	err = cut_area(mm, find_near(mm, *pp, end), end, false);
+	if (err)
+		return err;
+	while (*pp && (*pp)->start < end) {
 		v = *pp;
 		*pp = v->next;
 		vmatree_remove(&mm->vma_tree, v);
