@@ -120,6 +120,13 @@ struct vma *vma_find(struct mm *mm, u64 addr)
 	return v && addr < v->end ? v : NULL;
 }
 
+/* The VMA containing addr, or NULL: guess if it does (an area the caller
+ * just dealt with), else one looked up. */
+static struct vma *find_near(struct mm *mm, struct vma *guess, u64 addr)
+{
+	return guess && guess->start <= addr && addr < guess->end ? guess : vma_find(mm, addr);
+}
+
 /* The list link that leads to the first area starting at or above addr. */
 static struct vma **link_at(struct mm *mm, u64 addr)
 {
@@ -139,10 +146,12 @@ struct vma *vma_from(struct mm *mm, u64 addr)
 
 void vma_link(struct mm *mm, struct vma *v)
 {
-	struct vma **pp = link_at(mm, v->start);
+	/* The tree's insert passes the area just below v: its list link is
+	 * the one to splice into, with no lookup of its own. */
+	struct vma *prev = vmatree_insert(&mm->vma_tree, v);
+	struct vma **pp = prev ? &prev->next : &mm->vmas;
 	v->next = *pp;
 	*pp = v;
-	vmatree_insert(&mm->vma_tree, v);
 	mm->map_count++;
 	v->mm = mm;
 	if (v->shm)
@@ -164,8 +173,7 @@ static int cut_area(struct mm *mm, struct vma *v, u64 at, bool limited)
 	hi->start = at;
 	hi->file_off += at - v->start;
 	vma_hold(hi);
-	v->end = at;
-	vmatree_resize(mm->vma_tree, v);
+	v->end = at; /* no tree update of its own: linking hi repairs it (vmatree_insert) */
 	vma_link(mm, hi);
 	return 0;
 }
@@ -225,14 +233,12 @@ void vma_merge(struct mm *mm, u64 start, u64 end)
 			v = n;
 			continue;
 		}
-		vmatree_remove(&mm->vma_tree, n);
+		vmatree_absorb(&mm->vma_tree, v, n); /* v->end = n->end */
 		v->next = n->next;
-		v->end = n->end;
 		if (!v->anon) {
 			v->anon = n->anon;
 			v->anon_forked = n->anon_forked;
 		}
-		vmatree_resize(mm->vma_tree, v);
 		mm->map_count--;
 		vma_free(n);
 	}
@@ -252,11 +258,16 @@ int vma_unmap(struct mm *mm, u64 start, u64 len)
 	if (v && v->start < start && end < v->end && mm->map_count >= MAX_MAP_COUNT)
 		return -ENOMEM; /* a hole in the middle: one area more */
 	int err = cut_area(mm, v, start, false); /* v holds start: no second lookup */
-	if (!err)
-		err = cut(mm, end, false);
 	if (err)
 		return err;
-	for (struct vma **pp = link_at(mm, start); *pp && (*pp)->start < end;) {
+	/* Nor a lookup for what the cut leaves known: if v began below start,
+	 * its upper part now starts there, linked right after v; and that part
+	 * (or whichever area starts at start) usually holds end as well. */
+	struct vma **pp = v && v->start < start ? &v->next : link_at(mm, start);
+	err = cut_area(mm, find_near(mm, *pp, end), end, false);
+	if (err)
+		return err;
+	while (*pp && (*pp)->start < end) {
 		v = *pp;
 		*pp = v->next;
 		vmatree_remove(&mm->vma_tree, v);

@@ -4,9 +4,10 @@
  * overlap, so the order by start is also the order by end. The AVL rule
  * keeps the tree balanced: at every node the heights of the two subtrees
  * differ by at most one. That bounds the height by about 1.44 log2(n), which
- * is 23 levels for Linux's limit of 65,530 areas. Insert and remove are
- * recursive. On the way back up they restore the rule at each node with
- * at most two rotations (balance).
+ * is 23 levels for Linux's limit of 65,530 areas. Insert and remove walk
+ * down once, remembering the path, then climb it back: at each node they
+ * restore the rule with at most two rotations (balance), and they stop as
+ * soon as a node comes out as it was (fix_up), usually after a level or two.
  *
  * The augmentation. Each node also records three facts about its subtree.
  * They are computed from the node's own area and its two children only
@@ -18,7 +19,8 @@
  *           right.lo - end).
  * None of these depends on anything outside the subtree. So an insert, a
  * removal or a rotation only has to recompute the nodes it touched and their
- * ancestors, and the recursion passes through all of them on its way back up.
+ * ancestors, and only up to the first ancestor whose summary and height stay
+ * the same: those above it see nothing new.
  * The hole between a subtree and its neighbours outside it is counted higher
  * up, at the node where both sides meet. Linux's augmented rbtree stored the
  * hole *below* each area instead. That value also changes when the area's
@@ -97,73 +99,139 @@ static struct vma *balance(struct vma *v)
 	return v;
 }
 
-static struct vma *insert(struct vma *t, struct vma *v)
+/* The links from the root down to one place in the tree: path[0] is the
+ * root pointer and path[d + 1] a child field of the node *path[d] at depth
+ * d. Working from such a path, instead of recursing, lets the way back up
+ * stop early (fix_up) and lets one walk serve two nodes that lie on the same
+ * path (vmatree_absorb). An AVL tree of height 64 would hold at least
+ * 10^13 areas, far more than memory does. */
+#define MAX_DEPTH 64
+
+/* Do two records summarise their subtrees alike (links aside)? */
+static bool same_summary(const struct vmatree_node *a, const struct vmatree_node *b)
 {
-	if (!t) {
-		v->tree = (struct vmatree_node){ 0 };
-		pull(v);
-		return v;
-	}
-	if (v->start < t->start)
-		t->tree.left = insert(t->tree.left, v);
-	else
-		t->tree.right = insert(t->tree.right, v);
-	return balance(t);
+	return a->height == b->height && a->lo == b->lo && a->hi == b->hi && a->gap == b->gap;
 }
 
-void vmatree_insert(struct vma **root, struct vma *v)
+/* Something changed below depth 'depth' of path: restore the AVL rule and
+ * the summaries of the nodes above it, bottom up. Why it may stop early: a
+ * node's balance and summary depend only on its own area and on its
+ * children's identity, height and summary. So once a subtree keeps its root
+ * and its summary, nothing above it changes. Most inserts and removals stop
+ * after a level or two; pulling every level up to the root was what made a
+ * deep tree cost more than a shallow one. A node not yet reached still holds
+ * its summary from before the change, which is what the comparison needs. */
+static void fix_up(struct vma **path[], int depth)
 {
-	*root = insert(*root, v);
+	while (depth-- > 0) {
+		struct vma *t = *path[depth];
+		struct vmatree_node was = t->tree;
+		*path[depth] = balance(t);
+		if (*path[depth] == t && same_summary(&was, &t->tree))
+			return;
+	}
 }
 
-/* Detach the first area of t into *first; returns what remains of t. */
-static struct vma *remove_first(struct vma *t, struct vma **first)
+/* Fill path from root down to v, which is in the tree; returns v's depth. */
+static int path_to(struct vma **root, const struct vma *v, struct vma **path[])
 {
-	if (!t->tree.left) {
-		*first = t;
-		return t->tree.right;
-	}
-	t->tree.left = remove_first(t->tree.left, first);
-	return balance(t);
+	int d = 0;
+	path[0] = root;
+	for (struct vma *t; (t = *path[d]) != v;)
+		path[++d] = v->start < t->start ? &t->tree.left : &t->tree.right;
+	return d;
 }
 
-/* v is in t. Its successor (the first area of its right subtree) takes its
- * place, so the order stays intact. */
-static struct vma *remove(struct vma *t, struct vma *v)
+/* Extend path from depth d down the 'side' edge of that node's subtree
+ * (side 0: always left, to its first area; 1: right, to its last); returns
+ * the depth of the node reached. */
+static int path_edge(struct vma **path[], int d, int side)
 {
-	if (v->start < t->start) {
-		t->tree.left = remove(t->tree.left, v);
-		return balance(t);
-	}
-	if (v->start > t->start) {
-		t->tree.right = remove(t->tree.right, v);
-		return balance(t);
-	}
-	if (!v->tree.right)
-		return v->tree.left;
-	struct vma *next;
-	struct vma *right = remove_first(v->tree.right, &next);
-	next->tree.left = v->tree.left;
-	next->tree.right = right;
-	return balance(next);
+	for (struct vma *t; (t = *path[d]) && (side ? t->tree.right : t->tree.left);)
+		path[++d] = side ? &t->tree.right : &t->tree.left;
+	return d;
 }
 
+/* The node at depth d of path (now out of the tree) gives its place to s,
+ * just unlinked from deeper down. s takes over the old record too: it
+ * holds the summary the place had, which fix_up compares with. The link
+ * below that pointed into the old node's field 'side' now points into s's. */
+static void take_place(struct vma **path[], int d, struct vma *s, int side)
+{
+	struct vma *old = *path[d];
+	s->tree = old->tree;
+	*path[d] = s;
+	path[d + 1] = side ? &s->tree.right : &s->tree.left;
+}
+
+struct vma *vmatree_insert(struct vma **root, struct vma *v)
+{
+	struct vma **path[MAX_DEPTH];
+	struct vma *below = NULL;
+	int d = 0;
+	path[0] = root;
+	for (struct vma *t; (t = *path[d]);) {
+		if (v->start < t->start) {
+			path[++d] = &t->tree.left;
+		} else {
+			below = t;
+			path[++d] = &t->tree.right;
+		}
+	}
+	v->tree = (struct vmatree_node){ 0 };
+	pull(v);
+	*path[d] = v;
+	fix_up(path, d);
+	return below;
+}
+
+/* v's successor (the first area of its right subtree) takes its place, so
+ * the order stays intact. */
 void vmatree_remove(struct vma **root, struct vma *v)
 {
-	*root = remove(*root, v);
+	struct vma **path[MAX_DEPTH];
+	int top = path_to(root, v, path);
+	if (!v->tree.right) {
+		*path[top] = v->tree.left;
+		fix_up(path, top);
+		return;
+	}
+	path[top + 1] = &v->tree.right;
+	int d = path_edge(path, top + 1, 0);
+	struct vma *next = *path[d];
+	*path[d] = next->tree.right;
+	take_place(path, top, next, 1);
+	fix_up(path, d);
 }
 
-/* Every summary on the path from t down to v, bottom up; the shape stays. */
-static void refresh(struct vma *t, const struct vma *v)
+/* Why this is one walk and not a removal plus a resize: v and its successor
+ * n together cover the same addresses before and after, so every subtree
+ * holding both keeps its summary. Separately, the removal would first open
+ * a hole where n was (a gap that may reach the root) and the resize close
+ * it again. Of two neighbours in the order, one is always the other's
+ * ancestor: the node that stays in the tree's upper place is the one that
+ * survives, and only the nodes between the two change. */
+void vmatree_absorb(struct vma **root, struct vma *v, struct vma *n)
 {
-	if (t != v)
-		refresh(v->start < t->start ? t->tree.left : t->tree.right, v);
-	pull(t);
-}
-
-void vmatree_resize(struct vma *root, struct vma *v)
-{
-	refresh(root, v);
+	struct vma **path[MAX_DEPTH];
+	if (v->tree.right) {
+		/* n is the first area of v's right subtree, so v is on n's path:
+		 * v grows, n (no left child) is replaced by its right subtree. */
+		int d = path_to(root, n, path);
+		v->end = n->end;
+		*path[d] = n->tree.right;
+		fix_up(path, d);
+		return;
+	}
+	/* v has no right subtree: it is the last area of n's left subtree.
+	 * v leaves its place to its left subtree and takes n's. */
+	int top = path_to(root, n, path);
+	path[top + 1] = &n->tree.left;
+	int d = path_edge(path, top + 1, 1);
+	*path[d] = v->tree.left;
+	take_place(path, top, v, 0);
+	v->end = n->end;
+	fix_up(path, d);
 }
 
 struct vma *vmatree_floor(struct vma *root, u64 addr)

@@ -15,12 +15,17 @@ struct vmatree_node {
 	u64 gap;                  /* the largest hole between two neighbours in the subtree */
 };
 
-/* Link v (not overlapping any area in the tree) into *root. */
-void vmatree_insert(struct vma **root, struct vma *v);
+/* Link v (not overlapping any area in the tree) into *root; returns the
+ * area just below it (the highest start below v's), or NULL. The area
+ * below may just have been cut short at v->start: the two then cover what
+ * it covered, so no summary above them changes and this insert alone
+ * repairs the tree (the walk to v passes through the area below it). */
+struct vma *vmatree_insert(struct vma **root, struct vma *v);
 /* Unlink v from *root. */
 void vmatree_remove(struct vma **root, struct vma *v);
-/* v's end moved (a split made it shorter): refresh the summaries above it. */
-void vmatree_resize(struct vma *root, struct vma *v);
+/* n, the area next above v (v->end == n->start), leaves *root and v grows
+ * to n->end in its place: a merge of two neighbours. */
+void vmatree_absorb(struct vma **root, struct vma *v, struct vma *n);
 /* The area with the highest start <= addr, or NULL. */
 struct vma *vmatree_floor(struct vma *root, u64 addr);
 /* The highest address a with [a, a + len) overlapping no area, low <= a and

@@ -1,7 +1,7 @@
 /* tests/kernel/vmatree_test.c — the VMA index (mm/vma.c over mm/vmatree.c)
  * against a model simple enough to be obviously right: one flag per page of
  * a window ("mapped", "an area starts here"). Thousands of random maps,
- * unmaps and splits; after each, lookups, gap checks and the top-down free
+ * unmaps, splits and merges; after each, lookups, gap checks and the top-down free
  * area search must agree with the model. Every 64 steps, and at the end, the
  * whole tree is checked: in-order it is the list, AVL-balanced, and every
  * node's summary (height, lo, hi, largest gap) matches a recount. */
@@ -44,7 +44,7 @@ static void model_unmap(u64 s, u64 e)
 /* One random step, done to both the mm and the model. */
 static void step(struct mm *mm)
 {
-	u64 s = rnd(WINDOW), op = rnd(4);
+	u64 s = rnd(WINDOW), op = rnd(5);
 	u64 e = MIN(s + 1 + rnd(op == 2 ? 8 : 4), (u64)WINDOW);
 	if (op < 2) {
 		KEXPECT_EQ(vma_map(mm, PAGE(s), PAGE(e) - PAGE(s), PROT_READ, VMA_ANON), 0);
@@ -55,10 +55,16 @@ static void step(struct mm *mm)
 	} else if (op == 2) {
 		KEXPECT_EQ(vma_unmap(mm, PAGE(s), PAGE(e) - PAGE(s)), 0);
 		model_unmap(s, e);
-	} else {
+	} else if (op == 3) {
 		KEXPECT_EQ(vma_split(mm, PAGE(s), PAGE(e)), 0);
 		model_cut(s);
 		model_cut(e);
+	} else {
+		/* All areas here are alike (read-only, anonymous, no pages yet),
+		 * so every boundary between touching areas in [s, e] goes. */
+		vma_merge(mm, PAGE(s), PAGE(e));
+		for (u64 p = MAX(s, 1ul); p <= e; p++)
+			starts[p] = starts[p] && !mapped[p - 1];
 	}
 }
 
