@@ -6,10 +6,10 @@
  * The signals are process-directed. fork's child starts with none armed;
  * execve keeps them.
  *
- * The scheduler looks at every real timer on each pass, so at least once a
- * tick; the CPU timers are looked at whenever the process returns to ring
- * 3, so at least once a tick while it runs there. A timer thus fires up to
- * a tick late (Linux's real timer is a high-resolution timer; its CPU
+ * The scheduler looks at every real timer once a tick (and whenever it
+ * finds nothing to run: kernel/sched.c); the CPU timers are looked at
+ * whenever the process returns to ring 3, so at least once a tick while it
+ * runs there. A timer thus fires up to a tick late (Linux's real timer is a high-resolution timer; its CPU
  * timers are sampled at the tick as these are).
  *
  * Linux rearms a real timer with an interval only when its SIGALRM is

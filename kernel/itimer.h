@@ -15,7 +15,7 @@ struct itimer {
 	u64 incr;    /* the interval: ns between firings, 0 for one */
 };
 
-/* The scheduler, on each pass, with the monotonic time: fires p's real
+/* The scheduler, once a tick, with the monotonic time: fires p's real
  * timer if it is due. */
 void itimer_run_real(struct proc *p, u64 now);
 

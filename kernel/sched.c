@@ -84,21 +84,40 @@ static struct proc *pick(void)
 	return wrap;
 }
 
+/* The scheduler's chores: console input, then real interval timers and
+ * timed sleepers; true if anyone still sleeps. */
+static bool chores(void)
+{
+	tty_input();
+	return wake_timed();
+}
+
+/* The chores run once a tick, and whenever nothing is runnable, not on
+ * every switch: a clock reading and a scan of every process per switch
+ * were a tenth of a pipe round trip (docs/performance.md), and nothing
+ * they look for needs them sooner. A timed sleep ends at a tick; timers
+ * and typed input are promised within a tick (kernel/itimer.c,
+ * kernel/drivers/tty.c), and a busy CPU still comes here at every tick,
+ * an idle one after every interrupt. */
 void scheduler(void)
 {
+	u64 chores_tick = 0;
 	cli();
 	for (;;) {
-		tty_input();
-		bool sleeping = wake_timed();
-		struct proc *p = pick();
+		struct proc *p = ticks() == chores_tick ? pick() : NULL;
+		if (!p) {
+			chores_tick = ticks();
+			bool sleeping = chores();
+			p = pick();
+			if (!p && !sleeping)
+				return;
+		}
 		if (p) {
 			run(p);
-		} else if (sleeping) {
+		} else {
 			sti(); /* idle until the next interrupt, then look again */
 			hlt();
 			cli();
-		} else {
-			return;
 		}
 	}
 }

@@ -50,6 +50,20 @@ void wakeup(const void *chan)
 			p->state = P_RUNNABLE;
 }
 
+int waitq_sleep(struct waitq *q, u64 nticks)
+{
+	q->sleepers++;
+	int err = sleep_on(q, nticks);
+	q->sleepers--;
+	return err;
+}
+
+void waitq_wake(struct waitq *q)
+{
+	if (q->sleepers)
+		wakeup(q);
+}
+
 static u64 clock_now(bool realtime)
 {
 	return realtime ? time_realtime_ns() : time_uptime_ns();

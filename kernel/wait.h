@@ -26,6 +26,16 @@ int sleep_on(const void *chan, u64 ticks);
 int sleep_killable(const void *chan, u64 ticks);
 void wakeup(const void *chan);
 
+/* A channel that counts its sleepers, so that waking it while nobody sleeps
+ * costs a test, not a scan of every process: for events that happen far
+ * more often than anyone waits for them (a pipe's bytes and room, poll's
+ * one channel). The queue's own address is the channel. */
+struct waitq {
+	int sleepers;
+};
+int waitq_sleep(struct waitq *q, u64 ticks); /* sleep_on(q, ticks) */
+void waitq_wake(struct waitq *q);            /* wakeup(q), if anyone sleeps on it */
+
 /* A timeout a blocking call was given, as the clock it counts on. */
 enum deadline_kind {
 	CLOCK_ABS_REALTIME,  /* an absolute CLOCK_REALTIME time (mq_timedsend, futex) */

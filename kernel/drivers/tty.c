@@ -14,7 +14,7 @@
  * group gets SIGHUP and the terminal is free again.
  *
  * Input comes without interrupts (the UART is polled, the keyboard's IRQ
- * only fills a queue): the scheduler calls tty_input each time round, so
+ * only fills a queue): the scheduler calls tty_input once a tick, so
  * typed bytes are echoed and ^C is acted on within a tick, whether or not
  * anyone reads. */
 #include "kernel/drivers/tty.h"

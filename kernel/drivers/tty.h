@@ -13,7 +13,7 @@ extern const struct devops tty_ops;     /* /dev/tty (5, 0): the caller's control
 void tty_init(void);
 /* Takes what the UART and the keyboard hold through the line discipline:
  * echoes, wakes readers and pollers, signals the foreground group. The
- * scheduler calls it each time round, so ^C reaches a program that never
+ * scheduler calls it once a tick (kernel/sched.c chores), so ^C reaches a program that never
  * reads. */
 void tty_input(void);
 /* Process p, whose last thread is gone, ends: if it led the session the

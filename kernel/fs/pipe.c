@@ -18,9 +18,11 @@
  *    fault returns what earlier buffers gave, or EFAULT, and loses nothing.
  * head and tail count the slots ever filled and ever emptied.
  *
- * Readers sleep on &head (bytes came, or the last writer left), writers on
- * &tail (room came, or the last reader left); pipe_wake also wakes every
- * poller (kernel/fs/poll.h), which cannot sleep on both. */
+ * Readers sleep on readq (bytes came, or the last writer left), writers on
+ * writeq (room came, or the last reader left); pipe_wake also wakes every
+ * poller (kernel/fs/poll.h), which cannot sleep on both. The queues count
+ * their sleepers (kernel/wait.h): most reads and writes wake nobody, and
+ * then cost no scan of the process table. */
 #include "kernel/fs/pipe.h"
 #include "kernel/accounting.h"
 #include "kernel/fs/poll.h"
@@ -43,6 +45,7 @@ struct pipe {
 	u32 head, tail;
 	u64 spare;            /* a page a read emptied, kept for the next write, or 0 */
 	bool busy;            /* a side is copying: see pipe_lock */
+	struct waitq lockq, readq, writeq;
 	int readers, writers; /* open files of each end */
 };
 
@@ -79,7 +82,7 @@ static u64 page_get(struct pipe *p)
 static int pipe_lock(struct pipe *p)
 {
 	while (p->busy) {
-		if (sleep_on(&p->busy, 0))
+		if (waitq_sleep(&p->lockq, 0))
 			return -ERESTARTSYS;
 	}
 	p->busy = true;
@@ -89,12 +92,12 @@ static int pipe_lock(struct pipe *p)
 static void pipe_unlock(struct pipe *p)
 {
 	p->busy = false;
-	wakeup(&p->busy);
+	waitq_wake(&p->lockq);
 }
 
-static void pipe_wake(const void *chan)
+static void pipe_wake(struct waitq *q)
 {
-	wakeup(chan);
+	waitq_wake(q);
 	poll_wake();
 }
 
@@ -160,7 +163,7 @@ long pipe_read(struct file *f, struct uio *u)
 			return 0;
 		if (uio_nowait(f, u))
 			return -EAGAIN;
-		if (sleep_on(&p->head, 0))
+		if (waitq_sleep(&p->readq, 0))
 			return -ERESTARTSYS;
 		if ((err = pipe_lock(p)))
 			return err;
@@ -168,7 +171,7 @@ long pipe_read(struct file *f, struct uio *u)
 	size_t done = take(p, u);
 	pipe_unlock(p);
 	if (done)
-		pipe_wake(&p->tail);
+		pipe_wake(&p->writeq);
 	return uio_result(u, done);
 }
 
@@ -245,8 +248,8 @@ long pipe_write(struct file *f, struct uio *u)
 			n = -EAGAIN;
 		} else {
 			pipe_unlock(p);
-			pipe_wake(&p->head);
-			err = sleep_on(&p->tail, 0) ? -ERESTARTSYS : pipe_lock(p);
+			pipe_wake(&p->readq);
+			err = waitq_sleep(&p->writeq, 0) ? -ERESTARTSYS : pipe_lock(p);
 			if (err)
 				return done ? done : err;
 		}
@@ -258,7 +261,7 @@ long pipe_write(struct file *f, struct uio *u)
 	}
 	pipe_unlock(p);
 	if (done > 0)
-		pipe_wake(&p->head);
+		pipe_wake(&p->readq);
 	return done;
 }
 
@@ -267,10 +270,10 @@ void pipe_close(struct file *f)
 	struct pipe *p = f->pipe;
 	if (file_writable(f)) {
 		p->writers--;
-		pipe_wake(&p->head); /* readers see the end of file */
+		pipe_wake(&p->readq); /* readers see the end of file */
 	} else {
 		p->readers--;
-		pipe_wake(&p->tail); /* writers see EPIPE */
+		pipe_wake(&p->writeq); /* writers see EPIPE */
 	}
 	if (!p->readers && !p->writers) {
 		for (; !pipe_empty(p); p->tail++)

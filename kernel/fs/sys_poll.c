@@ -34,11 +34,13 @@
 #define NSEC_PER_MSEC 1000000l
 #define FD_WORDS ((NOFILE + 63) / 64)
 
-static const char poll_chan; /* every sleeping poller waits on its address */
+static struct waitq poll_chan; /* every sleeping poller waits on it */
 
+/* A pipe's every read and write calls this: it costs a scan only while
+ * someone polls. */
 void poll_wake(void)
 {
-	wakeup(&poll_chan);
+	waitq_wake(&poll_chan);
 }
 
 /* When a wait ends: Linux's end_time. */
@@ -142,7 +144,7 @@ static long wait_ready(long (*scan)(void *set, struct poll_table *pt), void *set
 		u64 ticks = pt.every_tick ? 1
 			    : t->forever  ? 0
 					  : MIN((t->end - now + TICK_NS - 1) / TICK_NS, MAX_SLEEP_TICKS);
-		if (sleep_on(&poll_chan, ticks))
+		if (waitq_sleep(&poll_chan, ticks))
 			return -EINTR;
 	}
 }
