@@ -10,6 +10,7 @@
 #include "kernel/cputime.h"
 #include "kernel/drivers/ps2kbd.h"
 #include "kernel/drivers/screen.h"
+#include "kernel/drivers/virtio_blk.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
@@ -24,6 +25,8 @@ static void irq(int line)
 		screen_flush(false);
 	} else if (line == 1) {
 		ps2kbd_intr();
+	} else {
+		virtio_blk_intr(line);
 	}
 	pic_eoi(line);
 }

@@ -15,6 +15,7 @@ struct pci_dev {
 #define PCI_COMMAND 0x04
 #define PCI_HEADER_TYPE 0x0e
 #define PCI_BAR0 0x10
+#define PCI_INTERRUPT_LINE 0x3c /* the PIC line the firmware routed INTx to */
 #define PCI_SUBORDINATE_BUS 0x1a /* a bridge's last bus below it (header type 1) */
 
 #define PCI_COMMAND_IO 0x1     /* decode the I/O BARs */
