@@ -3,9 +3,10 @@
  * reads the page from the swap disk. Needs a swap area (faultline:
  * tests/run-program --swap build/swap-fast.img; Linux: tools/bench's /init
  * turns the same image on). The figure INCLUDES the disk: the request to
- * the virtio disk and the polling or interrupt wait for it, as the kernel
- * does them; under -icount QEMU serves the request in no guest time, so
- * what it counts is the kernel's own instructions on the way.
+ * the virtio disk and the wait for it, as the kernel does them. faultline
+ * waits halted for the disk's interrupt, and under -icount QEMU moves the
+ * virtual clock on to the completion while the CPU is halted: the figure
+ * is the kernel's instructions plus the disk's virtual latency.
  *   fault_swap_in_incl_disk
  * A page that did not go out is not counted: if mincore says any is still
  * in memory the measure says so and prints no figure. That is Linux's case:
