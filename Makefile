@@ -38,9 +38,9 @@ CFLAGS  += -DCONFIG_WX_USER
 CFLAGS  += -DCONFIG_POISON
 endif
 LDFLAGS := -T linker.ld -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments
-NASMFLAGS := -f elf64 -g -F dwarf -Werror -I.
+NASMFLAGS := -f elf64 -g -F dwarf -Werror -I. -I$(BUILD)/
 
-CSRC    := $(wildcard kernel/*.c kernel/*/*.c arch/*.c mm/*.c tests/kernel/*.c)
+CSRC    := $(filter-out arch/asm_offsets.c,$(wildcard kernel/*.c kernel/*/*.c arch/*.c mm/*.c tests/kernel/*.c))
 ASRC    := $(wildcard boot/*.asm arch/*.asm)
 OBJS    := $(CSRC:%.c=$(BUILD)/obj/%.o) $(ASRC:%.asm=$(BUILD)/obj/%.o)
 KERNEL  := $(BUILD)/kernel.elf
@@ -81,6 +81,14 @@ $(BUILD)/obj/%.o: %.c $(FLAGS_STAMP)
 $(BUILD)/obj/%.o: %.asm | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	$(call say,NASM,$<)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
+
+# The struct offsets the assembly uses (arch/asm_offsets.c): the compiler
+# computes them, sed turns its "->NAME value" lines into NASM %defines.
+$(BUILD)/asm_offsets.inc: arch/asm_offsets.c $(FLAGS_STAMP)
+	$(call say,OFFSETS,$@)$(CC) $(CFLAGS) -MMD -MP -MT $@ -MF $(BUILD)/asm_offsets.d -S $< -o - | \
+	    sed -n 's/.*->\([A-Z0-9_]*\) \$$*\([0-9]*\).*/%define \1 \2/p' > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/arch/syscall_entry.o: $(BUILD)/asm_offsets.inc
+-include $(BUILD)/asm_offsets.d
 
 # The framebuffer console's font: Terminus 8x16 (SIL OFL 1.1) from Debian's
 # console-setup-linux, fetched once into a cache outside the tree by

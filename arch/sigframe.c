@@ -232,6 +232,7 @@ static int restore_frame(struct proc *p, u64 frame)
 	if ((err = check_selectors(&uc, &ss)) || (err = load_fpu(uc.mcontext.fpstate, &fpu, &nofpu)))
 		return err;
 	restore_regs(p->tf, &uc.mcontext, ss);
+	p->work |= WORK_FRAME;
 	if (nofpu)
 		fpu_init_state();
 	else

@@ -1,18 +1,16 @@
-/* arch/syscall.c — setting up SYSCALL/SYSRET, and the C half of the entry:
- * dispatch by number, then decide how to return. */
+/* arch/syscall.c — setting up SYSCALL/SYSRET, and the C half of the entry
+ * (arch/syscall_entry.asm dispatches by number itself): the slow way out,
+ * and whether SYSRET may take it. */
 #include "arch/gdt.h"
 #include "arch/percpu.h"
 #include "arch/syscall.h"
 #include "arch/trapframe.h"
 #include "arch/x86.h"
-#include "kernel/cputime.h"
-#include "kernel/sched.h"
+#include "kernel/exit_work.h"
 #include "kernel/syscall.h"
 #include "mm/layout.h"
 
 extern void syscall_entry(void);
-extern const syscall_fn syscall_table[];
-extern const u64 syscall_count;
 
 #define RFLAGS_TF (1ul << 8)
 #define RFLAGS_DF (1ul << 10)
@@ -43,21 +41,14 @@ bool sysret_safe(const struct trapframe *tf)
 	return !differ && tf->rip < TASK_SIZE_MAX;
 }
 
-/* The number is the low 32 bits of RAX, unsigned, as Linux's do_syscall_64
- * reads it: RAX = (1 << 32) | 39 is getpid, 0xffffffff is -ENOSYS. The
- * whole RAX is kept (Linux's orig_ax) for a restart after a signal; a
- * delivered signal changes RIP and RCX no longer matches, so the way back
- * is IRETQ (sysret_safe). tf is the process's frame (p->tf: the top of its
- * kernel stack, where syscall_entry builds it), also after an execve, which
- * rewrites it in place: so it is tested as it is, without reloading p. */
-bool syscall_dispatch(struct trapframe *tf)
+/* The way out of a system call when the fast path in
+ * arch/syscall_entry.asm cannot take it: a bit in the thread's work word,
+ * or a trap flag in the user's RFLAGS. The CPU time is charged already.
+ * exit_work() may deliver a signal (a new RIP, so RCX no longer matches)
+ * or restart the call; execve and rt_sigreturn rewrote the whole frame.
+ * True if SYSRETQ can return to what the frame says now. */
+bool syscall_exit_slow(struct trapframe *tf)
 {
-	u32 nr = (u32)tf->rax;
-	struct proc *p = myproc();
-	cputime_charge(p, true);
-	p->syscall_nr = (long)tf->rax;
-	syscall_fn fn = nr < syscall_count ? syscall_table[nr] : NULL;
-	tf->rax = fn ? (u64)fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9) : (u64)-ENOSYS;
-	return_to_user();
+	exit_work(myproc());
 	return sysret_safe(tf);
 }

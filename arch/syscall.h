@@ -4,4 +4,4 @@
 
 void syscall_init(void);
 bool sysret_safe(const struct trapframe *tf);
-bool syscall_dispatch(struct trapframe *tf);
+bool syscall_exit_slow(struct trapframe *tf); /* from arch/syscall_entry.asm */

@@ -8,6 +8,7 @@
 #include "arch/pit.h"
 #include "arch/trapframe.h"
 #include "kernel/cputime.h"
+#include "kernel/exit_work.h"
 #include "kernel/drivers/ps2kbd.h"
 #include "kernel/drivers/screen.h"
 #include "kernel/drivers/virtio_blk.h"
@@ -84,8 +85,11 @@ static void kernel_gp(struct trapframe *tf)
 
 void trap(struct trapframe *tf)
 {
-	if (user_mode(tf))
-		cputime_charge(myproc(), true);
+	if (user_mode(tf)) {
+		struct proc *p = myproc();
+		cputime_charge(p, true);
+		p->syscall_nr = -1; /* entered by no system call: nothing to restart (Linux's orig_ax) */
+	}
 	if (tf->vector >= T_IRQ0 && tf->vector < T_IRQ0 + 16)
 		irq((int)(tf->vector - T_IRQ0));
 	else if (tf->vector == T_PF)

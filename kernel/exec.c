@@ -303,6 +303,7 @@ static int exec_load(struct proc *p, const struct image *img, const char *path,
 		write_cr3(virt_to_phys(mm->pml4)); /* off the old tables before letting them go */
 	mm_put(old);
 	*p->tf = (struct trapframe){ .rip = entry, .cs = USER_CS, .rflags = 0x202, .rsp = rsp, .ss = USER_DS };
+	p->work |= WORK_FRAME; /* every register from the frame: IRETQ, as Linux after execve */
 	p->fs_base = p->gs_base = 0; /* as Linux's start_thread: both bases 0 */
 	/* x87 and SSE as Linux starts a program: FCW 0x37f, MXCSR 0x1f80, all else 0. */
 	memset(p->fxstate, 0, sizeof(p->fxstate));

@@ -20,6 +20,7 @@
  * fire (check_cpu_itimer). */
 #include "kernel/itimer.h"
 #include "kernel/cputime.h"
+#include "kernel/exit_work.h"
 #include "kernel/signal.h"
 #include "kernel/syscall.h"
 #include "kernel/time.h"
@@ -123,6 +124,8 @@ static void timer_set(struct proc *p, int which, const struct itimerval *v)
 	}
 	if (value)
 		it->expires = timer_clock(p, which) + value;
+	if (value && which != ITIMER_REAL)
+		work_set_process(p, WORK_CPU_TIMER); /* charged on every way out from now on */
 }
 
 /* timeval_valid: tv_sec >= 0, 0 <= tv_usec < 1 s. */

@@ -65,7 +65,7 @@ struct proc *proc_alloc(const char *name)
 	struct proc *p = kmalloc(sizeof(*p));
 	if (!p)
 		return NULL;
-	*p = (struct proc){ .state = P_RUNNABLE, .syscall_nr = -1 };
+	*p = (struct proc){ .state = P_RUNNABLE, .syscall_nr = -1, .work = WORK_ALL };
 	p->kstack = kstack_alloc();
 	p->mm = mm_alloc();
 	p->sighand = sighand_alloc();

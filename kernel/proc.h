@@ -72,6 +72,22 @@ struct ids {
 	struct idset u, g;
 };
 
+/* Why a return to ring 3 cannot take the system call fast path
+ * (arch/syscall_entry.asm) but must go through exit_work() (kernel/sched.c):
+ * Linux's TIF_ work flags. Whoever changes the state sets the bit, on the
+ * thread it concerns; exit_work() does the work and then sets each bit
+ * afresh from the state itself, so a bit set too often costs only time.
+ * A bit NOT set is a lost signal: every writer of the state is listed in
+ * docs/syscalls.md, and the SANITIZE build checks at each interrupt from
+ * ring 3 that no state needing work hides behind a clear word. */
+enum {
+	WORK_SIGNAL = 1 << 0,    /* signals, mask, kill or stop changed: signal_work() may be true */
+	WORK_CPU_TIMER = 1 << 1, /* a CPU-time itimer of the process is armed: charge it */
+	WORK_FRAME = 1 << 2,     /* the trapframe was rewritten (execve, rt_sigreturn): SYSRET
+	                            may not be able to restore it (sysret_safe) */
+	WORK_ALL = WORK_SIGNAL | WORK_CPU_TIMER | WORK_FRAME,
+};
+
 /* One struct proc per thread: Linux's task. The threads of a process (a
  * thread group, made by clone with CLONE_THREAD) share its tgid, the pid of
  * the first one, its leader (kernel/thread.c). */
@@ -111,6 +127,7 @@ struct proc {
 	bool restore_sigmask;         /* saved_sigmask is set */
 	u64 sigwaiting;               /* rt_sigtimedwait: these wake it although blocked */
 	long syscall_nr;              /* RAX of the system call in progress (restarts), -1 outside */
+	u32 work;                     /* WORK_* bits: what the way back to ring 3 must look at */
 	u64 sas_sp, sas_size;         /* sigaltstack: the alternate signal stack, size 0 if none */
 	u32 sas_flags;                /* SS_AUTODISARM, or 0 */
 	u64 trap_nr, trap_error, trap_cr2; /* the last ring-3 exception: the sigcontext reports it */

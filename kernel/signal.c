@@ -18,6 +18,7 @@
 #include "arch/oops.h"
 #include "kernel/cputime.h"
 #include "kernel/errno.h"
+#include "kernel/exit_work.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
@@ -179,6 +180,7 @@ static void act(struct proc *p, int sig)
 			t->stop_pending = sig;
 		else if (!t->killed)
 			t->killed = sig;
+		signal_work_set(t);
 		wake(t);
 	}
 }
@@ -219,8 +221,13 @@ void signal_exited(struct proc *p, bool process_done)
 {
 	/* Nothing will take them: stop counting them against the limit. */
 	sigpending_flush(&p->pending, ~0ul);
-	if (!process_done)
+	if (!process_done) {
+		/* A process-directed signal chosen for this thread now waits
+		 * for the others (Linux's retarget_shared_pending). */
+		if (p->leader->shared.set)
+			work_set_process(p, WORK_SIGNAL);
 		return;
+	}
 	struct proc *leader = p->leader;
 	int st = leader->exit_status;
 	sigpending_flush(&leader->shared, ~0ul);
@@ -352,6 +359,7 @@ void signal_send(struct proc *p, int sig)
  * one p dies of. Those with a handler stay for signal_deliver. */
 void signal_unblocked(struct proc *p)
 {
+	signal_work_set(p); /* the way out looks at the new mask */
 	u64 ready = signal_pending_set(p) & ~p->sigmask;
 	for (int sig = 1; ready; sig++, ready >>= 1) {
 		if (!(ready & 1))
@@ -388,6 +396,7 @@ void force_sig(struct proc *p, int sig, bool force_default)
 		sigpending_add(p, &info, false);
 	else if (!p->killed)
 		p->killed = sig;
+	signal_work_set(p);
 }
 
 static const char *hex(u64 v)

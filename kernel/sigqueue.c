@@ -6,6 +6,7 @@
  * the process's). What a signal does is kernel/signal.c's business. */
 #include "kernel/sigqueue.h"
 #include "kernel/errno.h"
+#include "kernel/exit_work.h"
 #include "kernel/itimer.h"
 #include "kernel/proc.h"
 #include "mm/kheap.h"
@@ -87,6 +88,7 @@ int sigpending_add(struct proc *p, const struct ksiginfo *info, bool shared)
 		return -EAGAIN;
 	}
 	sp->set |= sigbit(sig);
+	signal_work_set(p);
 	return 0;
 }
 

@@ -161,8 +161,26 @@
 #define DECLARE(nr, name) SYSCALL_ENTRY(name);
 SYSCALLS(DECLARE)
 
+/* What a number with no system call runs: Linux's sys_ni_syscall. */
+static SYSCALL_ENTRY(ni_syscall)
+{
+	return -ENOSYS;
+}
+
+/* Every number up to the highest holds a function, sys_ni_syscall where
+ * there is no call, so the entry (arch/syscall_entry.asm) checks only
+ * the bound, not the entry too. The range initialiser comes first and the
+ * calls override it, which is what -Woverride-init would warn about. */
+#define NUMBER(nr, name) nr_##name = nr,
+enum { SYSCALLS(NUMBER) nr_after_last };
 #define ENTRY(nr, name) [nr] = sys_##name,
-const syscall_fn syscall_table[] = { SYSCALLS(ENTRY) };
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+const syscall_fn syscall_table[] = {
+	[0 ... nr_after_last - 1] = sys_ni_syscall,
+	SYSCALLS(ENTRY)
+};
+#pragma GCC diagnostic pop
 const u64 syscall_count = ARRAY_SIZE(syscall_table);
 
 #define NAME(nr, name) [nr] = #name,

@@ -21,6 +21,7 @@
  * Every thread holds its process's parent (the parent's leader) in
  * p->parent, so children are the process's, whichever thread made them. */
 #include "kernel/thread.h"
+#include "kernel/exit_work.h"
 #include "kernel/futex.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
@@ -53,6 +54,7 @@ static void kill_others(struct proc *p)
 		if (t->tgid != p->tgid || t == p || t->state == P_ZOMBIE)
 			continue;
 		t->killed = SIGKILL;
+		signal_work_set(t);
 		if (t->state == P_SLEEPING)
 			t->state = P_RUNNABLE;
 	}
