@@ -4,9 +4,12 @@
  *
  * The kernel is not preemptible and runs with interrupts off (the syscall
  * entry clears IF), so on one CPU there is no window between deciding to
- * sleep and sleeping: no lost wakeups, no locks. Interrupt handlers that
- * wake sleepers (the timer) run only while a process is in ring 3 or the
- * scheduler is idle. */
+ * sleep and sleeping: no lost wakeups, no locks. No interrupt handler
+ * wakes a sleeper: the timer only counts ticks and the keyboard only
+ * queues bytes; the scheduler wakes the timed sleepers and reads the input
+ * (kernel/sched.c). Interrupts come while a process is in ring 3, while
+ * the scheduler is idle, and while the kernel waits halted for a disk
+ * (kernel/drivers/virtio_blk.c). */
 #pragma once
 #include "kernel/types.h"
 #include "mm/uaccess.h"

@@ -1,9 +1,10 @@
 /* mm/vm.c — four-level page tables, built and edited in C.
  *
  * An x86-64 virtual address is split 9/9/9/9/12: PML4, PDPT, PD and PT
- * indexes and a page offset. walk() descends the four levels, creating
- * missing tables on request; everything else (mappages, unmappages, protect,
- * translate, freevm) is written on top of it. vm_init() replaces the boot
+ * indexes and a page offset. walk_pt() descends to the last table,
+ * creating missing tables on request, and walk() picks va's entry in it;
+ * mappages, unmappages and protect are written on top of walk, fork's
+ * per-table loop (mm/cow.c) on walk_pt. vm_init() replaces the boot
  * tables with the kernel's own: the image mapped W^X section by section, all
  * RAM direct-mapped at DIRECT_MAP with 2 MiB pages, and the kernel half's
  * top-level entries created once so every address space can share them. */
@@ -58,7 +59,7 @@ pte_t *walk_pt(pte_t *pml4, u64 va, bool alloc)
 pte_t *walk(pte_t *pml4, u64 va, bool alloc)
 {
 	pte_t *pt = walk_pt(pml4, va, alloc);
-	return pt ? pt_slot(pt, va) : NULL;
+	return pt ? &pt[pt_index(va, 1)] : NULL;
 }
 
 u64 walk_next(pte_t *pml4, u64 va)

@@ -27,11 +27,10 @@ void vm_init(void);                                        /* build and load the
 pte_t *walk(pte_t *pml4, u64 va, bool alloc);              /* the 4 KiB PTE for va, or NULL */
 /* The page table (the last level: 512 entries, 2 MiB) that holds va's
  * entry, or NULL. Loops over many pages walk once per table with it and
- * index the table for the rest (pt_slot), instead of walking from the root
- * for every page. User tables are only freed with the address space, so
- * the pointer stays good while the mm lives. */
+ * index the table for the rest, instead of walking from the root for every
+ * page. User tables are only freed with the address space, so the pointer
+ * stays good while the mm lives. */
 pte_t *walk_pt(pte_t *pml4, u64 va, bool alloc);
-static inline pte_t *pt_slot(pte_t *pt, u64 va) { return &pt[(va >> PAGE_SHIFT) & 511]; }
 static inline u64 pt_end(u64 va) { return (va | (HUGE_PAGE_SIZE - 1)) + 1; } /* where va's table ends */
 /* The first used (nonzero) entry of table[i..n), or n (n <= 512). */
 int next_used(const pte_t *table, int i, int n);

@@ -66,7 +66,6 @@
 #define barrier() asm volatile("" ::: "memory")
 
 #define NO_IRQ 0xff /* PCI: the interrupt line register's "unknown, or none" */
-#define RFLAGS_IF (1ul << 9)
 
 struct vring_desc {
 	u64 addr;

@@ -49,8 +49,8 @@ struct pathname {
  * pathname_put when done. */
 int pathname_get(const char __user *upath, struct pathname *pn);
 void pathname_put(struct pathname *pn);
-/* The same errors, the name in a heap block of its own that the caller
- * keeps (kfree(*out) when done). */
+/* The same errors, the name in a heap block of its own, for a caller that
+ * keeps it past the call (execve, swapon): kfree(*out) when done. */
 int path_from_user(const char __user *upath, char **out);
 /* All three: what (dirfd, upath) names, the final symlink followed. */
 int path_at(int dirfd, const char __user *upath, struct inode **out);

@@ -7,7 +7,6 @@
 #include "kernel/fs/procfs.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
-#include "mm/kheap.h"
 
 #define RENAME_NOREPLACE 1
 #define RENAME_EXCHANGE 2
@@ -37,12 +36,12 @@ static int make_symlink(const struct nameparts *np, const void *target)
  * empty) before the new name is looked at. Nothing checks what it names. */
 SYSCALL3(symlinkat, const char __user *, utarget, int, dirfd, const char __user *, path)
 {
-	char *target;
-	int err = path_from_user(utarget, &target);
+	struct pathname target;
+	int err = pathname_get(utarget, &target);
 	if (err)
 		return err;
-	err = path_change_at(dirfd, path, make_symlink, target);
-	kfree(target);
+	err = path_change_at(dirfd, path, make_symlink, target.name);
+	pathname_put(&target);
 	return err;
 }
 
@@ -178,16 +177,21 @@ static int rename_names(const struct nameparts *o, const struct nameparts *n, u3
 	return replace(o, od, n, nd, flags);
 }
 
-/* One name, copied in and walked to its parent; *path is kfree'd by the
- * caller. */
-static int parent_of(int dirfd, const char __user *upath, char **path, struct nameparts *np)
+/* One name, copied into *pn and walked to its parent *np (which points
+ * into pn->name): 0, and the caller puts *pn when done with *np; or an
+ * errno, and nothing is held. */
+static int parent_of(int dirfd, const char __user *upath, struct pathname *pn, struct nameparts *np)
 {
 	struct inode *start;
-	int err = path_from_user(upath, path);
+	int err = pathname_get(upath, pn);
 	if (err)
 		return err;
-	err = path_start(dirfd, *path, &start);
-	return err ? err : path_parent(start, *path, np);
+	err = path_start(dirfd, pn->name, &start);
+	if (!err)
+		err = path_parent(start, pn->name, np);
+	if (err)
+		pathname_put(pn);
+	return err;
 }
 
 /* RENAME_WHITEOUT needs a character device faultline cannot make: EINVAL,
@@ -198,15 +202,17 @@ SYSCALL5(renameat2, int, olddirfd, const char __user *, oldpath, int, newdirfd,
 	if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE) ||
 	    (flags & RENAME_NOREPLACE && flags & RENAME_EXCHANGE))
 		return -EINVAL;
-	char *old = NULL, *new = NULL;
+	struct pathname old, new;
 	struct nameparts o, n;
 	int err = parent_of(olddirfd, oldpath, &old, &o);
-	if (!err)
-		err = parent_of(newdirfd, newpath, &new, &n);
-	if (!err)
+	if (err)
+		return err;
+	err = parent_of(newdirfd, newpath, &new, &n);
+	if (!err) {
 		err = rename_names(&o, &n, flags);
-	kfree(old);
-	kfree(new);
+		pathname_put(&new);
+	}
+	pathname_put(&old);
 	return err;
 }
 

@@ -325,12 +325,12 @@ SYSCALL4(mq_open, const char __user *, uname, int, oflag, u32, mode,
 	struct mq_attr attr;
 	if (uattr && copy_from_user(&attr, uattr, sizeof(attr)))
 		return -EFAULT;
-	char *name;
-	int err = path_from_user(uname, &name);
+	struct pathname pn;
+	int err = pathname_get(uname, &pn);
 	if (err)
 		return err;
-	err = open_queue(name, oflag, mode, uattr ? &attr : NULL);
-	kfree(name);
+	err = open_queue(pn.name, oflag, mode, uattr ? &attr : NULL);
+	pathname_put(&pn);
 	return err;
 }
 
@@ -340,14 +340,14 @@ SYSCALL4(mq_open, const char __user *, uname, int, oflag, u32, mode,
  * descriptors keep the queue alive. */
 SYSCALL1(mq_unlink, const char __user *, uname)
 {
-	char *name;
-	int err = path_from_user(uname, &name);
+	struct pathname pn;
+	int err = pathname_get(uname, &pn);
 	if (err)
 		return err;
 	struct mqueue *q = NULL;
-	if (!(err = name_check(name)) && !(q = lookup(name)))
+	if (!(err = name_check(pn.name)) && !(q = lookup(pn.name)))
 		err = -ENOENT;
-	kfree(name);
+	pathname_put(&pn);
 	if (err)
 		return err;
 	const struct proc *me = myproc();
