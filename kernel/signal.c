@@ -130,6 +130,11 @@ bool signal_ignored(const struct proc *p, int sig)
 
 bool signal_pending(const struct proc *p)
 {
+	/* Nothing pending, killed or unblocked without WORK_SIGNAL (the work
+	 * word's rule, docs/signals.md): the common case is one test, as
+	 * Linux's signal_pending tests TIF_SIGPENDING alone. */
+	if (!(p->work & WORK_SIGNAL))
+		return false;
 	if (p->killed)
 		return true;
 	u64 ready = signal_pending_set(p) & ~p->sigmask;
