@@ -87,11 +87,13 @@ static inline u64 read_rflags(void)
 	asm volatile("pushfq; popq %0" : "=r"(f));
 	return f;
 }
+/* rdtsc clears the upper halves of RAX and RDX (SDM vol. 2B, RDTSC): as
+ * 64-bit outputs the compiler need not clear them again. */
 static inline u64 rdtsc(void)
 {
-	u32 lo, hi;
+	u64 lo, hi;
 	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((u64)hi << 32) | lo;
+	return (hi << 32) | lo;
 }
 #define RFLAGS_IF (1ul << 9)
 #define RFLAGS_AC (1ul << 18)

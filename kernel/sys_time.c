@@ -25,7 +25,7 @@ enum { CPUCLOCK_PROF, CPUCLOCK_VIRT, CPUCLOCK_SCHED, CPUCLOCK_FD };
 /* What a clock id names. */
 struct clock {
 	enum { TSC, CPU, ALARM, NO_CLOCK, NO_SLEEP } kind;
-	int id;          /* TSC: which (kernel/vvar.h's vvar_clock_ns) */
+	int id;          /* TSC: which (kernel/vvar.h's vvar_clock_ts) */
 	struct proc *p;  /* CPU: whose */
 	int pid;         /* ... and its pid, to notice when it is gone */
 	int which;       /* CPU: CPUCLOCK_* */
@@ -122,7 +122,11 @@ SYSCALL2(clock_gettime, int, id, struct timespec __user *, tp)
 	struct clock c = clock_of(id);
 	if (!readable(&c))
 		return -EINVAL;
-	struct timespec ts = to_timespec(clock_ns(&c));
+	struct timespec ts;
+	if (c.kind == TSC)
+		time_clock_ts(c.id, &ts); /* as the clock gives it: no division */
+	else
+		ts = to_timespec(clock_ns(&c));
 	return copy_out(tp, &ts, sizeof(ts));
 }
 

@@ -4,7 +4,8 @@
  *
  * The clock's state lives in the vvar page (kernel/vvar.h), which every
  * process also maps read-only, so the vDSO computes the same time from the
- * same numbers without entering the kernel. */
+ * same numbers without entering the kernel. It is written once, here,
+ * with interrupts still off and before the first process. */
 #include "kernel/time.h"
 #include "arch/tsc.h"
 #include "arch/x86.h"
@@ -15,6 +16,7 @@
 #define CMOS_DATA 0x71
 
 struct vvar vvar;
+static u64 epoch_sec; /* CLOCK_REALTIME at boot, in whole seconds (the RTC's) */
 
 static u8 cmos(u8 reg)
 {
@@ -47,26 +49,39 @@ void time_init(void)
 	u32 mon = bcd(cmos(0x08), binary), year = bcd(cmos(0x09), binary) + 2000;
 	u64 epoch = days_since_epoch(year, mon, day) * 86400 + hour * 3600 + min * 60 + sec;
 	tsc_init();
-	vvar.seq++; /* odd: a reader retries (see kernel/vvar.h) */
-	asm volatile("" ::: "memory");
-	vvar.clock = (struct vvar_clock){ .tsc_boot = rdtsc(), .mult = (NSEC_PER_SEC << 32) / tsc_hz() };
-	for (int id = 0; id < NCLOCK_IDS; id++)
-		if (EPOCH_CLOCKS & CLOCK_BIT(id))
-			vvar.clock.offset_ns[id] = epoch * NSEC_PER_SEC;
-	asm volatile("" ::: "memory");
-	vvar.seq++;
+	/* One cycle in 2^-64 s: 2^64 / rate, as (2^64 - 1) / rate, which
+	 * differs only for a rate that is a power of two, by 2^-64 s. */
+	u64 mult = ~0ul / tsc_hz(), tsc_boot = rdtsc();
+	epoch_sec = epoch;
+	vvar.mult = mult;
+	for (int id = 0; id < NCLOCK_IDS; id++) {
+		u64 at_boot = (EPOCH_CLOCKS & CLOCK_BIT(id)) ? epoch : 0; /* seconds */
+		vvar.base[id] = ((u128)at_boot << 64) - (u128)tsc_boot * mult;
+	}
 	pr_info("clock: TSC at %lu kHz, measured against the PIT\n", tsc_hz() / 1000);
 }
 
 u64 time_epoch_ns(void)
 {
-	return vvar.clock.offset_ns[CLOCK_REALTIME];
+	return epoch_sec * NSEC_PER_SEC;
 }
 
 /* The same reader as the vDSO's, so the two paths are one clock. */
+void time_clock_ts(int id, struct timespec *ts)
+{
+	vvar_clock_ts(&vvar, id, ts);
+}
+
+static u64 ns_of(struct timespec ts)
+{
+	return (u64)ts.tv_sec * NSEC_PER_SEC + (u64)ts.tv_nsec;
+}
+
 u64 time_clock_ns(int id)
 {
-	return vvar_clock_ns(&vvar, id);
+	struct timespec ts;
+	time_clock_ts(id, &ts);
+	return ns_of(ts);
 }
 
 u64 time_uptime_ns(void)
@@ -74,9 +89,11 @@ u64 time_uptime_ns(void)
 	return time_clock_ns(CLOCK_MONOTONIC);
 }
 
+/* The clock's own conversion, on a span: cycles * mult is the span in
+ * 64.64 seconds. */
 u64 time_cycles_ns(u64 cycles)
 {
-	return vvar_cycles_ns(vvar.clock.mult, cycles);
+	return ns_of(vvar_timespec((u128)cycles * vvar.mult));
 }
 
 u64 time_realtime_ns(void)

@@ -44,7 +44,7 @@ enum {
 };
 
 /* The clocks the TSC drives (kernel/vvar.h), which the system calls and
- * the vDSO both read through vvar_clock_ns: the time since boot, plus the
+ * the vDSO both read through vvar_clock_ts: the time since boot, plus the
  * epoch for the wall clocks (TAI too: no leap-second offset is set), cut
  * down to the last tick for the coarse ones, as Linux's are. */
 #define CLOCK_BIT(id) (1u << (id))
@@ -68,6 +68,7 @@ static inline bool coarse_clock(int id)
 
 void time_init(void);      /* read the RTC once at boot, calibrate the TSC, fill the vvar page */
 u64 time_clock_ns(int id); /* TSC clock id's reading (tsc_clock(id) is true), in ns */
+void time_clock_ts(int id, struct timespec *ts); /* the same, as seconds and ns */
 u64 time_epoch_ns(void);   /* CLOCK_REALTIME at boot: ns since 1970 */
 u64 time_uptime_ns(void);  /* since boot, from the TSC: monotonic, ns resolution */
 u64 time_realtime_ns(void); /* CLOCK_REALTIME: ns since 1970 */

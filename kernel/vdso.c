@@ -2,7 +2,7 @@
  * exec: kernel memory shared read-only into every address space, on
  * purpose. The vDSO (arch/vdso/vdso.c) is code, the same pages for every
  * process (read and execute); the vvar page (kernel/vvar.h) is the clock's
- * state, which the kernel changes and processes may only read. With both,
+ * state, which the kernel writes and processes may only read. With both,
  * clock_gettime needs no system call (docs/memory.md).
  *
  * Both are mapped as Linux maps them, as special areas (mm/pfnmap.c) whose

@@ -6,13 +6,34 @@
  * vDSO and one through the system call are the same clock, to the
  * nanosecond (docs/memory.md, "The vDSO and the vvar page").
  *
- * The page is kernel memory that user space may read but never write, and
- * the kernel may change it while a process is in the middle of reading
- * it. A reader must not mix old and new fields (an old TSC base with a
- * new multiplier is a time far off), so the fields that change together
- * sit behind a sequence counter, as Linux's vdso_data does: the writer
- * makes seq odd, changes them, makes seq even again; a reader notes seq,
- * reads, and starts over if seq was odd or has moved since.
+ * The clock is a straight line in the TSC. Clock id's time, in seconds as
+ * a 64.64 fixed-point number (whole seconds in the high 64 bits, the
+ * fraction of a second in units of 2^-64 s in the low 64), is
+ *
+ *     t = tsc * mult + base[id]    (mod 2^128)
+ *
+ * with mult the length of one TSC cycle in 2^-64 s (2^64 / the TSC's
+ * rate) and base[id] the clock's time at boot (the epoch for the wall
+ * clocks, 0 for the others) less tsc_boot * mult. The seconds are the high
+ * half, the fraction's carry into them done by the addition: no division
+ * by 10^9 and no loop to normalise; the nanoseconds are the fraction times
+ * 10^9, the high half of one more multiplication (issue 13 counts the
+ * vDSO's instructions: the reading is 3 of them after rdtsc).
+ *
+ * The rate is measured once (arch/tsc.c) and nothing sets the clock, so
+ * the line never changes: time_init writes the page once, with interrupts
+ * off and before the first process exists, and a reader only loads. No
+ * sequence counter, and nothing to move on at a timer tick, so no tick
+ * boundary where a base and the cycles since it could disagree. Linux's
+ * vvar is different on both counts: NTP steers its rate and settimeofday
+ * steps it, so each tick moves a base on (seconds plus shifted ns, which
+ * keeps its 64-bit products from overflowing), and its readers retry
+ * around a sequence counter. A writer after boot here (settimeofday, a
+ * rate correction) would need one too: it would change the fields with
+ * interrupts off and then bump a counter, and a reader would note the
+ * counter, read, and read again if it had moved (a process can be
+ * switched out half-way through its reading); with a second CPU, a reader
+ * would also wait while a writer there is half done, as Linux's do.
  *
  * A reading is never less than an earlier one without any clamp: one
  * CPU's TSC does not go back, faultline runs on one CPU, and a virtual
@@ -28,55 +49,42 @@
 /* The TSC clocks' ids run from CLOCK_REALTIME (0) to CLOCK_TAI (11). */
 #define NCLOCK_IDS (CLOCK_TAI + 1)
 
-/* What turns a TSC reading into the time: ns since boot =
- * (tsc - tsc_boot) * mult / 2^32, and clock id reads that plus
- * offset_ns[id]: the epoch (CLOCK_REALTIME at boot) for the wall clocks,
- * 0 for the others. A table indexed by the id, so that a reading adds one
- * load instead of testing which kind of clock it is (issue 13 counts the
- * vDSO's instructions). */
-struct vvar_clock {
-	u64 tsc_boot, mult;
-	u64 offset_ns[NCLOCK_IDS];
-};
+typedef unsigned __int128 u128;
 
 /* Page aligned, so a whole page of its own: nothing else of the kernel's
- * is ever shared with user space through it. */
+ * is ever shared with user space through it. base is by clock id, so that
+ * a reading adds one load instead of testing which kind of clock it is. */
 struct vvar {
-	u32 seq;                /* odd while the kernel changes clock */
-	struct vvar_clock clock;
+	u64 mult;
+	u128 base[NCLOCK_IDS];
 } __attribute__((aligned(4096)));
 
-/* A span of TSC cycles in ns: cycles * mult / 2^32, the product taken in
- * 128 bits so that no span the TSC can count overflows it. */
-static inline u64 vvar_cycles_ns(u64 mult, u64 cycles)
+/* Clock id's time at TSC reading tsc, 64.64 seconds (see above). */
+static inline u128 vvar_time_at(const struct vvar *v, int id, u64 tsc)
 {
-	return (u64)(((unsigned __int128)cycles * mult) >> 32);
+	return (u128)tsc * v->mult + v->base[(u32)id];
 }
 
-/* Clock id's reading now, in ns (tsc_clock(id) is true), from fields read
- * consistently (the reader's side of seq). barrier: the compiler must read
- * seq before and after the fields, not move those reads (x86 itself keeps
- * loads in order). Only seq is read as volatile: the barriers already
- * hold the fields' reads between those of seq, and plain reads let the
- * compiler take them as operands of the subtraction, the multiplication
- * and the addition instead of loading each into a register first. The
- * coarse clocks are cut down to the last tick since boot, as Linux's are;
- * they are the unlikely branch. */
-static inline u64 vvar_clock_ns(const volatile struct vvar *v, int id)
+/* A fraction of a second, in 2^-64 s, in whole ns: below 10^9. */
+static inline u64 vvar_frac_ns(u64 frac)
 {
-	const struct vvar_clock *c = (const struct vvar_clock *)&v->clock;
-	u64 uptime, offset;
-	u32 seq;
-	do {
-		while ((seq = v->seq) & 1)
-			asm volatile("pause");
-		asm volatile("" ::: "memory");
-		uptime = vvar_cycles_ns(c->mult, rdtsc() - c->tsc_boot);
-		offset = c->offset_ns[(u32)id];
-		asm("" : "+r"(uptime)); /* computed here, not after the loop: fewer registers live */
-		asm volatile("" ::: "memory");
-	} while (v->seq != seq);
+	return (u64)(((u128)frac * NSEC_PER_SEC) >> 64);
+}
+
+/* 64.64 seconds as a timespec: whole seconds, and ns below 10^9. */
+static inline struct timespec vvar_timespec(u128 t)
+{
+	return (struct timespec){ (i64)(t >> 64), (i64)vvar_frac_ns((u64)t) };
+}
+
+/* Clock id's reading now as clock_gettime gives it (tsc_clock(id) is
+ * true). The coarse clocks are cut down to the last tick since boot, as
+ * Linux's are (10^9 ns is a whole number of ticks, and each clock is a
+ * whole number of seconds from the time since boot); they are the
+ * unlikely branch. */
+static inline void vvar_clock_ts(const struct vvar *v, int id, struct timespec *ts)
+{
+	*ts = vvar_timespec(vvar_time_at(v, id, rdtsc()));
 	if (__builtin_expect(COARSE_CLOCKS & CLOCK_BIT(id), 0))
-		uptime = uptime / TICK_NS * TICK_NS;
-	return offset + uptime;
+		ts->tv_nsec = ts->tv_nsec / TICK_NS * TICK_NS;
 }

@@ -6,6 +6,10 @@
  *   0xfffffe0000000000 ..                      IOREMAP_AREA: device memory (framebuffer)
  *   0xffffff0000000000 ..                      KSTACK_AREA: kernel stacks, each above a guard page
  *   0xffffffff80000000 ..                      KERNEL_VMA: the kernel image (boot/layout.inc)
+ *
+ * Each kernel area lies below one top-level (PML4) entry that vm_init makes
+ * and every address space shares; the rest of the kernel half is never
+ * mapped (a new area needs its entry made there: mm/vm.c, vm_init).
  */
 #pragma once
 #include "kernel/types.h"

@@ -6,8 +6,9 @@
  * mappages, unmappages and protect are written on top of walk, fork's
  * per-table loop (mm/cow.c) on walk_pt. vm_init() replaces the boot
  * tables with the kernel's own: the image mapped W^X section by section, all
- * RAM direct-mapped at DIRECT_MAP with 2 MiB pages, and the kernel half's
- * top-level entries created once so every address space can share them. */
+ * RAM direct-mapped at DIRECT_MAP with 2 MiB pages, and the top-level
+ * entries of the kernel's areas (mm/layout.h) created once so every address
+ * space can share them. */
 #include "mm/vm.h"
 #include "kernel/accounting.h"
 #include "arch/x86.h"
@@ -76,9 +77,19 @@ u64 walk_next(pte_t *pml4, u64 va)
 	return va + PAGE_SIZE > va ? va + PAGE_SIZE : ~0ul;
 }
 
+/* Set once vm_init has made every top-level entry the kernel will use. */
+static bool kernel_half_shared;
+
 int mappages(pte_t *pml4, u64 va, u64 pa, u64 size, u64 flags)
 {
 	for (u64 off = 0; off < size; off += PAGE_SIZE) {
+		/* A new top-level kernel entry now would be in kernel_pml4 alone:
+		 * the address spaces that copied the kernel half (vm_new) would
+		 * never see what is mapped below it. Every kernel mapping belongs
+		 * in an area of mm/layout.h, whose entries vm_init made. */
+		if (pml4 == kernel_pml4 && kernel_half_shared &&
+		    !(pml4[pt_index(va + off, 4)] & PTE_P))
+			panic("vm: kernel mapping at %lx outside the kernel's areas", va + off);
 		pte_t *pte = walk(pml4, va + off, true);
 		if (!pte)
 			return -ENOMEM;
@@ -247,6 +258,12 @@ static void map_direct(u64 start, u64 end)
 	}
 }
 
+static void kernel_area(u64 va)
+{
+	if (!descend(&kernel_pml4[pt_index(va, 4)], va, true))
+		panic("vm_init: out of memory for the kernel's tables");
+}
+
 void vm_init(void)
 {
 	kernel_pml4 = phys_to_virt(frame_alloc());
@@ -262,10 +279,14 @@ void vm_init(void)
 	 * phys_to_virt() even though its own mapping is read-only. */
 	protect(kernel_pml4, (u64)phys_to_virt(virt_to_phys(_text_start)),
 		(u64)(_rodata_end - _text_start), PTE_P | PTE_NX | PTE_G);
-	/* Create the kernel half's top-level entries now: a process's PML4 copies
-	 * them once, so later kernel mappings below them appear everywhere. */
-	for (int i = 256; i < 512; i++)
-		descend(&kernel_pml4[i], 0xffff000000000000ul | ((u64)i << 39), true);
+	/* The top-level entries of the areas mapped after boot (the direct map
+	 * and the image have theirs now): a process's PML4 copies the kernel
+	 * half once, so later kernel mappings below them appear everywhere.
+	 * Only these: an empty table for each of the other ~250 slots, which
+	 * nothing maps, would be 1 MiB the boot clears and wx_check reads. */
+	kernel_area(IOREMAP_AREA);
+	kernel_area(KSTACK_AREA);
+	kernel_half_shared = true;
 	write_cr3(virt_to_phys(kernel_pml4));
 }
 

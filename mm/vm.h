@@ -40,7 +40,9 @@ int next_used(const pte_t *table, int i, int n);
  * would have covered (2 MiB, 1 GiB or 512 GiB). A scan over a range costs
  * what is mapped there, not the size of the range. ~0 past the top. */
 u64 walk_next(pte_t *pml4, u64 va);
-int mappages(pte_t *pml4, u64 va, u64 pa, u64 size, u64 flags); /* 0 or -ENOMEM */
+/* 0 or -ENOMEM. In kernel_pml4 after vm_init, only below the top-level
+ * entries of the kernel's areas (mm/layout.h): anywhere else it panics. */
+int mappages(pte_t *pml4, u64 va, u64 pa, u64 size, u64 flags);
 /* Clears the entries; the TLB is flushed here only for the kernel's own
  * tables: for a user address space the caller calls mm_flush_tlb. */
 void unmappages(pte_t *pml4, u64 va, u64 size, bool free_frames);

@@ -57,9 +57,9 @@ static void scan_table(const pte_t *table, int level, u64 base, u64 rights, int 
 	u64 span = 1ul << (PAGE_SHIFT + 9 * (level - 1));
 	int lo = level == 4 ? first : 0, hi = level == 4 ? last : 512;
 	/* next_used skips empty entries a cache line at a time: the kernel
-	 * half's 256 tables, made at boot so every address space shares them,
-	 * are mostly empty, and entry by entry they cost ~900,000 instructions
-	 * of the boot. */
+	 * half's tables are mostly empty (a handful of top-level entries, a
+	 * few PDPT and PD entries each). Not-present entries map nothing for
+	 * the MMU either, so skipping them checks everything it can reach. */
 	for (int i = next_used(table, lo, hi); i < hi; i = next_used(table, i + 1, hi)) {
 		pte_t e = table[i];
 		if (!(e & PTE_P))

@@ -339,7 +339,10 @@ static void sleeps(void)
 		{ CLOCK_BOOTTIME, "BOOTTIME" }, { CLOCK_TAI, "TAI" },
 	};
 	for (size_t i = 0; i < sizeof wall / sizeof wall[0]; i++) {
-		long long t0 = now(wall[i].id), m0 = now(CLOCK_MONOTONIC);
+		/* MONOTONIC first: the sleep ends 20 ms after t0 (or a little
+		 * more), so MONOTONIC read after t0 could see less than 20 ms if
+		 * the host stalled QEMU between the two readings. */
+		long long m0 = now(CLOCK_MONOTONIC), t0 = now(wall[i].id);
 		struct timespec until = { (t0 + 20 * MS) / NS, (t0 + 20 * MS) % NS };
 
 		RUN(nsleep(wall[i].id, TIMER_ABSTIME, &until, &rem));

@@ -149,17 +149,21 @@ static void image(void)
 /* ---- the time ------------------------------------------------------------ */
 
 /* vDSO and system call readings interleaved: each no less than the one
- * before it, whichever path made either. */
+ * before it, whichever path made either, with the nanoseconds below a
+ * second. At least 2000 of them and over at least 30 ms, so that they
+ * span timer ticks: a kernel that moves the clock's base on at a tick
+ * (Linux) must agree with the cycles counted since the old one. */
 static void interleaved(clockid_t id, const char *name)
 {
 	struct timespec t;
-	long long last = 0, now;
+	long long first = 0, last = 0, now = 0;
 	int bad = 0, errs = 0;
 
-	for (int i = 0; i < 2000; i++) {
+	for (int i = 0; i < 2000 || (now - first < 30000000 && !errs); i++) {
 		errs += (i & 1) ? vdso_cgt(id, &t) != 0 : raw_cgt(id, &t) != 0;
 		now = ns_of(&t);
-		if (now < last && !bad++)
+		first = i ? first : now;
+		if ((now < last || t.tv_nsec >= 1000000000) && !bad++)
 			tap_diag("reading %d (%s): %lld after %lld", i, (i & 1) ? "vDSO" : "syscall", now, last);
 		last = now;
 	}

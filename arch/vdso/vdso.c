@@ -21,8 +21,11 @@
 #define SYS_clock_gettime 228
 
 /* The vvar page, placed by the linker script one page below the image:
- * hidden, so the compiler reaches it relative to %rip (no relocation). */
-extern const volatile struct vvar vvar_page __attribute__((visibility("hidden")));
+ * hidden, so the compiler reaches it relative to %rip (no relocation).
+ * Not volatile: the kernel wrote it before any process existed, and it
+ * never changes (kernel/vvar.h), so the compiler may take its fields as
+ * operands of the multiplication and the addition. */
+extern const struct vvar vvar_page __attribute__((visibility("hidden")));
 
 static long syscall2(long nr, long a, long b)
 {
@@ -31,28 +34,22 @@ static long syscall2(long nr, long a, long b)
 	return ret;
 }
 
-/* Time id reads now, in ns (id a TSC clock). Inlined: a call would add
- * to every reading (issue 13 counts the instructions). */
-static inline __attribute__((always_inline)) u64 clock_now(int id)
-{
-	return vvar_clock_ns(&vvar_page, id);
-}
-
 /* clock_gettime(id, ts): 0, or what the system call returns. */
 int __vdso_clock_gettime(int id, struct timespec *ts)
 {
-	u64 ns;
-	/* CLOCK_REALTIME (0) and CLOCK_MONOTONIC (1), what programs read
-	 * nearly always, take one compare; the compiler then also knows
-	 * that neither is a coarse clock and leaves that test out. */
-	if (__builtin_expect((u32)id <= CLOCK_MONOTONIC, 1))
-		ns = clock_now(id);
+	/* CLOCK_MONOTONIC and CLOCK_REALTIME, what programs read nearly
+	 * always, take one compare each; the compiler then also knows that
+	 * neither is a coarse clock and leaves that test out. Each call of
+	 * the reader is inlined: a call would add to every reading (issue 13
+	 * counts the instructions). */
+	if (__builtin_expect(id == CLOCK_MONOTONIC, 1))
+		vvar_clock_ts(&vvar_page, CLOCK_MONOTONIC, ts);
+	else if (id == CLOCK_REALTIME)
+		vvar_clock_ts(&vvar_page, CLOCK_REALTIME, ts);
 	else if (tsc_clock(id))
-		ns = clock_now(id);
+		vvar_clock_ts(&vvar_page, id, ts);
 	else
 		return (int)syscall2(SYS_clock_gettime, id, (long)ts);
-	ts->tv_sec = (i64)(ns / NSEC_PER_SEC);
-	ts->tv_nsec = (i64)(ns % NSEC_PER_SEC);
 	return 0;
 }
 
@@ -61,9 +58,10 @@ int __vdso_clock_gettime(int id, struct timespec *ts)
 int __vdso_gettimeofday(struct timeval *tv, u32 *tz)
 {
 	if (tv) {
-		u64 ns = clock_now(CLOCK_REALTIME);
-		tv->tv_sec = (i64)(ns / NSEC_PER_SEC);
-		tv->tv_usec = (i64)(ns % NSEC_PER_SEC / NSEC_PER_USEC);
+		struct timespec ts;
+		vvar_clock_ts(&vvar_page, CLOCK_REALTIME, &ts);
+		tv->tv_sec = ts.tv_sec;
+		tv->tv_usec = ts.tv_nsec / NSEC_PER_USEC;
 	}
 	if (tz)
 		tz[0] = tz[1] = 0;
@@ -73,7 +71,7 @@ int __vdso_gettimeofday(struct timeval *tv, u32 *tz)
 /* time(t): seconds since 1970, also stored in *t if t is not NULL. */
 i64 __vdso_time(i64 *t)
 {
-	i64 now = (i64)(clock_now(CLOCK_REALTIME) / NSEC_PER_SEC);
+	i64 now = (i64)(vvar_time_at(&vvar_page, CLOCK_REALTIME, rdtsc()) >> 64);
 	if (t)
 		*t = now;
 	return now;

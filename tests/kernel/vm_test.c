@@ -46,6 +46,22 @@ KTEST(vm_direct_map_large_pages)
 	KEXPECT((flags & (PTE_PS | PTE_NX | PTE_U)) == (PTE_PS | PTE_NX));
 }
 
+static void map_outside_areas(void *pa)
+{
+	mappages(kernel_pml4, 0xffff900000000000ul, (u64)pa, PAGE_SIZE, PTE_W | PTE_NX);
+}
+
+/* Only the kernel's areas have top-level entries: a mapping anywhere else
+ * would be in kernel_pml4 alone, unseen by every process, so it panics. */
+KTEST(vm_kernel_mapping_outside_areas_panics)
+{
+	KEXPECT(!(kernel_pml4[(0xffff900000000000ul >> 39) & 511] & PTE_P));
+	struct caught c = ktest_catch(map_outside_areas, (void *)(16ul << 20));
+	KEXPECT(c.panicked);
+	KEXPECT(str_starts_with(c.msg, "vm: kernel mapping at ffff900000000000 outside the kernel's areas"));
+	KEXPECT(!(kernel_pml4[(0xffff900000000000ul >> 39) & 511] & PTE_P));
+}
+
 KTEST(vm_user_space_and_freevm)
 {
 	size_t baseline = frames_free();

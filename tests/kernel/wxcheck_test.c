@@ -73,6 +73,28 @@ KTEST(wxcheck_kernel_tables_clean)
 	KEXPECT_EQ(r.user, 0);
 }
 
+/* The audit reads every present entry, as the MMU does, not a list of the
+ * slots the kernel uses: a writable+executable page below a top-level entry
+ * the kernel never made (here in a copy of the real kernel half) is found,
+ * and it is the only one. */
+KTEST(wxcheck_finds_wx_in_an_unused_slot)
+{
+	size_t baseline = frames_free();
+	struct wx_report kernel, r;
+	wx_scan(kernel_pml4, &kernel);
+	pte_t *pml4 = phys_to_virt(frame_alloc());
+	memcpy(pml4 + 256, kernel_pml4 + 256, 256 * sizeof(pte_t));
+	KEXPECT(!(pml4[(SCRATCH_VA >> 39) & 511] & PTE_P));
+	KEXPECT_EQ(mappages(pml4, SCRATCH_VA, virt_to_phys(pml4), PAGE_SIZE, PTE_P | PTE_W), 0);
+	wx_scan(pml4, &r);
+	KEXPECT_EQ(r.mappings, kernel.mappings + 1);
+	KEXPECT_EQ(r.wx, 1);
+	KEXPECT_EQ(r.first_wx, SCRATCH_VA);
+	KEXPECT_EQ(r.user, 0);
+	free_path(pml4, SCRATCH_VA);
+	KEXPECT_EQ(frames_free(), baseline);
+}
+
 #define USER_VA 0x40000000ul
 
 static void check_user(void *mm)
