@@ -72,6 +72,12 @@ struct ids {
 	struct idset u, g;
 };
 
+/* CPU time in ring 3 (user) and in the kernel (sys): TSC cycles in struct
+ * proc, nanoseconds where kernel/cputime.c hands it out. */
+struct cputimes {
+	u64 user, sys;
+};
+
 /* One struct proc per thread: Linux's task. The threads of a process (a
  * thread group, made by clone with CLONE_THREAD) share its tgid, the pid of
  * the first one, its leader (kernel/thread.c). */
@@ -131,6 +137,8 @@ struct proc {
 	u64 utime_cyc, stime_cyc;     /* CPU time used in ring 3 and in the kernel, in TSC cycles
 	                                 (kernel/cputime.h) */
 	u64 cpu_stamp;                /* the TSC when it was last charged */
+	struct cputimes exited_cyc;   /* leader: its process's threads that ended (Linux's signal->utime) */
+	struct cputimes children_cyc; /* leader: its waited-for children's (Linux's cutime, cstime) */
 	struct itimer itimers[NITIMERS]; /* setitimer, alarm (kernel/itimer.c); not inherited by fork */
 	u8 fxstate[512] __attribute__((aligned(16))); /* x87/SSE registers (FXSAVE image) */
 };
