@@ -74,8 +74,8 @@ static void model_unmap(u64 s, u64 e)
 /* One random step, done to both the mm and the model. */
 static void step(struct mm *mm)
 {
-	u64 s = rnd(WINDOW), op = rnd(5);
-	u64 e = MIN(s + 1 + rnd(op == 2 ? 8 : 4), (u64)WINDOW);
+	u64 s = rnd(WINDOW), op = rnd(5), len = 1 + rnd(op == 2 ? 8 : 4);
+	u64 e = MIN(s + len, (u64)WINDOW); /* rnd outside MIN, which evaluates it twice */
 	if (op < 2) {
 		KEXPECT_EQ(vma_map(mm, PAGE(s), PAGE(e) - PAGE(s), PROT_READ, VMA_ANON), 0);
 		model_unmap(s, e);
@@ -123,7 +123,7 @@ static bool lookups_agree(struct mm *mm)
 {
 	bool ok = true;
 	for (int i = 0; i < 4; i++) {
-		u64 p = rnd(WINDOW), e = MIN(p + 1 + rnd(8), (u64)WINDOW), len = 1 + rnd(16);
+		u64 p = rnd(WINDOW), run = 1 + rnd(8), e = MIN(p + run, (u64)WINDOW), len = 1 + rnd(16);
 		struct vma *v = vma_find(mm, PAGE(p) + rnd(PAGE_SIZE));
 		u64 first = p, last = p + 1; /* the model's area around p */
 		while (mapped[p] && !starts[first])
