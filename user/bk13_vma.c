@@ -6,31 +6,12 @@
  * with ENOMEM and leaves the mapping as it was. An mprotect over a hole
  * fails ENOMEM but keeps its changes to the areas before the hole.
  */
-#include <setjmp.h>
 #include <stdint.h>
 
 #include "bk13.h"
+#include "probe.h"
 
 #define NPG 3000
-
-static sigjmp_buf jb;
-static void on_segv(int s) { (void)s; siglongjmp(jb, 1); }
-
-static int probe_read(volatile char *p)
-{
-	if (sigsetjmp(jb, 1))
-		return 0;
-	(void)*p;
-	return 1;
-}
-
-static int probe_write(volatile char *p)
-{
-	if (sigsetjmp(jb, 1))
-		return 0;
-	*p = *p;
-	return 1;
-}
 
 static unsigned rnd = 12345;
 static unsigned next(void) { rnd = rnd * 1103515245 + 12345; return rnd >> 8; }
@@ -174,9 +155,7 @@ static void map_limit(void)
 
 int main(void)
 {
-	struct sigaction sa = { .sa_handler = on_segv, .sa_flags = SA_NODEFER };
-
-	sigaction(SIGSEGV, &sa, NULL);
+	probe_arm();
 	randomized();
 	map_limit();
 	return done_testing();

@@ -14,23 +14,10 @@
  * then R, whose odd pages from 31 on are made PROT_NONE one by one until
  * the limit refuses the next cut.
  */
-#include <setjmp.h>
-#include <signal.h>
-
 #include "bk13.h"
+#include "probe.h"
 
 #define MAX_MAP 65530 /* Linux's default vm.max_map_count */
-
-static sigjmp_buf jb;
-static void on_segv(int s) { (void)s; siglongjmp(jb, 1); }
-
-static int readable(volatile char *p)
-{
-	if (sigsetjmp(jb, 1))
-		return 0;
-	(void)*p;
-	return 1;
-}
 
 static char *base;
 static char *pg(long i) { return base + i * PG; }
@@ -39,7 +26,7 @@ static char *pg(long i) { return base + i * PG; }
 static int all(long from, long to, int want)
 {
 	for (long i = from; i < to; i++)
-		if (readable(pg(i)) != want)
+		if (probe_read(pg(i)) != want)
 			return 0;
 	return 1;
 }
@@ -55,10 +42,9 @@ static long fill_to_limit(long n)
 
 int main(void)
 {
-	struct sigaction sa = { .sa_handler = on_segv, .sa_flags = SA_NODEFER };
 	long n = MAX_MAP + 300;
 
-	sigaction(SIGSEGV, &sa, NULL);
+	probe_arm();
 	base = mmap(NULL, n * PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (base == MAP_FAILED || mprotect(pg(3), 3 * PG, PROT_NONE) || mprotect(pg(21), PG, PROT_NONE) ||
 	    mprotect(pg(23), 7 * PG, PROT_NONE) ||
