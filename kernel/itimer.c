@@ -2,7 +2,8 @@
  * 38) with the rules of Linux's kernel/time/itimer.c. Each process has
  * three timers: ITIMER_REAL counts the monotonic clock and sends SIGALRM,
  * ITIMER_VIRTUAL counts the process's user CPU time and sends SIGVTALRM,
- * ITIMER_PROF its user + system time (kernel/cputime.c) and sends SIGPROF.
+ * ITIMER_PROF its user + system time and sends SIGPROF: every thread's,
+ * live or ended (kernel/cputime.c), as Linux's process CPU timers.
  * The signals are process-directed. fork's child starts with none armed;
  * execve keeps them.
  *
@@ -38,7 +39,8 @@ static u64 timer_clock(struct proc *p, int which)
 {
 	if (which == ITIMER_REAL)
 		return time_uptime_ns();
-	return which == ITIMER_VIRTUAL ? cputime_user_ns(p) : cputime_total_ns(p);
+	struct cputimes t = cputime_group(p);
+	return which == ITIMER_VIRTUAL ? t.user : t.user + t.sys;
 }
 
 /* The timers are the process's (Linux keeps them in signal_struct): they
@@ -75,18 +77,13 @@ void itimer_taken(struct proc *p)
 
 void itimer_run_cpu(struct proc *p)
 {
-	fire(p, ITIMER_VIRTUAL, time_cycles_ns(p->utime_cyc));
-	fire(p, ITIMER_PROF, time_cycles_ns(p->utime_cyc + p->stime_cyc));
+	fire(p, ITIMER_VIRTUAL, timer_clock(p, ITIMER_VIRTUAL));
+	fire(p, ITIMER_PROF, timer_clock(p, ITIMER_PROF));
 }
 
 static u64 timeval_ns(const struct timeval *tv)
 {
 	return timespec_to_ns(tv->tv_sec, tv->tv_usec * NSEC_PER_USEC);
-}
-
-static struct timeval ns_timeval(u64 ns)
-{
-	return (struct timeval){ (i64)(ns / NSEC_PER_SEC), (i64)(ns % NSEC_PER_SEC / NSEC_PER_USEC) };
 }
 
 /* What getitimer shows: the time left — at least 1 us for a real timer
@@ -103,7 +100,7 @@ static struct itimerval timer_get(struct proc *p, int which)
 		else
 			left = which == ITIMER_REAL ? NSEC_PER_USEC : TICK_NS;
 	}
-	return (struct itimerval){ ns_timeval(it->incr), ns_timeval(left) };
+	return (struct itimerval){ ns_to_timeval(it->incr), ns_to_timeval(left) };
 }
 
 /* do_setitimer after the checks: a value of 0 disarms. A real timer's

@@ -7,6 +7,7 @@
  * every walk over it costs what the processes that exist cost, and a
  * process that cannot get memory makes fork fail with -ENOMEM, not panic. */
 #include "kernel/proc.h"
+#include "kernel/cputime.h"
 #include "arch/context.h"
 #include "arch/percpu.h"
 #include "kernel/drivers/tty.h"
@@ -162,6 +163,10 @@ static void reparent_children(struct proc *p)
 void proc_exit(int status)
 {
 	struct proc *p = myproc(), *leader = p->leader;
+	if (p != leader) { /* its time stays the process's (Linux's __exit_signal) */
+		cputime_charge(p, false);
+		cputime_hand_over(leader, p);
+	}
 	thread_release_user(p);
 	files_close_all(p);
 	p->state = P_ZOMBIE;
@@ -205,6 +210,7 @@ void proc_take_place(struct proc *p, struct proc *leader)
 	leader->shared = (struct sigpending){ 0 };
 	p->parent = leader->parent;
 	p->execed = leader->execed;
+	cputime_hand_over(p, leader);
 	for_each_proc(c)
 		if (c->parent == leader)
 			c->parent = p;

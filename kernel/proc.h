@@ -73,12 +73,12 @@ struct ids {
 };
 
 /* Why a return to ring 3 cannot take the system call fast path
- * (arch/syscall_entry.asm) but must go through exit_work() (kernel/sched.c):
+ * (arch/syscall_entry.asm) but must go through exit_work() (kernel/exit_work.c):
  * Linux's TIF_ work flags. Whoever changes the state sets the bit, on the
  * thread it concerns; exit_work() does the work and then sets each bit
  * afresh from the state itself, so a bit set too often costs only time.
  * A bit NOT set is a lost signal: every writer of the state is listed in
- * docs/syscalls.md, and the SANITIZE build checks at each interrupt from
+ * docs/signals.md, and the SANITIZE build checks at each interrupt from
  * ring 3 that no state needing work hides behind a clear word. */
 enum {
 	WORK_SIGNAL = 1 << 0,    /* signals, mask, kill or stop changed: signal_work() may be true */
@@ -86,6 +86,12 @@ enum {
 	WORK_FRAME = 1 << 2,     /* the trapframe was rewritten (execve, rt_sigreturn): SYSRET
 	                            may not be able to restore it (sysret_safe) */
 	WORK_ALL = WORK_SIGNAL | WORK_CPU_TIMER | WORK_FRAME,
+};
+
+/* CPU time in ring 3 (user) and in the kernel (sys): TSC cycles in struct
+ * proc, nanoseconds where kernel/cputime.c hands it out. */
+struct cputimes {
+	u64 user, sys;
 };
 
 /* One struct proc per thread: Linux's task. The threads of a process (a
@@ -148,6 +154,8 @@ struct proc {
 	u64 utime_cyc, stime_cyc;     /* CPU time used in ring 3 and in the kernel, in TSC cycles
 	                                 (kernel/cputime.h) */
 	u64 cpu_stamp;                /* the TSC when it was last charged */
+	struct cputimes exited_cyc;   /* leader: its process's threads that ended (Linux's signal->utime) */
+	struct cputimes children_cyc; /* leader: its waited-for children's (Linux's cutime, cstime) */
 	struct itimer itimers[NITIMERS]; /* setitimer, alarm (kernel/itimer.c); not inherited by fork */
 	u8 fxstate[512] __attribute__((aligned(16))); /* x87/SSE registers (FXSAVE image) */
 };

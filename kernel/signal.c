@@ -209,8 +209,9 @@ static void notify_parent(struct proc *p, int code, int status)
 	info.chld.pid = p->pid;
 	info.chld.uid = p->ids.u.real;
 	info.chld.status = status;
-	info.chld.utime = cputime_user_ns(p) / 10000000;
-	info.chld.stime = (cputime_total_ns(p) - cputime_user_ns(p)) / 10000000;
+	struct cputimes t = cputime_group(p); /* every thread has ended: the process's */
+	info.chld.utime = t.user / 10000000;
+	info.chld.stime = t.sys / 10000000;
 	send_sig_info(parent, sig, &info, false);
 }
 

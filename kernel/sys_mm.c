@@ -351,9 +351,7 @@ SYSCALL3(mprotect, u64, addr, u64, len, u64, prot) /* prot: Linux reads all 64 b
 	if (prot & ~(u64)(PROT_ALL | PROT_SEM))
 		return -EINVAL;
 	u32 rights = prot & PROT_ALL;
-	long err = each_part(mymm(), addr, end, UP_TO_HOLE, protect_part, &rights);
-	vma_merge(mymm(), addr, end); /* what it reached, as Linux merges as it goes */
-	return err;
+	return each_part(mymm(), addr, end, UP_TO_HOLE, protect_part, &rights);
 }
 
 /* ---- madvise and mincore ------------------------------------------------------ */
@@ -371,11 +369,10 @@ static long advise_part(struct vma *v, u64 s, u64 e, void *advice)
 	if (adv == MADV_DOFORK && v->pfn)
 		return -EINVAL; /* Linux: a VM_IO area is never copied into a child */
 	if (adv == MADV_DONTFORK || adv == MADV_DOFORK) {
-		long err = vma_split(mm, s, e);
-		if (err)
-			return err;
-		vma_find(mm, s)->dontfork = adv == MADV_DONTFORK;
-		return 0;
+		struct vma want = *v;
+		want.dontfork = adv == MADV_DONTFORK;
+		long err = vma_modify(mm, v, s, e, &want);
+		return err == -ENOMEM ? -EAGAIN : err; /* Linux's madvise: no room is "try again" */
 	}
 	if (adv != MADV_PAGEOUT && adv != MADV_DONTNEED)
 		return 0;
@@ -407,9 +404,7 @@ SYSCALL3(madvise, u64, start, u64, len, int, advice)
 	u64 end = start + ALIGN_UP(len, PAGE_SIZE);
 	if (start % PAGE_SIZE || (len && end == start) || end < start)
 		return -EINVAL;
-	long err = each_part(mymm(), start, end, EVERY_PART, advise_part, &advice);
-	vma_merge(mymm(), start, end); /* MADV_DOFORK may make neighbours alike again */
-	return err;
+	return each_part(mymm(), start, end, EVERY_PART, advise_part, &advice);
 }
 
 #define MS_ASYNC 1
@@ -502,21 +497,18 @@ struct lock_mode {
 	bool lock, onfault;
 };
 
-/* Lock or unlock the part as *mode says; its area is split to fit it first.
- * Device memory is left as it is, with success (Linux's mlock_fixup skips
- * VM_SPECIAL areas). */
+/* Lock or unlock the part as *mode says (vma_modify cuts its area to fit
+ * it only if that changes something, and merges it). Device memory is left
+ * as it is, with success (Linux's mlock_fixup skips VM_SPECIAL areas). */
 static long lock_part(struct vma *v, u64 s, u64 e, void *mode)
 {
 	const struct lock_mode *m = mode;
 	if (!vma_lockable(v))
 		return 0;
-	long err = vma_split(mymm(), s, e);
-	if (!err) {
-		v = vma_find(mymm(), s);
-		v->locked = m->lock;
-		v->lock_onfault = m->lock && m->onfault;
-	}
-	return err;
+	struct vma want = *v;
+	want.locked = m->lock;
+	want.lock_onfault = m->lock && m->onfault;
+	return vma_modify(mymm(), v, s, e, &want);
 }
 
 /* Linux's do_mlock and munlock: the range is every page that
@@ -539,7 +531,6 @@ static long set_lock(u64 start, u64 len, bool lock, bool onfault)
 	if (end < start)
 		return -EINVAL;
 	long err = each_part(mm, start, end, UP_TO_HOLE, lock_part, &(struct lock_mode){ lock, onfault });
-	vma_merge(mm, start, end);
 	if (err || !lock || onfault)
 		return err;
 	return each_part(mm, start, end, EVERY_PART, populate_part, &(bool){ false });

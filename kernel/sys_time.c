@@ -34,9 +34,8 @@ struct clock {
 
 /* The process or thread a CPU clock id names, as Linux's pid_for_clock
  * finds it: NULL for none. A thread clock names only a thread of the
- * caller's own process. A process clock counts the thread it finds (the
- * leader for a pid): faultline does not yet add up a process's threads
- * (docs/threads.md). */
+ * caller's own process. A process clock counts every thread of the process
+ * the thread it finds is in, live or ended (cputime_group). */
 static struct proc *clock_owner(int id, bool thread)
 {
 	int pid = ~(id >> 3);
@@ -94,7 +93,8 @@ static u64 clock_ns(const struct clock *c)
 {
 	if (c->kind == TSC)
 		return time_clock_ns(c->id);
-	return c->which == CPUCLOCK_VIRT ? cputime_user_ns(c->p) : cputime_total_ns(c->p);
+	struct cputimes t = c->thread ? cputime_thread(c->p) : cputime_group(c->p);
+	return c->which == CPUCLOCK_VIRT ? t.user : t.user + t.sys;
 }
 
 /* Linux: 1 ns for the hrtimer clocks and the scheduler's CPU clocks, a

@@ -12,6 +12,7 @@
  * field-by-field stores: a caller could aim them at kernel memory. Here the
  * whole 128 bytes are checked with access_ok first, and every field goes
  * through put_user, which would refuse a kernel address anyway. */
+#include "kernel/cputime.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "kernel/syscall.h"
@@ -100,8 +101,10 @@ static void take_report(struct proc *c, const struct waitspec *w, struct waitinf
 	int st = c->exit_status;
 	*info = (struct waitinfo){ c->pid, (st & 0x7f) ? CLD_KILLED : CLD_EXITED,
 				   (st & 0x7f) ? st & 0x7f : (st >> 8) & 0xff, c->ids.u.real };
-	if (!keep)
+	if (!keep) {
+		cputime_reaped(myproc(), c);
 		proc_reap(c);
+	}
 }
 
 /* Wait until a child w wants has something to report; fill *info. Returns

@@ -31,6 +31,12 @@ struct timeval {
 	i64 tv_sec, tv_usec;
 };
 
+/* ns as a timeval, the microseconds rounded down (getrusage, itimers). */
+static inline struct timeval ns_to_timeval(u64 ns)
+{
+	return (struct timeval){ (i64)(ns / NSEC_PER_SEC), (i64)(ns % NSEC_PER_SEC / NSEC_PER_USEC) };
+}
+
 /* Linux's struct __kernel_timespec. */
 struct timespec {
 	i64 tv_sec, tv_nsec;

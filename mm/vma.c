@@ -25,10 +25,13 @@
 #define MMAP_MIN_ADDR (1ul << 16)  /* ... and never below Linux's default vm.mmap_min_addr */
 /* Linux's default vm.max_map_count. Its rules, checked on Linux 6.18: mmap
  * and brk fail when a process already has more areas than this (so one
- * mmap may go one past it); each cut made by mprotect or mlock (split_vma)
- * fails at the limit (an earlier cut of the same call stays); munmap fails
- * at the limit only when it would punch a hole in the middle of one area.
- * All of them report ENOMEM. */
+ * mmap may go one past it); mprotect, mlock and madvise change an area in
+ * place when its flags are already what was asked, else merge the changed
+ * part with the neighbour beside it when they agree, and only otherwise
+ * cut (split_vma), each cut failing at the limit (an earlier cut of the
+ * same call stays): so a change that ends in fewer areas never fails.
+ * munmap fails at the limit only when it would punch a hole in the middle
+ * of one area. All of them report ENOMEM. */
 #define MAX_MAP_COUNT 65530
 
 const char *vma_kind_name(enum vma_kind kind)
@@ -178,12 +181,6 @@ static int cut_area(struct mm *mm, struct vma *v, u64 at, bool limited)
 	return 0;
 }
 
-/* The same for the area around 'at', looked up. */
-static int cut(struct mm *mm, u64 at, bool limited)
-{
-	return cut_area(mm, vma_find(mm, at), at, limited);
-}
-
 static u64 anon_seq;
 
 u64 vma_anon_new(void)
@@ -244,11 +241,45 @@ void vma_merge(struct mm *mm, u64 start, u64 end)
 	}
 }
 
-/* Make start and end fall on area boundaries (Linux's split_vma, limited). */
-int vma_split(struct mm *mm, u64 start, u64 end)
+/* The flags vma_modify changes (Linux's vm_flags that mprotect, mlock and
+ * madvise set). */
+static bool same_flags(const struct vma *a, const struct vma *b)
 {
-	int err = cut(mm, start, true);
-	return err ? err : cut(mm, end, true);
+	return a->prot == b->prot && a->locked == b->locked && a->lock_onfault == b->lock_onfault &&
+	       a->dontfork == b->dontfork;
+}
+
+int vma_modify(struct mm *mm, struct vma *v, u64 s, u64 e, const struct vma *want)
+{
+	if (same_flags(v, want))
+		return 0; /* Linux: nothing changes, nothing is cut */
+	struct vma part = *want;
+	part.start = s;
+	part.end = e;
+	/* A cut adds no area in the end when the changed part then merges with
+	 * the area beyond it: Linux merges (vma_merge_existing_range) before it
+	 * would split, so only a cut that stays is refused at the limit. */
+	if (s > v->start) {
+		bool joins = e == v->end && v->next && mergeable(&part, v->next);
+		int err = cut_area(mm, v, s, !joins);
+		if (err)
+			return err;
+		v = v->next;
+	}
+	if (e < v->end) {
+		/* The area below, looked up only when it may decide. */
+		struct vma *below = s == v->start && s && mm->map_count >= MAX_MAP_COUNT ?
+				    vma_find(mm, s - 1) : NULL;
+		int err = cut_area(mm, v, e, !(below && mergeable(below, &part)));
+		if (err)
+			return err;
+	}
+	v->prot = want->prot;
+	v->locked = want->locked;
+	v->lock_onfault = want->lock_onfault;
+	v->dontfork = want->dontfork;
+	vma_merge(mm, s, e); /* as it goes, as Linux: what merges frees room for later cuts */
+	return 0;
 }
 
 int vma_unmap(struct mm *mm, u64 start, u64 len)
@@ -374,14 +405,18 @@ int vma_protect(struct mm *mm, u64 start, u64 len, u32 prot)
 	u64 end = start + len;
 	if (!fully_mapped(mm, start, end))
 		return -ENOMEM;
-	int err = vma_split(mm, start, end);
-	if (err)
-		return err;
-	/* After the split an area starts at start: begin there (the tree finds
-	 * it), not at the head of the list. */
-	for (struct vma *v = *link_at(mm, start); v && v->start < end; v = v->next) {
-		v->prot = prot;
-		for (u64 a = v->start; a < v->end; a = walk_next(mm->pml4, a)) {
+	for (u64 at = start, e; at < end; at = e) {
+		struct vma *v = vma_find(mm, at);
+		e = MIN(v->end, end);
+		if (v->prot == prot)
+			continue; /* vma_modify would leave it as it is, and its pages too */
+		struct vma want = *v;
+		want.prot = prot;
+		int err = vma_modify(mm, v, at, e, &want);
+		if (err)
+			return err;
+		v = vma_find(mm, at); /* [at, e) or more, merged: the same rights */
+		for (u64 a = at; a < e; a = walk_next(mm->pml4, a)) {
 			pte_t *pte = walk(mm->pml4, a, false);
 			if (pte && *pte && !pte_is_swap(*pte)) /* swapped out: comes back with the VMA's rights */
 				pte_update(mm, v, a, pte, PTE_ADDR(*pte));

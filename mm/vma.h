@@ -92,13 +92,20 @@ void vma_free(struct vma *v);          /* drops what the VMA holds (file, object
 struct vma *vma_alloc(void);           /* a zeroed VMA, counted (kernel/accounting.h), or NULL */
 void vma_hold(struct vma *v);          /* a copy of v was made (split, fork) */
 int vma_unmap(struct mm *mm, u64 start, u64 len);
-int vma_split(struct mm *mm, u64 start, u64 end); /* make start and end area boundaries */
+/* Linux's vma_modify: the part [s, e) of area v gets want's flags (want is
+ * v with prot, locked, lock_onfault or dontfork changed). Nothing is done
+ * if they are v's already; else v is cut at s and e, where a cut is
+ * refused at the map count limit unless the part then merges with the
+ * area beyond that cut. Then the part merges with its neighbours where it
+ * can (vma_merge): v may be gone. 0 or -ENOMEM; a cut already made stays,
+ * as on Linux. */
+int vma_modify(struct mm *mm, struct vma *v, u64 s, u64 e, const struct vma *want);
 /* Linux's vma_merge, for private anonymous memory: each pair of neighbours
  * in or next to [start, end) that could be one area (same kind, rights,
  * locking, fork rule, agreeing anon identities) becomes one, as
  * /proc/PID/maps and the map count show on Linux. File, shared and device
- * areas are left as they are. Called at the end of the calls that make or
- * change areas, never while walking them. */
+ * areas are left as they are. Called at the end of the calls that make
+ * areas and by vma_modify, never while holding an area of the range. */
 void vma_merge(struct mm *mm, u64 start, u64 end);
 void vma_anon_prepare(struct vma *v); /* v gets its first private page: give it an identity */
 u64 vma_anon_new(void);               /* a fresh identity (fork's copy of an area that had one) */

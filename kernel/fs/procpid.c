@@ -188,7 +188,8 @@ static const char *state_name(const struct proc *p)
 static u64 ticks(u64 ns) { return ns / 10000000; } /* USER_HZ, 100 a second */
 
 struct usage {
-	u64 utime, stime; /* clock ticks, every thread of the process */
+	u64 utime, stime; /* clock ticks, every thread of the process, live or ended */
+	u64 cutime, cstime; /* ... of the children it waited for */
 	int threads;
 	u64 vsize, locked; /* bytes of its areas, and of the mlocked ones */
 	u64 rss;           /* pages */
@@ -197,13 +198,13 @@ struct usage {
 static struct usage usage_of(struct proc *p)
 {
 	struct usage s = { 0 };
+	struct cputimes t = cputime_group(p), c = cputime_children(p);
+	s.utime = ticks(t.user);
+	s.stime = ticks(t.sys);
+	s.cutime = ticks(c.user);
+	s.cstime = ticks(c.sys);
 	for_each_proc(t)
-		if (t->tgid == p->tgid) {
-			u64 user = cputime_user_ns(t);
-			s.utime += ticks(user);
-			s.stime += ticks(cputime_total_ns(t) - user);
-			s.threads++;
-		}
+		s.threads += t->tgid == p->tgid;
 	for (struct vma *v = p->mm ? p->mm->vmas : NULL; v; v = v->next) {
 		s.vsize += v->end - v->start;
 		s.locked += v->locked ? v->end - v->start : 0;
@@ -225,19 +226,18 @@ static u64 sig_disposed(const struct proc *p, bool caught)
 }
 
 /* Linux's do_task_stat, all 52 fields in order. What faultline does not
- * keep is 0: fault counts, start time, the code and stack addresses, the
- * children's times; no terminal (tty_nr 0, tpgid -1); nice 0, priority 20;
+ * keep is 0: fault counts, start time, the code and stack addresses; no terminal (tty_nr 0, tpgid -1); nice 0, priority 20;
  * rsslim is RLIMIT_RSS's infinity. */
 static void stat_show(struct proc *p, char *buf, size_t size)
 {
 	struct usage s = usage_of(p);
 	struct mm *mm = p->mm;
 	snprintf(buf, size,
-		 "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %lu %lu 0 0 20 0 %d 0 0 %lu %lu "
+		 "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %lu %lu %lu %lu 20 0 %d 0 0 %lu %lu "
 		 "18446744073709551615 0 0 0 0 0 %lu %lu %lu %lu 0 0 0 %d 0 0 0 0 0 0 0 0 %lu %lu "
 		 "%lu 0 0 %d\n",
 		 p->pid, p->name, state_name(p)[0], p->parent ? p->parent->pid : 0, p->pgid, p->sid,
-		 s.utime, s.stime, s.threads, s.vsize, s.rss, p->pending.set, p->sigmask,
+		 s.utime, s.stime, s.cutime, s.cstime, s.threads, s.vsize, s.rss, p->pending.set, p->sigmask,
 		 sig_disposed(p, false), sig_disposed(p, true), p->exit_signal,
 		 mm ? mm->brk_start : 0, mm ? mm->arg_start : 0, mm ? mm->arg_end : 0,
 		 p->state == P_ZOMBIE ? p->exit_status : 0);
