@@ -240,37 +240,47 @@ u64 frame_alloc_unzeroed(void)
 	return pa;
 }
 
-static size_t frame_index(u64 pa)
+/* The frame at pa, checked: a frame with a reference is in use (take_frames
+ * sets both, the last frame_free clears both; the frames the allocator never
+ * gives out have none), so the count alone catches a double free, a frame
+ * never allocated and a reserved one, without also testing the bitmap. */
+static inline size_t frame_index(u64 pa)
 {
 	size_t f = pa / PAGE_SIZE;
-	if (pa % PAGE_SIZE || f >= nframes || !used(f) || !refs[f])
+	if (pa % PAGE_SIZE || f >= nframes || !refs[f])
 		panic("frame: %lx is not an allocated frame (double free?)", pa);
 	return f;
 }
 
-void frame_free_contig(u64 pa, size_t n)
+/* The last reference to frame f is gone: it goes back to the free pool. */
+static void release(size_t f)
+{
+	if (priv[f] && release_hook)
+		release_hook((u64)f * PAGE_SIZE, priv[f]);
+	priv[f] = 0;
+	poison_fill(phys_to_virt((u64)f * PAGE_SIZE), PAGE_SIZE, POISON_FRAME);
+	user_map[f / 64] &= ~(1ul << (f % 64));
+	set_free(f);
+	nfree++;
+	if (f < hint)
+		hint = f;
+}
+
+/* Most drops are not the last (a file's page held around a copy, a page
+ * copy-on-write shares): those cost the check and a decrement, no more. */
+void frame_free(u64 pa)
 {
 	if (pa == zero_pa)
 		return;
-	for (size_t i = 0; i < n; i++) {
-		size_t f = frame_index(pa + i * PAGE_SIZE);
-		if (--refs[f])
-			continue; /* still mapped elsewhere */
-		if (priv[f] && release_hook)
-			release_hook((u64)f * PAGE_SIZE, priv[f]);
-		priv[f] = 0;
-		poison_fill(phys_to_virt((u64)f * PAGE_SIZE), PAGE_SIZE, POISON_FRAME);
-		user_map[f / 64] &= ~(1ul << (f % 64));
-		set_free(f);
-		nfree++;
-	}
-	if (pa / PAGE_SIZE < hint)
-		hint = pa / PAGE_SIZE;
+	size_t f = frame_index(pa);
+	if (--refs[f] == 0)
+		release(f);
 }
 
-void frame_free(u64 pa)
+void frame_free_contig(u64 pa, size_t n)
 {
-	frame_free_contig(pa, 1);
+	for (size_t i = 0; i < n; i++)
+		frame_free(pa + i * PAGE_SIZE);
 }
 
 void frame_get(u64 pa)
