@@ -157,19 +157,6 @@ void file_close(struct file *f)
 	file_free(f);
 }
 
-/* Access mode 3 is neither: Linux lets such a file be used only for ioctl. */
-bool file_readable(const struct file *f)
-{
-	u32 acc = f->flags & O_ACCMODE;
-	return acc == O_RDONLY || acc == O_RDWR;
-}
-
-bool file_writable(const struct file *f)
-{
-	u32 acc = f->flags & O_ACCMODE;
-	return acc == O_WRONLY || acc == O_RDWR;
-}
-
 /* Pipes and ttys are streams: no position (Linux's FMODE_LSEEK and
  * FMODE_PREAD are off); /dev/null and /dev/zero take any and ignore it. */
 bool file_seekable(const struct file *f)
