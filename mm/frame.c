@@ -33,7 +33,7 @@
 extern char _kernel_start[], _kernel_end[];
 
 static u64 *bitmap;
-static u64 *user_map;                   /* per frame: given out for user memory (frame_mark_user) */
+static u64 *user_map;                   /* per frame: given out for user memory (frame_alloc_user) */
 static u16 *refs;
 static u64 *priv;                       /* per frame: owner's tag (the swap cache's slot) */
 static void (*release_hook)(u64 pa, u64 tag);
@@ -177,10 +177,13 @@ static size_t next_free(size_t f)
 	return nframes;
 }
 
-/* Index of the first run of n free frames at or after 'from', or nframes. */
-static size_t find_free(size_t from, size_t n)
+/* Index of the first run of n free frames at or after 'from', or nframes.
+ * Inline: every page fault's frame comes through here. */
+static inline size_t find_free(size_t from, size_t n)
 {
 	size_t f = next_free(from);
+	if (n == 1) /* the common request (every page fault's): any free frame is a run */
+		return f;
 	while (f + n <= nframes) {
 		size_t run = 1;
 		while (run < n && !used(f + run))
@@ -320,10 +323,16 @@ void frame_for_each_private(void (*fn)(u64 pa, u64 tag))
 			fn((u64)f * PAGE_SIZE, priv[f]);
 }
 
-void frame_mark_user(u64 pa)
+/* The user mark is set here, where the frame has just been taken, so it
+ * needs no check that it is allocated (a frame_mark_user after the
+ * allocation asked frame_index again, on every page fault). */
+u64 frame_alloc_user(bool zeroed)
 {
-	size_t f = frame_index(pa);
-	user_map[f / 64] |= 1ul << (f % 64);
+	u64 pa = zeroed ? frame_alloc() : frame_alloc_unzeroed();
+	size_t f = pa / PAGE_SIZE;
+	if (pa)
+		user_map[f / 64] |= 1ul << (f % 64);
+	return pa;
 }
 
 bool frame_is_user(u64 pa)
