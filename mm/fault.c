@@ -165,7 +165,7 @@ static int resolve(struct proc *p, u64 addr, u64 error)
 		return SIGSEGV;
 	if (p->killed) /* dying (the OOM killer's victim, say): take no more memory */
 		return SIGKILL;
-	struct vma *v = vma_find(p->mm, addr);
+	struct vma *v = vma_find_hinted(p->mm, addr);
 	if (!v || !access_allowed(v, error))
 		return SIGSEGV;
 	return handle_mm_fault(p->mm, v, ALIGN_DOWN(addr, PAGE_SIZE), error & PF_WRITE);

@@ -33,7 +33,7 @@
 extern char _kernel_start[], _kernel_end[];
 
 static u64 *bitmap;
-static u64 *user_map;                   /* per frame: given out for user memory (frame_mark_user) */
+static u64 *user_map;                   /* per frame: given out for user memory (frame_alloc_user) */
 static u16 *refs;
 static u64 *priv;                       /* per frame: owner's tag (the swap cache's slot) */
 static void (*release_hook)(u64 pa, u64 tag);
@@ -177,10 +177,13 @@ static size_t next_free(size_t f)
 	return nframes;
 }
 
-/* Index of the first run of n free frames at or after 'from', or nframes. */
-static size_t find_free(size_t from, size_t n)
+/* Index of the first run of n free frames at or after 'from', or nframes.
+ * Inline: every page fault's frame comes through here. */
+static inline size_t find_free(size_t from, size_t n)
 {
 	size_t f = next_free(from);
+	if (n == 1) /* the common request (every page fault's): any free frame is a run */
+		return f;
 	while (f + n <= nframes) {
 		size_t run = 1;
 		while (run < n && !used(f + run))
@@ -240,37 +243,47 @@ u64 frame_alloc_unzeroed(void)
 	return pa;
 }
 
-static size_t frame_index(u64 pa)
+/* The frame at pa, checked: a frame with a reference is in use (take_frames
+ * sets both, the last frame_free clears both; the frames the allocator never
+ * gives out have none), so the count alone catches a double free, a frame
+ * never allocated and a reserved one, without also testing the bitmap. */
+static inline size_t frame_index(u64 pa)
 {
 	size_t f = pa / PAGE_SIZE;
-	if (pa % PAGE_SIZE || f >= nframes || !used(f) || !refs[f])
+	if (pa % PAGE_SIZE || f >= nframes || !refs[f])
 		panic("frame: %lx is not an allocated frame (double free?)", pa);
 	return f;
 }
 
-void frame_free_contig(u64 pa, size_t n)
+/* The last reference to frame f is gone: it goes back to the free pool. */
+static void release(size_t f)
+{
+	if (priv[f] && release_hook)
+		release_hook((u64)f * PAGE_SIZE, priv[f]);
+	priv[f] = 0;
+	poison_fill(phys_to_virt((u64)f * PAGE_SIZE), PAGE_SIZE, POISON_FRAME);
+	user_map[f / 64] &= ~(1ul << (f % 64));
+	set_free(f);
+	nfree++;
+	if (f < hint)
+		hint = f;
+}
+
+/* Most drops are not the last (a file's page held around a copy, a page
+ * copy-on-write shares): those cost the check and a decrement, no more. */
+void frame_free(u64 pa)
 {
 	if (pa == zero_pa)
 		return;
-	for (size_t i = 0; i < n; i++) {
-		size_t f = frame_index(pa + i * PAGE_SIZE);
-		if (--refs[f])
-			continue; /* still mapped elsewhere */
-		if (priv[f] && release_hook)
-			release_hook((u64)f * PAGE_SIZE, priv[f]);
-		priv[f] = 0;
-		poison_fill(phys_to_virt((u64)f * PAGE_SIZE), PAGE_SIZE, POISON_FRAME);
-		user_map[f / 64] &= ~(1ul << (f % 64));
-		set_free(f);
-		nfree++;
-	}
-	if (pa / PAGE_SIZE < hint)
-		hint = pa / PAGE_SIZE;
+	size_t f = frame_index(pa);
+	if (--refs[f] == 0)
+		release(f);
 }
 
-void frame_free(u64 pa)
+void frame_free_contig(u64 pa, size_t n)
 {
-	frame_free_contig(pa, 1);
+	for (size_t i = 0; i < n; i++)
+		frame_free(pa + i * PAGE_SIZE);
 }
 
 void frame_get(u64 pa)
@@ -310,10 +323,16 @@ void frame_for_each_private(void (*fn)(u64 pa, u64 tag))
 			fn((u64)f * PAGE_SIZE, priv[f]);
 }
 
-void frame_mark_user(u64 pa)
+/* The user mark is set here, where the frame has just been taken, so it
+ * needs no check that it is allocated (a frame_mark_user after the
+ * allocation asked frame_index again, on every page fault). */
+u64 frame_alloc_user(bool zeroed)
 {
-	size_t f = frame_index(pa);
-	user_map[f / 64] |= 1ul << (f % 64);
+	u64 pa = zeroed ? frame_alloc() : frame_alloc_unzeroed();
+	size_t f = pa / PAGE_SIZE;
+	if (pa)
+		user_map[f / 64] |= 1ul << (f % 64);
+	return pa;
 }
 
 bool frame_is_user(u64 pa)

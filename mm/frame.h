@@ -22,10 +22,11 @@ u64 frame_private(u64 pa);
 void frame_on_release(void (*hook)(u64 pa, u64 tag));
 void frame_for_each_private(void (*fn)(u64 pa, u64 tag));
 void frame_free_contig(u64 pa, size_t n);
-/* A frame given out for user memory (mm/reclaim.c's user_frame_alloc) is
- * marked so until it is freed: the only RAM a user page-table entry may
- * map, besides the zero page (mm/wxcheck.c's user audit). */
-void frame_mark_user(u64 pa);
+/* A frame given out for user memory (mm/reclaim.c's user_frame_alloc),
+ * zeroed or not (frame_alloc_unzeroed's rule), or 0. It is marked so until
+ * it is freed: the only RAM a user page-table entry may map, besides the
+ * zero page (mm/wxcheck.c's user audit). */
+u64 frame_alloc_user(bool zeroed);
 bool frame_is_user(u64 pa);
 size_t frames_free(void);
 size_t frames_usable(void);        /* RAM frames the allocator manages (free + in use) */

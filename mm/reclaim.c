@@ -260,10 +260,7 @@ static u64 user_frame(bool zeroed)
 			/* With frames free, only fault injection fails one: the
 			 * request fails, as Linux's fail_page_alloc fails it
 			 * before any reclaim, and nobody is OOM-killed for it. */
-			u64 pa = zeroed ? frame_alloc() : frame_alloc_unzeroed();
-			if (pa)
-				frame_mark_user(pa);
-			return pa;
+			return frame_alloc_user(zeroed);
 		}
 		if (reclaim(RECLAIM_BATCH))
 			continue;

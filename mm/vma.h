@@ -61,6 +61,8 @@ struct mm {
 	pte_t *pml4;
 	struct vma *vmas;      /* the areas in address order, linked by next */
 	struct vma *vma_tree;  /* the same areas as a search tree */
+	struct vma *vma_hint;  /* the area vma_find_hinted found last, or NULL: in the tree,
+	                          always (cleared whenever an area leaves it) */
 	u32 map_count;         /* how many there are */
 	u64 brk_start, brk;    /* the heap: [brk_start, brk) */
 	u64 arg_start, arg_end; /* execve's argument strings on the stack (/proc/PID/cmdline) */
@@ -74,6 +76,7 @@ struct mm {
 };
 
 struct vma *vma_find(struct mm *mm, u64 addr);  /* the VMA containing addr, or NULL */
+struct vma *vma_find_hinted(struct mm *mm, u64 addr); /* the same, for the fault path */
 struct vma *vma_from(struct mm *mm, u64 addr);  /* ... else the first one above addr, or NULL */
 int vma_map(struct mm *mm, u64 start, u64 len, u32 prot, enum vma_kind kind); /* replaces overlaps */
 /* The same for shared anonymous memory, or a mapping of file (proto says

@@ -21,7 +21,11 @@
 
 enum uio_op { TO_USER, FROM_USER, FROM_USER_KEEP, CLEAR_USER };
 
-static size_t uio_move(struct uio *u, char *kbuf, size_t n, enum uio_op op)
+/* Inlined into each of the four callers below, where op is a constant: the
+ * choice of routine then costs nothing per segment, and a read's one
+ * segment goes straight to its copy. */
+static inline __attribute__((always_inline)) size_t uio_move(struct uio *u, char *kbuf, size_t n,
+							     enum uio_op op)
 {
 	size_t done = 0;
 	n = MIN(n, u->resid);
@@ -155,19 +159,6 @@ void file_close(struct file *f)
 	else
 		ramfs_put(f->ip);
 	file_free(f);
-}
-
-/* Access mode 3 is neither: Linux lets such a file be used only for ioctl. */
-bool file_readable(const struct file *f)
-{
-	u32 acc = f->flags & O_ACCMODE;
-	return acc == O_RDONLY || acc == O_RDWR;
-}
-
-bool file_writable(const struct file *f)
-{
-	u32 acc = f->flags & O_ACCMODE;
-	return acc == O_WRONLY || acc == O_RDWR;
 }
 
 /* Pipes and ttys are streams: no position (Linux's FMODE_LSEEK and

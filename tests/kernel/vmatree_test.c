@@ -124,7 +124,7 @@ static bool lookups_agree(struct mm *mm)
 	bool ok = true;
 	for (int i = 0; i < 4; i++) {
 		u64 p = rnd(WINDOW), run = 1 + rnd(8), e = MIN(p + run, (u64)WINDOW), len = 1 + rnd(16);
-		struct vma *v = vma_find(mm, PAGE(p) + rnd(PAGE_SIZE));
+		struct vma *v = vma_find_hinted(mm, PAGE(p) + rnd(PAGE_SIZE));
 		u64 first = p, last = p + 1; /* the model's area around p */
 		while (mapped[p] && !starts[first])
 			first--;
@@ -184,6 +184,16 @@ static bool tree_agrees(struct mm *mm)
 	return list_agrees(mm) && check(mm->vma_tree, &i) >= 0 && i == nareas;
 }
 
+/* vma_find_hinted's hint is NULL or an area in the list: one freed, or cut out of
+ * the tree, would be offered to the next lookup it seemed to hold. */
+static bool hint_listed(const struct mm *mm)
+{
+	const struct vma *v = mm->vmas;
+	while (v && v != mm->vma_hint)
+		v = v->next;
+	return !mm->vma_hint || v;
+}
+
 KTEST(vmatree_random_against_model)
 {
 	struct mm mm;
@@ -192,7 +202,8 @@ KTEST(vmatree_random_against_model)
 	int most = 0, bad = -1;
 	for (int n = 0; n < STEPS && bad < 0; n++) {
 		step(&mm);
-		if (!lookups_agree(&mm) || (n % 64 == 0 && !tree_agrees(&mm)))
+		bool hint_ok = hint_listed(&mm); /* as the step left it */
+		if (!hint_ok || !lookups_agree(&mm) || (n % 64 == 0 && !tree_agrees(&mm)))
 			bad = n;
 		most = MAX(most, (int)mm.map_count);
 	}
@@ -202,5 +213,28 @@ KTEST(vmatree_random_against_model)
 	KEXPECT(tree_agrees(&mm));
 	KEXPECT(most > 500); /* the steps did build a big tree */
 	printk("# %d steps, up to %d areas\n", STEPS, most);
+	mm_free(&mm);
+}
+
+/* The hint after each way an area can leave the tree: a lookup right after
+ * must give the area that holds the address now, never the one that did. */
+KTEST(vma_find_hint_follows_edits)
+{
+	struct mm mm;
+	KEXPECT_EQ(mm_init(&mm), 0);
+	KEXPECT_EQ(vma_map(&mm, PAGE(0), PAGE(4) - PAGE(0), PROT_READ, VMA_ANON), 0);
+	struct vma *low = vma_find_hinted(&mm, PAGE(3));
+	KEXPECT(low && low->start == PAGE(0) && mm.vma_hint == low);
+	KEXPECT_EQ(vma_unmap(&mm, PAGE(2), PAGE(4) - PAGE(2)), 0); /* low cut, its top gone */
+	KEXPECT(vma_find_hinted(&mm, PAGE(3)) == NULL);
+	KEXPECT(vma_find_hinted(&mm, PAGE(1)) == low && low->end == PAGE(2));
+	KEXPECT_EQ(vma_map(&mm, PAGE(2), PAGE(4) - PAGE(2), PROT_READ, VMA_ANON), 0);
+	struct vma *high = vma_find_hinted(&mm, PAGE(3));
+	KEXPECT(high && high != low && mm.vma_hint == high);
+	vma_merge(&mm, PAGE(0), PAGE(4)); /* high is absorbed into low and freed */
+	KEXPECT(hint_listed(&mm));
+	KEXPECT(vma_find_hinted(&mm, PAGE(3)) == low && low->end == PAGE(4));
+	KEXPECT_EQ(vma_unmap(&mm, PAGE(0), PAGE(4) - PAGE(0)), 0);
+	KEXPECT(mm.vma_hint == NULL && vma_find_hinted(&mm, PAGE(1)) == NULL);
 	mm_free(&mm);
 }
