@@ -237,10 +237,15 @@ struct clone_args {
 /* Linux's copy_struct_from_user: a caller built against a newer struct may
  * pass a longer one if what this kernel does not know is zero (else
  * -E2BIG); a shorter one is zero-extended. -EFAULT for a bad pointer. At
- * most a page, byte by byte past the struct: bounded. */
+ * most a page, byte by byte past the struct: bounded. The whole range is
+ * checked first, as Linux's check_zeroed_user does: b + off is only formed
+ * inside user space, where it cannot wrap (a pointer that overflows is
+ * undefined in C, whatever get_user would then say). */
 static long copy_args(struct clone_args *a, const struct clone_args __user *u, u64 size)
 {
 	const u8 __user *b = (const u8 __user *)u;
+	if (!access_ok(u, size))
+		return -EFAULT;
 	for (u64 off = sizeof(*a); off < size; off++) {
 		u8 c;
 		if (get_user(c, b + off))

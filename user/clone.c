@@ -90,6 +90,11 @@ static void clone3_cases(void)
 	CLONE3_CASE(EINVAL, "clone3: size 63 -> EINVAL", &a, 63);
 	CLONE3_CASE(E2BIG, "clone3: size 4097 -> E2BIG", big, 4097);
 	CLONE3_CASE(EFAULT, "clone3: args at a bad address -> EFAULT", (void *)8, 64);
+	/* The bytes past the struct would lie past the top of the address
+	 * space: the kernel must not even form that pointer (C's pointer
+	 * overflow; the SANITIZE build reports it). */
+	CLONE3_CASE(EFAULT, "clone3: size 200 at the last 64 bytes of the address space -> EFAULT",
+		    (void *)-64l, 200);
 	struct clone_args *b = (struct clone_args *)big;
 	b->flags = CLONE_THREAD;
 	big[100] = 1;
