@@ -280,7 +280,7 @@ static void exec_thread(void)
 
 /* execve with SIGUSR1 blocked and pending, a handler installed: the new
  * program has it blocked and pending, with the default action. */
-static char *self_path;
+static char self_path[] = "/proc/self/exe"; /* argv[0] has no directory under the runner */
 
 static int exec_pending(void *arg)
 {
@@ -368,7 +368,6 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "pending"))
 		return after_exec();
-	self_path = argv[0];
 	taker_exited();
 	spinner_gets_it();
 	virtual_timer_threads();
