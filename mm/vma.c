@@ -412,13 +412,15 @@ int vma_map_file(struct mm *mm, u64 start, u64 len, const struct vma *proto, str
 					  .file_off = off });
 }
 
-/* Linux's mprotect: the whole range must be mapped, else -ENOMEM. */
+/* Linux's mprotect: the whole range must be mapped, else -ENOMEM. The walk
+ * starts at the area holding start (a tree lookup), not at the first area:
+ * its cost is the areas in the range, whatever else is mapped (a walk from
+ * the list's head made each mprotect cost every area below it, 65,000 at
+ * max_map_count). */
 static bool fully_mapped(struct mm *mm, u64 start, u64 end)
 {
 	u64 at = start;
-	for (struct vma *v = mm->vmas; v && at < end; v = v->next) {
-		if (v->end <= at)
-			continue;
+	for (struct vma *v = vma_find(mm, start); v && at < end; v = v->next) {
 		if (v->start > at)
 			return false;
 		at = v->end;
