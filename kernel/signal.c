@@ -25,6 +25,7 @@
 #include "kernel/sigqueue.h"
 #include "kernel/string.h"
 #include "kernel/thread.h"
+#include "kernel/time.h"
 #include "kernel/wait.h"
 #include "mm/kheap.h"
 
@@ -210,8 +211,8 @@ static void notify_parent(struct proc *p, int code, int status)
 	info.chld.uid = p->ids.u.real;
 	info.chld.status = status;
 	struct cputimes t = cputime_group(p); /* every thread has ended: the process's */
-	info.chld.utime = t.user / 10000000;
-	info.chld.stime = t.sys / 10000000;
+	info.chld.utime = ns_to_clock_ticks(t.user);
+	info.chld.stime = ns_to_clock_ticks(t.sys);
 	send_sig_info(parent, sig, &info, false);
 }
 

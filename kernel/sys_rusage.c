@@ -10,7 +10,6 @@
 #define RUSAGE_SELF 0
 #define RUSAGE_CHILDREN (-1)
 #define RUSAGE_THREAD 1
-#define NS_PER_TICK 10000000ul /* USER_HZ: 100 clock ticks a second, as Linux's ABI */
 
 /* Linux's struct rusage: 144 bytes. */
 struct rusage {
@@ -60,9 +59,9 @@ SYSCALL1(times, struct tms __user *, buf)
 {
 	struct proc *p = myproc();
 	struct cputimes t = cputime_group(p), c = cputime_children(p);
-	struct tms tm = { (i64)(t.user / NS_PER_TICK), (i64)(t.sys / NS_PER_TICK),
-			  (i64)(c.user / NS_PER_TICK), (i64)(c.sys / NS_PER_TICK) };
+	struct tms tm = { (i64)ns_to_clock_ticks(t.user), (i64)ns_to_clock_ticks(t.sys),
+			  (i64)ns_to_clock_ticks(c.user), (i64)ns_to_clock_ticks(c.sys) };
 	if (buf && copy_out(buf, &tm, sizeof(tm)))
 		return -EFAULT;
-	return (long)(time_uptime_ns() / NS_PER_TICK);
+	return (long)ns_to_clock_ticks(time_uptime_ns());
 }

@@ -31,6 +31,15 @@ struct timeval {
 	i64 tv_sec, tv_usec;
 };
 
+/* ns in clock ticks, Linux's USER_HZ (100 a second, fixed by its ABI
+ * whatever the kernel's own tick): what times, /proc/PID/stat and
+ * SIGCHLD's siginfo report CPU time in. */
+#define NSEC_PER_CLOCK_TICK 10000000ul
+static inline u64 ns_to_clock_ticks(u64 ns)
+{
+	return ns / NSEC_PER_CLOCK_TICK;
+}
+
 /* ns as a timeval, the microseconds rounded down (getrusage, itimers). */
 static inline struct timeval ns_to_timeval(u64 ns)
 {

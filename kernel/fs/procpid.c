@@ -20,6 +20,7 @@
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/string.h"
+#include "kernel/time.h"
 #include "mm/reclaim.h"
 #include "mm/remote.h"
 
@@ -185,7 +186,6 @@ static const char *state_name(const struct proc *p)
 	return p->state == P_SLEEPING ? "S (sleeping)" : "R (running)";
 }
 
-static u64 ticks(u64 ns) { return ns / 10000000; } /* USER_HZ, 100 a second */
 
 struct usage {
 	u64 utime, stime; /* clock ticks, every thread of the process, live or ended */
@@ -199,10 +199,10 @@ static struct usage usage_of(struct proc *p)
 {
 	struct usage s = { 0 };
 	struct cputimes t = cputime_group(p), c = cputime_children(p);
-	s.utime = ticks(t.user);
-	s.stime = ticks(t.sys);
-	s.cutime = ticks(c.user);
-	s.cstime = ticks(c.sys);
+	s.utime = ns_to_clock_ticks(t.user);
+	s.stime = ns_to_clock_ticks(t.sys);
+	s.cutime = ns_to_clock_ticks(c.user);
+	s.cstime = ns_to_clock_ticks(c.sys);
 	for_each_proc(t)
 		s.threads += t->tgid == p->tgid;
 	for (struct vma *v = p->mm ? p->mm->vmas : NULL; v; v = v->next) {
